@@ -1,0 +1,79 @@
+package io.cxmonitor.io.influx;
+
+import java.util.List;
+
+/**
+ * The InfluxDB contract: every measurement, tag and field the jobs write. The sink, the
+ * dashboards' contract tests and the README use these names, so a rename is one edit here and a
+ * failing test everywhere it matters.
+ *
+ * <p>Points are idempotent: a fixed measurement, bounded tags and the window end as timestamp,
+ * so writing a result again (after a restart or replay) overwrites instead of duplicating.
+ */
+public final class InfluxSchema {
+  private InfluxSchema() {}
+
+  // --- tags (bounded dimensions only; ids never become tags) ---
+  /** Window of a KPI point: {@link #WINDOW_1M}, {@link #WINDOW_1H}, {@link #WINDOW_24H}. */
+  public static final String TAG_WINDOW = "window";
+  public static final String TAG_CHANNEL = "channel";
+  public static final String TAG_REGION = "region";
+  public static final String TAG_TEAM = "team";
+  public static final String TAG_PRODUCT = "product";
+  /** Job of a pipeline/sink point, e.g. {@code surveys}. */
+  public static final String TAG_JOB = "job";
+  /** Flink subtask index of a pipeline/sink point. */
+  public static final String TAG_SUBTASK = "subtask";
+
+  public static final List<String> DIMENSION_TAGS = List.of(TAG_CHANNEL, TAG_REGION, TAG_TEAM, TAG_PRODUCT);
+
+  public static final String WINDOW_1M = "1m";
+  public static final String WINDOW_1H = "1h";
+  public static final String WINDOW_24H = "24h";
+
+  // --- common fields ---
+  /** Sample size (integer). Always written, also as 0 when a window has emptied. */
+  public static final String FIELD_N = "n";
+  public static final String FIELD_CI_LOW = "ci_low";
+  public static final String FIELD_CI_HIGH = "ci_high";
+
+  // --- cx_nps: Net Promoter Score, −100..100 ---
+  public static final String MEASUREMENT_NPS = "cx_nps";
+  public static final String FIELD_SCORE = "score";
+  public static final String FIELD_PROMOTERS = "promoters";
+  public static final String FIELD_PASSIVES = "passives";
+  public static final String FIELD_DETRACTORS = "detractors";
+
+  // --- cx_csat: satisfaction 1..5 ---
+  public static final String MEASUREMENT_CSAT = "cx_csat";
+  /** % answering 4 or 5; CI by Wilson in {@link #FIELD_CI_LOW}/{@link #FIELD_CI_HIGH}. */
+  public static final String FIELD_TOP2_PCT = "top2_pct";
+  public static final String FIELD_SATISFIED = "satisfied";
+  public static final String FIELD_MEAN = "mean";
+  public static final String FIELD_MEAN_CI_LOW = "mean_ci_low";
+  public static final String FIELD_MEAN_CI_HIGH = "mean_ci_high";
+
+  // --- cx_ces: effort 1 (low) .. 7 (high); mean CI in ci_low/ci_high ---
+  public static final String MEASUREMENT_CES = "cx_ces";
+  /** % answering 5..7 (high effort), Wilson CI in high_effort_ci_low/high. */
+  public static final String FIELD_HIGH_EFFORT_PCT = "high_effort_pct";
+  public static final String FIELD_HIGH_EFFORT_CI_LOW = "high_effort_ci_low";
+  public static final String FIELD_HIGH_EFFORT_CI_HIGH = "high_effort_ci_high";
+
+  // --- cx_pipeline: per job and subtask, cumulative since the job's first start, exact across
+  // restarts (the counters are checkpointed), timestamp = processing time of the report ---
+  public static final String MEASUREMENT_PIPELINE = "cx_pipeline";
+  public static final String FIELD_EVENTS_TOTAL = "events_total";
+  public static final String FIELD_LATE_TOTAL = "late_total";
+  public static final String FIELD_INVALID_TOTAL = "invalid_total";
+  public static final String FIELD_UNDECODABLE_TOTAL = "undecodable_total";
+  /** Processing time minus the operator's current watermark, ms. */
+  public static final String FIELD_WATERMARK_LAG_MS = "watermark_lag_ms";
+
+  // --- cx_sink: per job and sink subtask, cumulative since the subtask started ---
+  public static final String MEASUREMENT_SINK = "cx_sink";
+  public static final String FIELD_POINTS_TOTAL = "points_total";
+  public static final String FIELD_RETRIES_TOTAL = "retries_total";
+  public static final String FIELD_REJECTED_TOTAL = "rejected_total";
+  public static final String FIELD_LAST_FLUSH_MS = "last_flush_ms";
+}

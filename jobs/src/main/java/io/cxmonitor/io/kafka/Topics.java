@@ -1,0 +1,12 @@
+package io.cxmonitor.io.kafka;
+
+/** Kafka topic names used by the jobs and the CLIs (defaults; every job takes them as options). */
+public final class Topics {
+  private Topics() {}
+
+  public static final String INTERACTIONS = "cx.interactions";
+  public static final String SURVEYS = "cx.surveys";
+  public static final String LIFECYCLE = "cx.lifecycle";
+  /** Records a job could not use: original key and value, reason and origin in headers. */
+  public static final String DEAD_LETTER = "cx.dead-letter";
+}
