@@ -96,7 +96,7 @@ public final class GeneratorCli implements Callable<Integer> {
     return run(config);
   }
 
-  private int run(SimulationConfig config) throws InterruptedException {
+  private int run(SimulationConfig config) {
     CxSimulation sim = new CxSimulation(config);
     long wallStart = System.currentTimeMillis();
     long simStart = config.start().toEpochMilli();
@@ -112,7 +112,6 @@ public final class GeneratorCli implements Callable<Integer> {
     long lastSent = 0;
     long lastProgressAt = wallStart;
     try (KafkaPublisher publisher = new KafkaPublisher(bootstrapServers)) {
-      Runtime.getRuntime().addShutdownHook(new Thread(publisher::flush));
       while (sim.hasNext()) {
         GeneratedRecord r = sim.next();
         if (speed > 0 && r.emitTime() > caughtUpAt) {
@@ -120,7 +119,13 @@ public final class GeneratorCli implements Callable<Integer> {
           long wait = due - System.currentTimeMillis();
           if (wait > 0) {
             publisher.flush();
-            Thread.sleep(wait);
+            try {
+              Thread.sleep(wait);
+            } catch (InterruptedException e) {
+              System.out.printf("generator stopped after %,d records%n", sent);
+              Thread.currentThread().interrupt();
+              return 130;
+            }
           }
         }
         publisher.send(r);

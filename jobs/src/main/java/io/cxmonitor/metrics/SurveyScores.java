@@ -27,8 +27,12 @@ public final class SurveyScores {
       return Optional.empty();
     }
     double score = 100.0 * (promoters - detractors) / n;
-    return Optional.of(new Nps(n, promoters, passives, detractors, score,
-        ConfidenceIntervals.npsAdjustedWald(promoters, passives, detractors)));
+    // The adjusted-Wald interval is centred on the adjusted estimate; with very few answers it
+    // can exclude the observed score (one detractor: −100 vs [−98.5, 48.5]). A band that misses
+    // its own line confuses every reader, so the interval is widened to include the score.
+    Interval ci = ConfidenceIntervals.npsAdjustedWald(promoters, passives, detractors);
+    ci = new Interval(Math.min(ci.low(), score), Math.max(ci.high(), score));
+    return Optional.of(new Nps(n, promoters, passives, detractors, score, ci));
   }
 
   public static Optional<Csat> csat(SurveyCounts c) {

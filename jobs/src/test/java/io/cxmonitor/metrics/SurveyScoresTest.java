@@ -50,6 +50,15 @@ class SurveyScoresTest {
   }
 
   @Test
+  void theIntervalAlwaysContainsTheObservedScore() {
+    // adjusted Wald alone gives [-98.5, 48.5] for a single detractor
+    var nps = SurveyScores.nps(answers(new int[] {2}, new int[0], new int[0])).orElseThrow();
+    assertThat(nps.score()).isEqualTo(-100.0);
+    assertThat(nps.ci().low()).isEqualTo(-100.0);
+    assertThat(nps.ci().high()).isCloseTo(48.50, within(0.01));
+  }
+
+  @Test
   void allDetractorsScoreMinus100() {
     var nps = SurveyScores.nps(answers(new int[] {0, 3, 6, 6}, new int[0], new int[0])).orElseThrow();
     assertThat(nps.score()).isEqualTo(-100.0);

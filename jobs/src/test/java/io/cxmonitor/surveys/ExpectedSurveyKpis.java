@@ -124,13 +124,15 @@ final class ExpectedSurveyKpis {
     if (n == 0) {
       return f;
     }
-    f.put("score", 100 * (promoters - detractors) / n);
+    double score = 100 * (promoters - detractors) / n;
+    f.put("score", score);
     double n3 = n + 3;
     double p = (promoters + 0.75) / n3;
     double d = (detractors + 0.75) / n3;
     double half = Z * Math.sqrt((p + d - (p - d) * (p - d)) / n3);
-    f.put("ci_low", Math.max(-100, 100 * (p - d - half)));
-    f.put("ci_high", Math.min(100, 100 * (p - d + half)));
+    // adjusted Wald, widened to contain the observed score
+    f.put("ci_low", Math.min(score, Math.max(-100, 100 * (p - d - half))));
+    f.put("ci_high", Math.max(score, Math.min(100, 100 * (p - d + half))));
     f.put("promoters", promoters);
     f.put("passives", passives);
     f.put("detractors", detractors);

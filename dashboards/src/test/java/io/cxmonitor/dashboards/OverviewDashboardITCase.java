@@ -1,0 +1,286 @@
+package io.cxmonitor.dashboards;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.cxmonitor.io.influx.InfluxSink;
+import io.cxmonitor.io.influx.InfluxSinkOptions;
+import io.cxmonitor.io.influx.KpiPoint;
+import io.cxmonitor.io.influx.PipelinePoints;
+import io.cxmonitor.io.influx.SurveyPoints;
+import io.cxmonitor.metrics.Grouping;
+import io.cxmonitor.metrics.PipelineCounters;
+import io.cxmonitor.metrics.SurveyCounts;
+import io.cxmonitor.testkit.InfluxServer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.influxdb.InfluxDB;
+import org.influxdb.InfluxDBFactory;
+import org.influxdb.dto.Query;
+import org.influxdb.dto.QueryResult;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Runs every dashboard panel query against a real influxd holding points written by the real
+ * sink (in a Flink job), and checks the numbers against values computed here from the raw
+ * answers. Also fails when a query names a measurement, field or tag the jobs do not write.
+ */
+class OverviewDashboardITCase {
+  private static final String DB = "cx_dash";
+  private static final Instant T = Instant.parse("2026-05-04T10:00:00Z");
+  private static final long MIN = 60_000;
+  private static final double Z = 1.959963984540054;
+
+  @RegisterExtension
+  static final MiniClusterExtension FLINK = new MiniClusterExtension(
+      new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(1).build());
+
+  private static InfluxServer influx;
+  private static InfluxDB client;
+
+  // Answers in the 1h window ending at T (the newest point), per channel.
+  private static final int[] CHAT_NPS = {10, 10, 9, 9, 9, 9, 8, 7, 3, 0};
+  private static final int[] PHONE_NPS = {10, 6, 6, 5};
+  private static final int[] CHAT_CSAT = {5, 5, 4, 4, 3, 1};
+  private static final int[] PHONE_CSAT = {2, 4};
+  private static final int[] CHAT_CES = {1, 2, 2, 3};
+  private static final int[] PHONE_CES = {6, 7, 5};
+
+  @BeforeAll
+  static void writeKnownPointsWithTheRealSink() throws Exception {
+    influx = InfluxServer.start();
+    client = InfluxDBFactory.connect(influx.url());
+    List<KpiPoint> points = new ArrayList<>();
+    SurveyCounts chat = counts(CHAT_NPS, CHAT_CSAT, CHAT_CES);
+    SurveyCounts phone = counts(PHONE_NPS, PHONE_CSAT, PHONE_CES);
+    SurveyCounts all = SurveyCounts.copyOf(chat);
+    all.add(phone);
+    SurveyCounts older = counts(new int[] {0, 0, 0}, new int[] {1}, new int[] {7});
+    for (String window : List.of("1m", "1h", "24h")) {
+      // an older point that `last()` must not pick
+      SurveyPoints.emit(Grouping.OVERALL, Grouping.ALL, window, T.toEpochMilli() - MIN, older, points::add);
+      SurveyPoints.emit(Grouping.CHANNEL, "chat", window, T.toEpochMilli() - MIN, older, points::add);
+      SurveyPoints.emit(Grouping.OVERALL, Grouping.ALL, window, T.toEpochMilli(), all, points::add);
+      SurveyPoints.emit(Grouping.CHANNEL, "chat", window, T.toEpochMilli(), chat, points::add);
+      SurveyPoints.emit(Grouping.CHANNEL, "phone", window, T.toEpochMilli(), phone, points::add);
+      SurveyPoints.emit(Grouping.REGION, "north", window, T.toEpochMilli(), all, points::add);
+    }
+    points.add(PipelinePoints.of("surveys", 0, pipeline(100, 3, 1, 2), T.toEpochMilli() - 30_000, T.toEpochMilli()));
+    points.add(PipelinePoints.of("surveys", 1, pipeline(50, 4, 0, 5), T.toEpochMilli() - 30_000, T.toEpochMilli()));
+    points.add(PipelinePoints.of("surveys", 1, pipeline(40, 2, 0, 1), T.toEpochMilli() - 90_000, T.toEpochMilli() - MIN));
+
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.setParallelism(1);
+    env.fromData(TypeInformation.of(KpiPoint.class), points.toArray(KpiPoint[]::new))
+        .sinkTo(new InfluxSink(InfluxSinkOptions.defaults(influx.url(), DB), "dashboards-it"));
+    env.execute("write dashboard fixtures");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (client != null) {
+      client.close();
+    }
+    if (influx != null) {
+      influx.close();
+    }
+  }
+
+  @Test
+  void everyPanelQueryNamesOnlyWhatTheSinkWrites() {
+    Map<String, Set<String>> schema = serverSchema();
+    assertThat(schema).containsKeys("cx_nps", "cx_csat", "cx_ces", "cx_pipeline");
+    for (DashboardFiles.PanelQuery q : DashboardFiles.queries()) {
+      assertThat(QueryContract.violations(q.query(), schema)).as("%s: %s", q, q.query()).isEmpty();
+    }
+  }
+
+  @Test
+  void theContractCheckCatchesAWrongFieldAndMeasurement() {
+    Map<String, Set<String>> schema = serverSchema();
+    assertThat(QueryContract.violations("SELECT last(\"scor\") FROM \"cx_nps\" WHERE $timeFilter", schema))
+        .singleElement().asString().contains("scor");
+    assertThat(QueryContract.violations("SELECT last(\"score\") FROM \"cx_nsp\"", schema)).isNotEmpty();
+  }
+
+  @Test
+  void everyPanelQueryReturnsTheExpectedNumbers() {
+    Map<String, Map<String, Double>> expected = expectations();
+    Set<String> checked = new HashSet<>();
+    for (DashboardFiles.PanelQuery q : DashboardFiles.queries()) {
+      String key = q.panel() + "/" + q.refId();
+      assertThat(expected).as("no expectation for panel query %s — add one", key).containsKey(key);
+      List<Map<String, Object>> rows = run(q.query());
+      assertThat(rows).as("%s returned nothing", key).isNotEmpty();
+      Map<String, Double> want = expected.get(key);
+      String rowTag = want.containsKey("@channel=chat") ? "chat" : want.containsKey("@channel=phone") ? "phone" : null;
+      for (Map.Entry<String, Double> e : want.entrySet()) {
+        if (e.getKey().startsWith("@")) {
+          continue;
+        }
+        Map<String, Object> row = rowTag == null ? rows.get(rows.size() - 1)
+            : rows.stream().filter(r -> rowTag.equals(r.get("channel"))).findFirst().orElseThrow();
+        assertThat(((Number) row.get(e.getKey())).doubleValue()).as("%s %s", key, e.getKey())
+            .isCloseTo(e.getValue(), within(1e-6));
+      }
+      checked.add(key);
+    }
+    assertThat(checked).hasSameSizeAs(expected.keySet());
+  }
+
+  /** Panel title/refId → column → value in the newest row (or the row of the tagged channel). */
+  private static Map<String, Map<String, Double>> expectations() {
+    int[] allNps = concat(CHAT_NPS, PHONE_NPS);
+    int[] allCsat = concat(CHAT_CSAT, PHONE_CSAT);
+    int[] allCes = concat(CHAT_CES, PHONE_CES);
+    Map<String, Map<String, Double>> e = new HashMap<>();
+    e.put("NPS now/A", Map.of("NPS", nps(allNps), "n", (double) allNps.length));
+    e.put("CSAT top-2 box now/A", Map.of("CSAT %", top2(allCsat), "n", (double) allCsat.length));
+    e.put("CES now/A", Map.of("CES", mean(allCes), "n", (double) allCes.length));
+    e.put("Late and dead-lettered records/A", Map.of("late", 7.0, "invalid", 1.0, "undecodable", 7.0));
+    double[] npsCi = npsCi(allNps);
+    e.put("NPS with 95% CI/A", Map.of("NPS", nps(allNps), "CI low", npsCi[0], "CI high", npsCi[1]));
+    double[] csatCi = wilson(allCsat);
+    e.put("CSAT top-2 box % with 95% CI/A", Map.of("CSAT top-2 %", top2(allCsat), "CI low", csatCi[0], "CI high", csatCi[1]));
+    double[] cesCi = meanCi(allCes, 7);
+    e.put("CES mean with 95% CI/A", Map.of("CES mean", mean(allCes), "CI low", cesCi[0], "CI high", cesCi[1]));
+    e.put("Sample size n/A", Map.of("NPS n", (double) allNps.length));
+    e.put("Sample size n/B", Map.of("CSAT n", (double) allCsat.length));
+    e.put("Sample size n/C", Map.of("CES n", (double) allCes.length));
+    e.put("NPS by channel/A", Map.of("@channel=phone", 0.0, "NPS", nps(PHONE_NPS)));
+    double[] chatNpsCi = npsCi(CHAT_NPS);
+    e.put("NPS by channel (latest)/A", Map.of("@channel=chat", 0.0, "NPS", nps(CHAT_NPS),
+        "CI low", chatNpsCi[0], "CI high", chatNpsCi[1], "n", (double) CHAT_NPS.length));
+    double[] chatCsatCi = wilson(CHAT_CSAT);
+    e.put("CSAT by channel (latest)/A", Map.of("@channel=chat", 0.0, "top-2 %", top2(CHAT_CSAT),
+        "CI low", chatCsatCi[0], "CI high", chatCsatCi[1], "mean", mean(CHAT_CSAT), "n", (double) CHAT_CSAT.length));
+    double[] phoneCesCi = meanCi(PHONE_CES, 7);
+    e.put("CES by channel (latest)/A", Map.of("@channel=phone", 0.0, "CES mean", mean(PHONE_CES),
+        "CI low", phoneCesCi[0], "CI high", phoneCesCi[1], "high effort %", 100.0, "n", (double) PHONE_CES.length));
+    return e;
+  }
+
+  private List<Map<String, Object>> run(String grafanaQuery) {
+    String q = grafanaQuery
+        .replace("$timeFilter", "time >= " + (T.toEpochMilli() - 6 * 3_600_000) + "ms AND time <= " + T.toEpochMilli() + "ms")
+        .replace("$__interval", "1m")
+        .replace("$window", "1h");
+    QueryResult result = client.query(new Query(q, DB), TimeUnit.MILLISECONDS);
+    assertThat(result.getError()).as(q).isNull();
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (QueryResult.Result r : result.getResults()) {
+      assertThat(r.getError()).as(q).isNull();
+      if (r.getSeries() == null) {
+        continue;
+      }
+      for (QueryResult.Series s : r.getSeries()) {
+        for (List<Object> values : s.getValues()) {
+          Map<String, Object> row = new HashMap<>();
+          if (s.getTags() != null) {
+            row.putAll(s.getTags());
+          }
+          for (int i = 0; i < s.getColumns().size(); i++) {
+            row.put(s.getColumns().get(i), values.get(i));
+          }
+          rows.add(row);
+        }
+      }
+    }
+    return rows;
+  }
+
+  private static Map<String, Set<String>> serverSchema() {
+    Map<String, Set<String>> schema = new HashMap<>();
+    for (String show : List.of("SHOW FIELD KEYS", "SHOW TAG KEYS")) {
+      QueryResult r = client.query(new Query(show, DB));
+      for (QueryResult.Series s : r.getResults().get(0).getSeries()) {
+        Set<String> keys = schema.computeIfAbsent(s.getName(), k -> new HashSet<>());
+        s.getValues().forEach(v -> keys.add((String) v.get(0)));
+      }
+    }
+    return schema;
+  }
+
+  // --- independent arithmetic over the raw answers ---
+
+  private static double nps(int[] a) {
+    long p = java.util.Arrays.stream(a).filter(v -> v >= 9).count();
+    long d = java.util.Arrays.stream(a).filter(v -> v <= 6).count();
+    return 100.0 * (p - d) / a.length;
+  }
+
+  private static double[] npsCi(int[] a) {
+    double n = a.length + 3;
+    double p = (java.util.Arrays.stream(a).filter(v -> v >= 9).count() + 0.75) / n;
+    double d = (java.util.Arrays.stream(a).filter(v -> v <= 6).count() + 0.75) / n;
+    double half = Z * Math.sqrt((p + d - (p - d) * (p - d)) / n);
+    double score = nps(a);
+    return new double[] {Math.min(score, Math.max(-100, 100 * (p - d - half))), Math.max(score, Math.min(100, 100 * (p - d + half)))};
+  }
+
+  private static double top2(int[] a) {
+    return 100.0 * java.util.Arrays.stream(a).filter(v -> v >= 4).count() / a.length;
+  }
+
+  private static double[] wilson(int[] a) {
+    double n = a.length;
+    double p = top2(a) / 100;
+    double c = (p + Z * Z / (2 * n)) / (1 + Z * Z / n);
+    double h = Z * Math.sqrt(p * (1 - p) / n + Z * Z / (4 * n * n)) / (1 + Z * Z / n);
+    return new double[] {100 * Math.max(0, c - h), 100 * Math.min(1, c + h)};
+  }
+
+  private static double mean(int[] a) {
+    return java.util.Arrays.stream(a).average().orElseThrow();
+  }
+
+  private static double[] meanCi(int[] a, double max) {
+    double m = mean(a);
+    double ss = java.util.Arrays.stream(a).mapToDouble(v -> (v - m) * (v - m)).sum();
+    double t = new org.apache.commons.math3.distribution.TDistribution(a.length - 1).inverseCumulativeProbability(0.975);
+    double h = t * Math.sqrt(ss / (a.length - 1) / a.length);
+    return new double[] {Math.max(1, m - h), Math.min(max, m + h)};
+  }
+
+  private static int[] concat(int[] a, int[] b) {
+    int[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, c, a.length, b.length);
+    return c;
+  }
+
+  private static SurveyCounts counts(int[] nps, int[] csat, int[] ces) {
+    SurveyCounts c = new SurveyCounts();
+    for (int v : nps) {
+      c.addResponse(v, null, null);
+    }
+    for (int v : csat) {
+      c.addResponse(null, v, null);
+    }
+    for (int v : ces) {
+      c.addResponse(null, null, v);
+    }
+    return c;
+  }
+
+  private static PipelineCounters pipeline(long events, long late, long invalid, long undecodable) {
+    PipelineCounters c = new PipelineCounters();
+    c.events = events;
+    c.late = late;
+    c.invalid = invalid;
+    c.undecodable = undecodable;
+    return c;
+  }
+}

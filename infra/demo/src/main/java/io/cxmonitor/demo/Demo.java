@@ -1,0 +1,149 @@
+package io.cxmonitor.demo;
+
+import io.cxmonitor.generator.GeneratorCli;
+import io.cxmonitor.surveys.SurveyKpiJob;
+import io.cxmonitor.testkit.InfluxServer;
+import io.cxmonitor.testkit.KafkaBroker;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The local demo: a real Kafka broker and a real influxd on loopback (or existing ones), the
+ * survey KPI job on an embedded Flink cluster, the generator, and a live terminal view of the
+ * KPIs read back from InfluxDB. Ctrl-C stops everything and deletes the temporary data.
+ */
+@Command(name = "cx-demo", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Runs cx-monitor end to end on this machine and shows live KPIs until Ctrl-C.")
+public final class Demo implements Callable<Integer> {
+
+  @Option(names = "--kafka", description = "Use this existing Kafka (bootstrap servers) instead of starting one.")
+  String kafka;
+
+  @Option(names = "--influx-url", description = "Use this existing InfluxDB (e.g. http://127.0.0.1:8086) instead of starting influxd.")
+  String influxUrl;
+
+  @Option(names = "--influx-db", defaultValue = "cx", description = "Database. Default: ${DEFAULT-VALUE}")
+  String influxDb;
+
+  @Option(names = "--rate", defaultValue = "300", description = "Tickets per minute (daily average). Default: ${DEFAULT-VALUE}")
+  double rate;
+
+  @Option(names = "--backfill", defaultValue = "PT2H",
+      description = "Generate this much history first, so 1h values show at once. Default: ${DEFAULT-VALUE}")
+  Duration backfill;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Generator seed. Default: ${DEFAULT-VALUE}")
+  long seed;
+
+  @Option(names = "--window", defaultValue = "1h", description = "Window shown: 1m, 1h or 24h. Default: ${DEFAULT-VALUE}")
+  String window;
+
+  @Option(names = "--refresh", defaultValue = "PT5S", description = "Screen refresh interval. Default: ${DEFAULT-VALUE}")
+  Duration refresh;
+
+  @Option(names = "--flink-ui-port", defaultValue = "8081", description = "Port of the Flink web UI (0 = none). Default: ${DEFAULT-VALUE}")
+  int flinkUiPort;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Demo()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (!window.matches("1m|1h|24h")) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--window must be 1m, 1h or 24h, got " + window);
+    }
+    KafkaBroker broker = null;
+    InfluxServer influx = null;
+    JobClient job = null;
+    Thread generator = null;
+    CountDownLatch stop = new CountDownLatch(1);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stop.countDown();
+      try {
+        stopped.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "demo-shutdown"));
+    try {
+      String bootstrap = kafka;
+      if (bootstrap == null) {
+        status("starting Kafka (KRaft, in this JVM) ...");
+        broker = KafkaBroker.start();
+        bootstrap = broker.bootstrapServers();
+      }
+      String url = influxUrl;
+      if (url == null) {
+        status("starting influxd ...");
+        influx = InfluxServer.start();
+        url = influx.url();
+      }
+      GeneratorCli.createTopics(bootstrap, 2);
+      status("Kafka " + bootstrap + ", InfluxDB " + url + " (database " + influxDb + ")");
+
+      Configuration conf = new Configuration();
+      StreamExecutionEnvironment env;
+      if (flinkUiPort > 0) {
+        conf.set(RestOptions.PORT, flinkUiPort);
+        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
+      } else {
+        env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
+      }
+      env.setParallelism(2);
+      SurveyKpiJob.fromArgs("--bootstrap-servers", bootstrap, "--influx-url", url, "--influx-db", influxDb,
+          "--start-from", "LATEST", "--group-id", "cx-demo-" + System.currentTimeMillis(),
+          "--checkpoint-interval", "PT10S", "--idleness", "PT10S").configure(env);
+      job = env.executeAsync("cx-monitor survey KPIs (demo)");
+      status("survey job running" + (flinkUiPort > 0 ? ", Flink UI http://127.0.0.1:" + flinkUiPort : ""));
+      Thread.sleep(3_000); // let the source find its partitions before the backfill starts
+
+      String[] genArgs = {"--bootstrap-servers", bootstrap, "--rate", Double.toString(rate), "--seed", Long.toString(seed),
+          "--backfill", backfill.toString(), "--duration", "P30D", "--poison-every", "2000", "--progress-every", "P1D"};
+      generator = new Thread(() -> new CommandLine(new GeneratorCli()).execute(genArgs), "generator");
+      generator.setDaemon(true);
+      generator.start();
+
+      LiveView view = new LiveView(url, influxDb, window);
+      while (!stop.await(refresh.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        view.render(job.getJobStatus().get().toString());
+      }
+      return 0;
+    } finally {
+      System.out.println("\nstopping ...");
+      if (generator != null) {
+        generator.interrupt();
+      }
+      if (job != null) {
+        try {
+          job.cancel().get();
+        } catch (Exception e) {
+          System.out.println("job cancel: " + e.getMessage());
+        }
+      }
+      if (broker != null) {
+        broker.close();
+      }
+      if (influx != null) {
+        influx.close();
+      }
+      System.out.println("stopped; temporary Kafka and InfluxDB data deleted.");
+      stopped.countDown();
+    }
+  }
+
+  private static void status(String s) {
+    System.out.println("[cx-demo] " + s);
+  }
+
+}

@@ -1,0 +1,106 @@
+package io.cxmonitor.demo;
+
+import static io.cxmonitor.io.influx.InfluxSchema.*;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.influxdb.InfluxDB;
+import org.influxdb.InfluxDBFactory;
+import org.influxdb.dto.Query;
+import org.influxdb.dto.QueryResult;
+
+/** Reads the newest KPI points back from InfluxDB and prints them as a table. */
+final class LiveView {
+  private static final String OVERALL_ROW = "all";
+  private final InfluxDB client;
+  private final String db;
+  private final String window;
+
+  LiveView(String url, String db, String window) {
+    this.client = InfluxDBFactory.connect(url);
+    this.db = db;
+    this.window = window;
+  }
+
+  void render(String jobStatus) {
+    Map<String, double[]> nps = latest(MEASUREMENT_NPS, FIELD_SCORE, FIELD_CI_LOW, FIELD_CI_HIGH, FIELD_N);
+    Map<String, double[]> csat = latest(MEASUREMENT_CSAT, FIELD_TOP2_PCT, FIELD_CI_LOW, FIELD_CI_HIGH, FIELD_N);
+    Map<String, double[]> ces = latest(MEASUREMENT_CES, FIELD_MEAN, FIELD_CI_LOW, FIELD_CI_HIGH, FIELD_N);
+    StringBuilder out = new StringBuilder("\033[H\033[2J");
+    out.append(String.format("cx-monitor live KPIs — window %s — %s — job %s%n%n", window, Instant.now(), jobStatus));
+    out.append(String.format("%-10s %28s %30s %28s%n", "channel", "NPS [95% CI] (n)", "CSAT top-2 % [95% CI] (n)", "CES mean [95% CI] (n)"));
+    List<String> rows = new ArrayList<>(nps.keySet());
+    rows.remove(OVERALL_ROW);
+    rows.add(0, OVERALL_ROW);
+    for (String ch : rows) {
+      out.append(String.format("%-10s %28s %30s %28s%n", ch, cell(nps.get(ch), "%+.1f"), cell(csat.get(ch), "%.1f"), cell(ces.get(ch), "%.2f")));
+    }
+    out.append('\n').append(pipeline()).append("\nCtrl-C stops the demo.\n");
+    System.out.print(out);
+    System.out.flush();
+  }
+
+
+  private static String cell(double[] v, String fmt) {
+    if (v == null || Double.isNaN(v[3])) {
+      return "-";
+    }
+    if (v[3] == 0 || Double.isNaN(v[0])) {
+      return "no answers (n=0)";
+    }
+    return String.format(fmt + " [" + fmt + ", " + fmt + "] (%d)", v[0], v[1], v[2], (long) v[3]);
+  }
+
+  /** channel → [value, ci_low, ci_high, n] of the newest point in the window, other dimensions "all". */
+  private Map<String, double[]> latest(String measurement, String... fields) {
+    StringBuilder select = new StringBuilder();
+    for (String f : fields) {
+      select.append(select.length() == 0 ? "" : ", ").append("last(\"").append(f).append("\") AS \"").append(f).append('"');
+    }
+    String q = "SELECT " + select + " FROM \"" + measurement + "\" WHERE \"" + TAG_WINDOW + "\" = '" + window
+        + "' AND \"" + TAG_REGION + "\" = 'all' AND \"" + TAG_TEAM + "\" = 'all' AND \"" + TAG_PRODUCT
+        + "\" = 'all' AND time > now() - 3h GROUP BY \"" + TAG_CHANNEL + "\"";
+    Map<String, double[]> out = new TreeMap<>();
+    QueryResult r = client.query(new Query(q, db), TimeUnit.MILLISECONDS);
+    if (r.getResults() == null || r.getResults().get(0).getSeries() == null) {
+      return out;
+    }
+    for (QueryResult.Series s : r.getResults().get(0).getSeries()) {
+      List<Object> row = s.getValues().get(0);
+      double[] v = new double[fields.length];
+      for (int i = 0; i < fields.length; i++) {
+        Object o = row.get(i + 1);
+        v[i] = o == null ? Double.NaN : ((Number) o).doubleValue();
+      }
+      out.put(s.getTags().get(TAG_CHANNEL), v);
+    }
+    return out;
+  }
+
+  private String pipeline() {
+    String q = "SELECT last(\"" + FIELD_EVENTS_TOTAL + "\"), last(\"" + FIELD_LATE_TOTAL + "\"), last(\"" + FIELD_INVALID_TOTAL
+        + "\"), last(\"" + FIELD_UNDECODABLE_TOTAL + "\"), last(\"" + FIELD_WATERMARK_LAG_MS + "\") FROM \""
+        + MEASUREMENT_PIPELINE + "\" WHERE time > now() - 1h GROUP BY \"" + TAG_SUBTASK + "\"";
+    QueryResult r = client.query(new Query(q, db));
+    if (r.getResults() == null || r.getResults().get(0).getSeries() == null) {
+      return "pipeline: waiting for the first report ...";
+    }
+    double[] sum = new double[4];
+    double lag = 0;
+    for (QueryResult.Series s : r.getResults().get(0).getSeries()) {
+      List<Object> row = s.getValues().get(0);
+      for (int i = 0; i < 4; i++) {
+        sum[i] += row.get(i + 1) == null ? 0 : ((Number) row.get(i + 1)).doubleValue();
+      }
+      if (row.get(5) != null) {
+        lag = Math.max(lag, ((Number) row.get(5)).doubleValue());
+      }
+    }
+    return String.format("pipeline: %,d responses used, %,d late, %,d invalid, %,d undecodable (dead-lettered), watermark lag %.0f s",
+        (long) sum[0], (long) sum[1], (long) sum[2], (long) sum[3], lag / 1000);
+  }
+}
