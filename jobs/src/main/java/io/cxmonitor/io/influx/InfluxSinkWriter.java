@@ -122,13 +122,29 @@ final class InfluxSinkWriter implements SinkWriter<KpiPoint> {
       pointsTotal += batch.size();
       pointsOut.inc(batch.size());
     } catch (InfluxWriteClient.RejectedWriteException e) {
-      rejectedTotal += batch.size();
-      rejectedOut.inc(batch.size());
-      LOG.error("InfluxDB rejected {} points for good; they are dropped. First point: {}. Cause: {}",
-          batch.size(), batch.get(0).lineProtocol(), e.getMessage());
+      long rejected = rejectedCount(e.getMessage(), batch.size());
+      rejectedTotal += rejected;
+      rejectedOut.inc(rejected);
+      pointsTotal += batch.size() - rejected;
+      pointsOut.inc(batch.size() - rejected);
+      LOG.error("InfluxDB rejected {} of {} points for good; they are dropped. First point of the batch: {}. Cause: {}",
+          rejected, batch.size(), batch.get(0).lineProtocol(), e.getMessage());
     }
     buffer.clear();
     lastFlushMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+  }
+
+  private static final java.util.regex.Pattern DROPPED = java.util.regex.Pattern.compile("dropped=(\\d+)");
+
+  /** A "partial write" names how many points were dropped; any other rejection loses the batch. */
+  static long rejectedCount(String message, int batchSize) {
+    if (message != null && message.contains("partial write")) {
+      java.util.regex.Matcher m = DROPPED.matcher(message);
+      if (m.find()) {
+        return Math.min(batchSize, Long.parseLong(m.group(1)));
+      }
+    }
+    return batchSize;
   }
 
   private interface Action<T> {
