@@ -140,7 +140,7 @@ public final class CxSimulation implements Iterator<GeneratedRecord> {
     if (!customer.active) {
       customer.active = true;
       customer.plan = random.nextInt(PLANS.length);
-      lifecycle(customer, LifecycleType.SUBSCRIBED, opened - 5 * MINUTE);
+      lifecycle(customer, LifecycleType.SUBSCRIBED, opened); // never before the arrival being simulated: emission order relies on it
     }
     int c = pick(CHANNEL_MIX);
     Channel channel = CHANNELS[c];
