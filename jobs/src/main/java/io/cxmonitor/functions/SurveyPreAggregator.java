@@ -1,11 +1,8 @@
 package io.cxmonitor.functions;
 
-import io.cxmonitor.io.influx.KpiPoint;
-import io.cxmonitor.io.influx.PipelinePoints;
 import io.cxmonitor.io.kafka.DeadLetter;
 import io.cxmonitor.io.kafka.Decoded;
 import io.cxmonitor.metrics.Grouping;
-import io.cxmonitor.metrics.PipelineCounters;
 import io.cxmonitor.metrics.SurveyCounts;
 import io.cxmonitor.metrics.SurveyPartial;
 import io.cxmonitor.schemas.Channel;
@@ -14,15 +11,8 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.runtime.state.StateInitializationContext;
-import org.apache.flink.runtime.state.StateSnapshotContext;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
-import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
-import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 
@@ -38,57 +28,26 @@ import org.apache.flink.util.OutputTag;
  * counted. The counters and the last watermark are checkpointed, so lateness decisions and
  * totals stay the same across restarts.
  */
-public final class SurveyPreAggregator extends AbstractStreamOperator<SurveyPartial>
-    implements OneInputStreamOperator<Decoded<SurveyResponse>, SurveyPartial> {
+public final class SurveyPreAggregator extends CountingOperator<Decoded<SurveyResponse>, SurveyPartial> {
   private static final long serialVersionUID = 1L;
-  static final long MINUTE = 60_000L;
 
   public static final OutputTag<DeadLetter> DEAD_LETTERS =
       new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
-  public static final OutputTag<KpiPoint> PIPELINE_STATS =
-      new OutputTag<>("pipeline-stats", TypeInformation.of(KpiPoint.class));
 
-  private static final int GROUPINGS = Grouping.values().length;
+  /** Survey groupings: overall, channel, region, team, product (ordinals 0..4). */
+  private static final int GROUPINGS = Grouping.PRODUCT.ordinal() + 1;
   private static final int MAX_CACHED_TAG_VALUES = 10_000;
   private static final String[] CHANNEL_TAGS = channelTags();
 
-  private final String job;
-  private final long statsIntervalMillis;
 
   /** Open minutes: minute → per grouping: tag value → counts. */
   private transient TreeMap<Long, Map<String, SurveyCounts>[]> open;
   private transient Map<String, String> tagValueCache;
-  private transient PipelineCounters counters;
-  private transient long watermark;
-  private transient ListState<PipelineCounters> countersState;
-  private transient ListState<Long> watermarkState;
   private transient Counter lateCounter;
   private transient Counter deadLetterCounter;
 
-  public SurveyPreAggregator(String job, long statsIntervalMillis) {
-    this.job = job;
-    this.statsIntervalMillis = statsIntervalMillis;
-  }
-
-  @Override
-  public void initializeState(StateInitializationContext context) throws Exception {
-    super.initializeState(context);
-    countersState = context.getOperatorStateStore().getListState(
-        new ListStateDescriptor<>("pipeline-counters", PipelineCounters.class));
-    watermarkState = context.getOperatorStateStore().getUnionListState(
-        new ListStateDescriptor<>("last-watermark", Long.class));
-    counters = new PipelineCounters();
-    for (PipelineCounters c : countersState.get()) {
-      counters.add(c);
-    }
-    watermark = Long.MIN_VALUE;
-    Long restored = null;
-    for (Long w : watermarkState.get()) {
-      restored = restored == null ? w : Math.min(restored, w);
-    }
-    if (restored != null) {
-      watermark = restored;
-    }
+  public SurveyPreAggregator(String job, long bucketMillis, long statsIntervalMillis) {
+    super(job, bucketMillis, statsIntervalMillis);
   }
 
   @Override
@@ -98,7 +57,6 @@ public final class SurveyPreAggregator extends AbstractStreamOperator<SurveyPart
     tagValueCache = new HashMap<>();
     lateCounter = getMetricGroup().counter("lateRecords");
     deadLetterCounter = getMetricGroup().counter("deadLetteredRecords");
-    scheduleStats();
   }
 
   @Override
@@ -115,8 +73,8 @@ public final class SurveyPreAggregator extends AbstractStreamOperator<SurveyPart
     }
     SurveyResponse r = d.value;
     long ts = r.getEventTime().toEpochMilli();
-    long minute = Math.floorDiv(ts, MINUTE);
-    if ((minute + 1) * MINUTE - 1 <= watermark) {
+    long minute = bucketOf(ts);
+    if (closed(minute)) {
       counters.late++;
       lateCounter.inc();
       deadLetter(d.toDeadLetter(DeadLetter.Kind.LATE,
@@ -171,17 +129,11 @@ public final class SurveyPreAggregator extends AbstractStreamOperator<SurveyPart
   }
 
   @Override
-  public void processWatermark(Watermark mark) throws Exception {
-    watermark = Math.max(watermark, mark.getTimestamp());
-    flushClosedMinutes();
-    super.processWatermark(mark);
-  }
-
-  private void flushClosedMinutes() {
+  protected void onWatermark(long newWatermark) {
     Iterator<Map.Entry<Long, Map<String, SurveyCounts>[]>> it = open.entrySet().iterator();
     while (it.hasNext()) {
       Map.Entry<Long, Map<String, SurveyCounts>[]> e = it.next();
-      if ((e.getKey() + 1) * MINUTE - 1 > watermark) {
+      if (!closed(e.getKey())) {
         break;
       }
       emit(e.getKey(), e.getValue());
@@ -189,7 +141,8 @@ public final class SurveyPreAggregator extends AbstractStreamOperator<SurveyPart
     }
   }
 
-  private void flushAll() {
+  @Override
+  protected void flush() {
     for (Map.Entry<Long, Map<String, SurveyCounts>[]> e : open.entrySet()) {
       emit(e.getKey(), e.getValue());
     }
@@ -197,45 +150,12 @@ public final class SurveyPreAggregator extends AbstractStreamOperator<SurveyPart
   }
 
   private void emit(long minute, Map<String, SurveyCounts>[] groups) {
-    long timestamp = (minute + 1) * MINUTE - 1;
+    long timestamp = (minute + 1) * bucketMillis - 1;
     for (int g = 0; g < GROUPINGS; g++) {
       for (Map.Entry<String, SurveyCounts> e : groups[g].entrySet()) {
         output.collect(new StreamRecord<>(new SurveyPartial(Grouping.of(g), e.getKey(), minute, e.getValue()), timestamp));
       }
     }
-  }
-
-  @Override
-  public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-    super.prepareSnapshotPreBarrier(checkpointId);
-    flushAll();
-  }
-
-  @Override
-  public void snapshotState(StateSnapshotContext context) throws Exception {
-    super.snapshotState(context);
-    countersState.update(java.util.List.of(counters));
-    watermarkState.update(java.util.List.of(watermark));
-  }
-
-  private void scheduleStats() {
-    long now = getProcessingTimeService().getCurrentProcessingTime();
-    getProcessingTimeService().registerTimer(now + statsIntervalMillis, t -> {
-      emitStats(t);
-      scheduleStats();
-    });
-  }
-
-  private void emitStats(long now) {
-    output.collect(PIPELINE_STATS, new StreamRecord<>(
-        PipelinePoints.of(job, getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(), counters, watermark, now)));
-  }
-
-  @Override
-  public void finish() throws Exception {
-    flushAll();
-    emitStats(getProcessingTimeService().getCurrentProcessingTime());
-    super.finish();
   }
 
   private static String[] channelTags() {

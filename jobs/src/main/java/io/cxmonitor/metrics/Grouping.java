@@ -9,7 +9,9 @@ public enum Grouping {
   CHANNEL,
   REGION,
   TEAM,
-  PRODUCT;
+  PRODUCT,
+  /** Ticket priority; service KPIs only. */
+  PRIORITY;
 
   /** Tag value of a dimension a point is not grouped by. */
   public static final String ALL = "all";
@@ -17,6 +19,19 @@ public enum Grouping {
   public static final String UNKNOWN = "unknown";
 
   private static final Grouping[] VALUES = values();
+
+  /** A group: grouping plus tag value, written as {@code channel=chat} when used as a Flink key. */
+  public record Key(Grouping grouping, String value) {
+    public static Key parse(String key) {
+      int eq = key.indexOf('=');
+      return new Key(valueOf(key.substring(0, eq).toUpperCase(java.util.Locale.ROOT)), key.substring(eq + 1));
+    }
+
+    @Override
+    public String toString() {
+      return grouping.name().toLowerCase(java.util.Locale.ROOT) + '=' + value;
+    }
+  }
 
   public static Grouping of(int ordinal) {
     return VALUES[ordinal];

@@ -10,7 +10,7 @@ import java.util.Arrays;
  * <p>A mutable Flink POJO (public no-arg constructor, public fields) on purpose: it is the
  * partial aggregate shipped between operators and kept in state.
  */
-public final class SurveyCounts {
+public final class SurveyCounts implements Rollable<SurveyCounts> {
   public static final int NPS_POINTS = 11;
   public static final int CSAT_POINTS = 5;
   public static final int CES_POINTS = 7;
@@ -43,10 +43,12 @@ public final class SurveyCounts {
     }
   }
 
+  @Override
   public void add(SurveyCounts other) {
     addScaled(other, 1);
   }
 
+  @Override
   public void subtract(SurveyCounts other) {
     addScaled(other, -1);
   }
@@ -75,6 +77,7 @@ public final class SurveyCounts {
     return sum(ces);
   }
 
+  @Override
   public boolean isEmpty() {
     return npsN() == 0 && csatN() == 0 && cesN() == 0;
   }

@@ -10,17 +10,17 @@ public final class SurveyPartial {
   public int grouping;
   /** Normalised dimension value, {@link Grouping#ALL} for {@link Grouping#OVERALL}. */
   public String value;
-  /** Event-time minute: epoch millis / 60 000. */
-  public long minute;
+  /** Event-time bucket: epoch millis / bucket length (one minute by default). */
+  public long bucket;
 
   public SurveyCounts counts;
 
   public SurveyPartial() {}
 
-  public SurveyPartial(Grouping grouping, String value, long minute, SurveyCounts counts) {
+  public SurveyPartial(Grouping grouping, String value, long bucket, SurveyCounts counts) {
     this.grouping = grouping.ordinal();
     this.value = value;
-    this.minute = minute;
+    this.bucket = bucket;
     this.counts = counts;
   }
 
@@ -30,11 +30,11 @@ public final class SurveyPartial {
   }
 
   public static String key(Grouping grouping, String value) {
-    return grouping.name().toLowerCase(java.util.Locale.ROOT) + '=' + value;
+    return new Grouping.Key(grouping, value).toString();
   }
 
   @Override
   public String toString() {
-    return "SurveyPartial{" + groupKey() + ", minute=" + minute + ", " + counts + '}';
+    return "SurveyPartial{" + groupKey() + ", bucket=" + bucket + ", " + counts + '}';
   }
 }

@@ -32,11 +32,7 @@ public final class SurveyKpiWorkflow {
   private SurveyKpiWorkflow() {}
 
   /** Tuning of the event-time behaviour. */
-  public record Settings(String job, Duration outOfOrderness, Duration idleness, Duration statsInterval) {
-    public static Settings defaults() {
-      return new Settings("surveys", Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofSeconds(10));
-    }
-  }
+  public record Settings(String job, Duration outOfOrderness, Duration idleness, Duration statsInterval, Duration bucket) {}
 
   public static void defineWorkflow(
       StreamExecutionEnvironment env,
@@ -45,8 +41,9 @@ public final class SurveyKpiWorkflow {
       Sink<DeadLetter> deadLetterSink,
       Settings settings) {
     long bound = settings.outOfOrderness().toMillis();
+    long bucket = settings.bucket().toMillis();
     WatermarkStrategy<Decoded<SurveyResponse>> watermarks = WatermarkStrategy
-        .<Decoded<SurveyResponse>>forGenerator(ctx -> new MinuteAlignedWatermarks<>(bound))
+        .<Decoded<SurveyResponse>>forGenerator(ctx -> new MinuteAlignedWatermarks<>(bound, bucket))
         .withTimestampAssigner((d, kafkaTs) -> d.ok() ? d.value.getEventTime().toEpochMilli() : kafkaTs)
         .withIdleness(settings.idleness());
 
@@ -57,12 +54,12 @@ public final class SurveyKpiWorkflow {
     // Chained to the source (default chaining strategy ALWAYS), so decoded records are never serialized.
     SingleOutputStreamOperator<SurveyPartial> partials = surveys
         .transform(SURVEY_PRE_AGGREGATE_NAME, TypeInformation.of(SurveyPartial.class),
-            new SurveyPreAggregator(settings.job(), settings.statsInterval().toMillis()))
+            new SurveyPreAggregator(settings.job(), bucket, settings.statsInterval().toMillis()))
         .uid(SURVEY_PRE_AGGREGATE);
 
     DataStream<KpiPoint> kpis = partials
         .keyBy(SurveyPartial::groupKey)
-        .process(new RollingSurveyWindows())
+        .process(new RollingSurveyWindows(bucket))
         .name(SURVEY_ROLLING_NAME)
         .uid(SURVEY_ROLLING);
 

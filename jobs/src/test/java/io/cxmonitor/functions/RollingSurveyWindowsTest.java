@@ -26,7 +26,7 @@ class RollingSurveyWindowsTest {
   @BeforeEach
   void setUp() throws Exception {
     harness = new KeyedOneInputStreamOperatorTestHarness<>(
-        new KeyedProcessOperator<>(new RollingSurveyWindows()), SurveyPartial::groupKey, Types.STRING);
+        new KeyedProcessOperator<>(new RollingSurveyWindows(MIN)), SurveyPartial::groupKey, Types.STRING);
     harness.open();
   }
 
@@ -44,7 +44,7 @@ class RollingSurveyWindowsTest {
   }
 
   private void send(SurveyPartial p) throws Exception {
-    harness.processElement(new StreamRecord<>(p, (p.minute + 1) * MIN - 1));
+    harness.processElement(new StreamRecord<>(p, (p.bucket + 1) * MIN - 1));
   }
 
   private void closeMinute(long minute) throws Exception {

@@ -68,6 +68,10 @@ public final class WireFormat {
     return new Codec<>(CustomerLifecycleEvent.class, CustomerLifecycleEvent.getClassSchema());
   }
 
+  public static Codec<SlaBreachAlert> slaAlerts() {
+    return new Codec<>(SlaBreachAlert.class, SlaBreachAlert.getClassSchema());
+  }
+
   /** Thrown when bytes are not a decodable single-object-encoded record; the message says why. */
   public static final class DecodeException extends Exception {
     private static final long serialVersionUID = 1L;
@@ -134,6 +138,7 @@ public final class WireFormat {
     return Map.of(
         SurveyResponse.getClassSchema().getName(), SurveyResponse.getClassSchema(),
         InteractionEvent.getClassSchema().getName(), InteractionEvent.getClassSchema(),
-        CustomerLifecycleEvent.getClassSchema().getName(), CustomerLifecycleEvent.getClassSchema());
+        CustomerLifecycleEvent.getClassSchema().getName(), CustomerLifecycleEvent.getClassSchema(),
+        SlaBreachAlert.getClassSchema().getName(), SlaBreachAlert.getClassSchema());
   }
 }

@@ -83,6 +83,7 @@ class SchemaEvolutionTest {
       case "SurveyResponse" -> WireFormat.surveys();
       case "InteractionEvent" -> WireFormat.interactions();
       case "CustomerLifecycleEvent" -> WireFormat.lifecycle();
+      case "SlaBreachAlert" -> WireFormat.slaAlerts();
       default -> throw new IllegalArgumentException(record);
     };
   }

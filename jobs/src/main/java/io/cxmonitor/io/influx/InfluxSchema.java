@@ -25,11 +25,28 @@ public final class InfluxSchema {
   /** Flink subtask index of a pipeline/sink point. */
   public static final String TAG_SUBTASK = "subtask";
 
+  /** Ticket priority (service KPIs only): low, normal, high, urgent. */
+  public static final String TAG_PRIORITY = "priority";
+  /** Channel of the repeat contact in {@link #MEASUREMENT_REPEAT_PAIRS} ({@link #TAG_CHANNEL} is the earlier contact's). */
+  public static final String TAG_TO_CHANNEL = "to_channel";
+
   public static final List<String> DIMENSION_TAGS = List.of(TAG_CHANNEL, TAG_REGION, TAG_TEAM, TAG_PRODUCT);
+  public static final List<String> SERVICE_DIMENSION_TAGS = List.of(TAG_CHANNEL, TAG_TEAM, TAG_REGION, TAG_PRIORITY);
 
   public static final String WINDOW_1M = "1m";
   public static final String WINDOW_1H = "1h";
   public static final String WINDOW_24H = "24h";
+
+  /** Window tag of a bucket-long window: "1m", "5m", "1h", "30s". */
+  public static String windowLabel(long millis) {
+    if (millis % 3_600_000L == 0) {
+      return millis / 3_600_000L + "h";
+    }
+    if (millis % 60_000L == 0) {
+      return millis / 60_000L + "m";
+    }
+    return millis / 1000 + "s";
+  }
 
   // --- common fields ---
   /** Sample size (integer). Always written, also as 0 when a window has emptied. */
@@ -59,6 +76,63 @@ public final class InfluxSchema {
   public static final String FIELD_HIGH_EFFORT_PCT = "high_effort_pct";
   public static final String FIELD_HIGH_EFFORT_CI_LOW = "high_effort_ci_low";
   public static final String FIELD_HIGH_EFFORT_CI_HIGH = "high_effort_ci_high";
+
+  // --- cx_frt / cx_ttr: first response time and time to resolution, seconds, from an
+  // HdrHistogram (2 significant digits: every percentile within 1 % of the exact one) ---
+  public static final String MEASUREMENT_FRT = "cx_frt";
+  public static final String MEASUREMENT_TTR = "cx_ttr";
+  public static final String FIELD_MEAN_S = "mean_s";
+  public static final String FIELD_P50_S = "p50_s";
+  public static final String FIELD_P90_S = "p90_s";
+  public static final String FIELD_P99_S = "p99_s";
+  public static final String FIELD_MAX_S = "max_s";
+
+  // --- cx_service: counts and rates; every rate <r> has <r>_pct, <r>_ci_low, <r>_ci_high (Wilson) and <r>_n ---
+  public static final String MEASUREMENT_SERVICE = "cx_service";
+  public static final String FIELD_OPENED = "opened";
+  public static final String FIELD_RESOLVED = "resolved";
+  public static final String FIELD_QUEUED = "queued";
+  public static final String FIELD_ABANDONED = "abandoned";
+  public static final String FIELD_REOPENED = "reopened";
+  public static final String FIELD_CONTACTS = "contacts";
+  public static final String FIELD_REPEATS = "repeats";
+  public static final String FIELD_SLA_FRT_BREACHES = "sla_frt_breaches";
+  public static final String FIELD_SLA_TTR_BREACHES = "sla_ttr_breaches";
+  /** First-contact resolution among tickets whose reopen window has passed. */
+  public static final String RATE_FCR = "fcr";
+  /** Reopened / resolved. */
+  public static final String RATE_REOPEN = "reopen";
+  /** Abandoned / queued contacts (phone, chat, Zalo OA). */
+  public static final String RATE_ABANDON = "abandon";
+  /** Resolved without an agent / resolved. */
+  public static final String RATE_SELF_SERVICE = "self_service";
+  /** Repeat contacts / contacts. */
+  public static final String RATE_REPEAT = "repeat";
+  /** Repeat contacts on another channel than the previous contact / repeat contacts. */
+  public static final String RATE_REPEAT_SWITCHED = "repeat_switched";
+
+  public static String pct(String rate) {
+    return rate + "_pct";
+  }
+
+  public static String ciLow(String rate) {
+    return rate + "_ci_low";
+  }
+
+  public static String ciHigh(String rate) {
+    return rate + "_ci_high";
+  }
+
+  public static String n(String rate) {
+    return rate + "_n";
+  }
+
+  // --- cx_repeat_pairs: repeat contacts by (earlier channel, repeat channel); tags window, channel, to_channel ---
+  public static final String MEASUREMENT_REPEAT_PAIRS = "cx_repeat_pairs";
+
+  // --- cx_backlog: open tickets, a gauge written every minute per group (no window tag) ---
+  public static final String MEASUREMENT_BACKLOG = "cx_backlog";
+  public static final String FIELD_OPEN = "open";
 
   // --- cx_pipeline: per job and subtask, cumulative since the job's first start, exact across
   // restarts (the counters are checkpointed), timestamp = processing time of the report ---

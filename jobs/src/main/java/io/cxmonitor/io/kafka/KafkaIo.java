@@ -1,6 +1,10 @@
 package io.cxmonitor.io.kafka;
 
+import io.cxmonitor.metrics.InteractionValidation;
 import io.cxmonitor.metrics.SurveyValidation;
+import io.cxmonitor.schemas.InteractionEvent;
+import io.cxmonitor.schemas.SlaBreachAlert;
+import org.apache.avro.specific.SpecificRecord;
 import io.cxmonitor.schemas.SurveyResponse;
 import io.cxmonitor.schemas.WireFormat;
 import java.util.Properties;
@@ -27,7 +31,21 @@ public final class KafkaIo {
 
   public static KafkaSource<Decoded<SurveyResponse>> surveySource(
       String bootstrapServers, String topic, String groupId, StartFrom startFrom, boolean bounded, Properties extra) {
-    KafkaSourceBuilder<Decoded<SurveyResponse>> b = KafkaSource.<Decoded<SurveyResponse>>builder()
+    return source(bootstrapServers, topic, groupId, startFrom, bounded, extra,
+        new DecodingDeserializer<>(WireFormat::surveys, SurveyValidation::problem,
+            TypeInformation.of(new TypeHint<Decoded<SurveyResponse>>() {})));
+  }
+
+  public static KafkaSource<Decoded<InteractionEvent>> interactionSource(
+      String bootstrapServers, String topic, String groupId, StartFrom startFrom, boolean bounded, Properties extra) {
+    return source(bootstrapServers, topic, groupId, startFrom, bounded, extra,
+        new DecodingDeserializer<>(WireFormat::interactions, InteractionValidation::problem,
+            TypeInformation.of(new TypeHint<Decoded<InteractionEvent>>() {})));
+  }
+
+  private static <T extends SpecificRecord> KafkaSource<Decoded<T>> source(String bootstrapServers, String topic,
+      String groupId, StartFrom startFrom, boolean bounded, Properties extra, DecodingDeserializer<T> deserializer) {
+    KafkaSourceBuilder<Decoded<T>> b = KafkaSource.<Decoded<T>>builder()
         .setBootstrapServers(bootstrapServers)
         .setTopics(topic)
         .setGroupId(groupId)
@@ -36,8 +54,7 @@ public final class KafkaIo {
           case EARLIEST -> OffsetsInitializer.earliest();
           case LATEST -> OffsetsInitializer.latest();
         })
-        .setDeserializer(new DecodingDeserializer<>(WireFormat::surveys, SurveyValidation::problem,
-            TypeInformation.of(new TypeHint<Decoded<SurveyResponse>>() {})))
+        .setDeserializer(deserializer)
         .setProperty("commit.offsets.on.checkpoint", "true")
         .setProperty("partition.discovery.interval.ms", "60000")
         .setProperties(extra);
@@ -45,6 +62,16 @@ public final class KafkaIo {
       b.setBounded(OffsetsInitializer.latest());
     }
     return b.build();
+  }
+
+  /** Avro single-object-encoded SLA alerts, keyed by ticket id. */
+  public static KafkaSink<SlaBreachAlert> slaAlertSink(String bootstrapServers, String topic, Properties extra) {
+    return KafkaSink.<SlaBreachAlert>builder()
+        .setBootstrapServers(bootstrapServers)
+        .setRecordSerializer(new SlaAlertSerializer(topic))
+        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+        .setKafkaProducerConfig(extra)
+        .build();
   }
 
   public static KafkaSink<DeadLetter> deadLetterSink(String bootstrapServers, String topic, Properties extra) {

@@ -12,17 +12,18 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
  * (no value) do not move the watermark.
  */
 public final class MinuteAlignedWatermarks<T> implements WatermarkGenerator<Decoded<T>> {
-  static final long MINUTE = 60_000L;
-
   private final long boundMillis;
+  private final long bucketMillis;
   private long maxTimestamp;
   private long lastEmitted = Long.MIN_VALUE;
 
-  public MinuteAlignedWatermarks(long boundMillis) {
+  /** @param bucketMillis the windows' time resolution (one minute by default) */
+  public MinuteAlignedWatermarks(long boundMillis, long bucketMillis) {
     if (boundMillis < 0) {
       throw new IllegalArgumentException("out-of-orderness bound must be >= 0, got " + boundMillis);
     }
     this.boundMillis = boundMillis;
+    this.bucketMillis = bucketMillis;
     this.maxTimestamp = Long.MIN_VALUE + boundMillis + 1;
   }
 
@@ -34,7 +35,7 @@ public final class MinuteAlignedWatermarks<T> implements WatermarkGenerator<Deco
     if (eventTimestamp > maxTimestamp) {
       maxTimestamp = eventTimestamp;
       long candidate = candidate();
-      if (lastEmitted == Long.MIN_VALUE || Math.floorDiv(candidate + 1, MINUTE) > Math.floorDiv(lastEmitted + 1, MINUTE)) {
+      if (lastEmitted == Long.MIN_VALUE || Math.floorDiv(candidate + 1, bucketMillis) > Math.floorDiv(lastEmitted + 1, bucketMillis)) {
         emit(candidate, output);
       }
     }

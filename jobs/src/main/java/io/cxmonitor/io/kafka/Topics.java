@@ -9,4 +9,6 @@ public final class Topics {
   public static final String LIFECYCLE = "cx.lifecycle";
   /** Records a job could not use: original key and value, reason and origin in headers. */
   public static final String DEAD_LETTER = "cx.dead-letter";
+  /** {@code SlaBreachAlert}s: tickets still open past their first-response or resolution SLA. */
+  public static final String ALERTS = "cx.alerts";
 }

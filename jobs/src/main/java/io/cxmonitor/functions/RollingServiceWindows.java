@@ -1,0 +1,74 @@
+package io.cxmonitor.functions;
+
+import io.cxmonitor.io.influx.KpiPoint;
+import io.cxmonitor.io.influx.ServicePoints;
+import io.cxmonitor.metrics.Grouping;
+import io.cxmonitor.metrics.ServiceCounts;
+import io.cxmonitor.metrics.ServicePartial;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.util.Collector;
+
+/**
+ * Service KPIs of one group for 1m, rolling 1h and 24h (see {@link RollingWindows}), plus the
+ * open-ticket backlog as a gauge written every minute: the group keeps ticking while tickets are
+ * open, even when nothing happens to them for days.
+ */
+public final class RollingServiceWindows extends RollingWindows<ServicePartial, ServiceCounts> {
+  private static final long serialVersionUID = 1L;
+  private transient ValueState<Long> backlog;
+
+  public RollingServiceWindows(long bucketMillis) {
+    super(ServiceCounts.class, bucketMillis);
+  }
+
+  @Override
+  public void open(OpenContext openContext) throws Exception {
+    super.open(openContext);
+    backlog = getRuntimeContext().getState(new ValueStateDescriptor<>("backlog", Long.class));
+  }
+
+  @Override
+  protected long minuteOf(ServicePartial p) {
+    return p.bucket;
+  }
+
+  @Override
+  protected ServiceCounts aggregateOf(ServicePartial p) {
+    return p.counts;
+  }
+
+  @Override
+  protected ServiceCounts empty() {
+    return new ServiceCounts();
+  }
+
+  @Override
+  protected ServiceCounts copy(ServiceCounts c) {
+    return ServiceCounts.copyOf(c);
+  }
+
+  @Override
+  protected boolean keepTicking(String key, long minute, ServiceCounts entering, Collector<KpiPoint> out) throws Exception {
+    long open = backlog.value() == null ? 0 : backlog.value();
+    if (entering != null) {
+      open += entering.backlogDelta;
+    }
+    backlog.update(open);
+    Grouping.Key k = Grouping.Key.parse(key);
+    out.collect(ServicePoints.backlog(k.grouping(), k.value(), (minute + 1) * bucketMillis, open));
+    return open != 0;
+  }
+
+  @Override
+  protected void clearExtra() {
+    backlog.clear();
+  }
+
+  @Override
+  protected void emit(String key, String window, long minute, ServiceCounts counts, Collector<KpiPoint> out) {
+    Grouping.Key k = Grouping.Key.parse(key);
+    ServicePoints.emit(k.grouping(), k.value(), window, (minute + 1) * bucketMillis, counts, out::collect);
+  }
+}

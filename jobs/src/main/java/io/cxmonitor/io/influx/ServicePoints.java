@@ -1,0 +1,102 @@
+package io.cxmonitor.io.influx;
+
+import static io.cxmonitor.io.influx.InfluxSchema.*;
+
+import io.cxmonitor.metrics.ConfidenceIntervals;
+import io.cxmonitor.metrics.Grouping;
+import io.cxmonitor.metrics.Interval;
+import io.cxmonitor.metrics.ServiceCounts;
+import io.cxmonitor.schemas.Channel;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.HdrHistogram.Histogram;
+
+/** Maps the service aggregates of one group and window to points. */
+public final class ServicePoints {
+  private ServicePoints() {}
+
+  public static Map<String, String> tags(Grouping grouping, String value, String window) {
+    Map<String, String> tags = new HashMap<>(8);
+    if (window != null) {
+      tags.put(TAG_WINDOW, window);
+    }
+    for (String dim : SERVICE_DIMENSION_TAGS) {
+      tags.put(dim, Grouping.ALL);
+    }
+    switch (grouping) {
+      case OVERALL -> { }
+      case CHANNEL -> tags.put(TAG_CHANNEL, value);
+      case TEAM -> tags.put(TAG_TEAM, value);
+      case REGION -> tags.put(TAG_REGION, value);
+      case PRIORITY -> tags.put(TAG_PRIORITY, value);
+      case PRODUCT -> throw new IllegalArgumentException("service KPIs are not grouped by product");
+    }
+    return tags;
+  }
+
+  public static void emit(Grouping grouping, String value, String window, long windowEnd, ServiceCounts c,
+      Consumer<KpiPoint> out) {
+    Map<String, String> tags = tags(grouping, value, window);
+    out.accept(new KpiPoint(MEASUREMENT_FRT, tags, durationFields(c.frt()), windowEnd));
+    out.accept(new KpiPoint(MEASUREMENT_TTR, tags, durationFields(c.ttr()), windowEnd));
+    Map<String, Object> f = new LinkedHashMap<>();
+    f.put(FIELD_OPENED, c.opened);
+    f.put(FIELD_RESOLVED, c.resolved);
+    f.put(FIELD_QUEUED, c.queued);
+    f.put(FIELD_ABANDONED, c.abandoned);
+    f.put(FIELD_REOPENED, c.reopened);
+    f.put(FIELD_CONTACTS, c.contacts);
+    f.put(FIELD_REPEATS, c.repeats);
+    f.put(FIELD_SLA_FRT_BREACHES, c.frtBreaches);
+    f.put(FIELD_SLA_TTR_BREACHES, c.ttrBreaches);
+    rate(f, RATE_FCR, c.fcrYes, c.fcrFinal);
+    rate(f, RATE_REOPEN, c.reopened, c.resolved);
+    rate(f, RATE_ABANDON, c.abandoned, c.queued);
+    rate(f, RATE_SELF_SERVICE, c.selfService, c.resolved);
+    rate(f, RATE_REPEAT, c.repeats, c.contacts);
+    rate(f, RATE_REPEAT_SWITCHED, c.repeatsSwitched, c.repeats);
+    out.accept(new KpiPoint(MEASUREMENT_SERVICE, tags, f, windowEnd));
+    if (grouping == Grouping.OVERALL && c.repeatPairs != null) {
+      Channel[] channels = Channel.values();
+      for (Channel from : channels) {
+        for (Channel to : channels) {
+          long n = c.repeatPairs[from.ordinal() * channels.length + to.ordinal()];
+          Map<String, String> pairTags = Map.of(TAG_WINDOW, window, TAG_CHANNEL, Grouping.tagValue(from.name()),
+              TAG_TO_CHANNEL, Grouping.tagValue(to.name()));
+          out.accept(new KpiPoint(MEASUREMENT_REPEAT_PAIRS, pairTags, Map.of(FIELD_N, n), windowEnd));
+        }
+      }
+    }
+  }
+
+  public static KpiPoint backlog(Grouping grouping, String value, long time, long open) {
+    return new KpiPoint(MEASUREMENT_BACKLOG, tags(grouping, value, null), Map.of(FIELD_OPEN, open), time);
+  }
+
+  /** A rate in %, its Wilson interval and n; with n = 0 only n is written. */
+  private static void rate(Map<String, Object> f, String name, long hits, long n) {
+    f.put(InfluxSchema.n(name), n);
+    if (n > 0) {
+      Interval ci = ConfidenceIntervals.wilson(hits, n);
+      f.put(pct(name), 100.0 * hits / n);
+      f.put(ciLow(name), 100 * ci.low());
+      f.put(ciHigh(name), 100 * ci.high());
+    }
+  }
+
+  static Map<String, Object> durationFields(Histogram h) {
+    Map<String, Object> f = new LinkedHashMap<>();
+    long n = h.getTotalCount();
+    f.put(FIELD_N, n);
+    if (n > 0) {
+      f.put(FIELD_MEAN_S, h.getMean() / 1000.0);
+      f.put(FIELD_P50_S, h.getValueAtPercentile(50) / 1000.0);
+      f.put(FIELD_P90_S, h.getValueAtPercentile(90) / 1000.0);
+      f.put(FIELD_P99_S, h.getValueAtPercentile(99) / 1000.0);
+      f.put(FIELD_MAX_S, h.getMaxValue() / 1000.0);
+    }
+    return f;
+  }
+}

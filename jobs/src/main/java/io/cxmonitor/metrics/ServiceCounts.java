@@ -1,0 +1,182 @@
+package io.cxmonitor.metrics;
+
+import io.cxmonitor.schemas.Channel;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Exact service aggregates of one group over some minutes: event counts, first-response and
+ * resolution time histograms, repeat-contact channel pairs and the backlog change. Adds and
+ * subtracts exactly (rolling windows). A Flink POJO: histograms live in {@code *Encoded} fields;
+ * call {@link #seal()} before the object is stored or shipped.
+ */
+public final class ServiceCounts implements Rollable<ServiceCounts> {
+  static final int CHANNELS = Channel.values().length;
+
+  public long opened;
+  public long queued;
+  public long abandoned;
+  public long resolved;
+  public long selfService;
+  public long reopened;
+  public long fcrFinal;
+  public long fcrYes;
+  public long frtBreaches;
+  public long ttrBreaches;
+  public long contacts;
+  public long repeats;
+  public long repeatsSwitched;
+  /** Net change of open tickets (not windowed: the rolling operator keeps the running gauge). */
+  public long backlogDelta;
+  /** repeat contacts from channel i to channel j at [i * CHANNELS + j]; null when none. */
+  public long[] repeatPairs;
+  public byte[] frtEncoded;
+  public byte[] ttrEncoded;
+
+  private transient Histogram frt;
+  private transient Histogram ttr;
+
+  public ServiceCounts() {}
+
+  public static ServiceCounts copyOf(ServiceCounts other) {
+    ServiceCounts c = new ServiceCounts();
+    c.add(other);
+    c.seal();
+    return c;
+  }
+
+  public Histogram frt() {
+    if (frt == null) {
+      frt = Durations.decode(frtEncoded);
+    }
+    return frt;
+  }
+
+  public Histogram ttr() {
+    if (ttr == null) {
+      ttr = Durations.decode(ttrEncoded);
+    }
+    return ttr;
+  }
+
+  /** Writes the live histograms into the serialised fields. */
+  public ServiceCounts seal() {
+    if (frt != null) {
+      frtEncoded = frt.getTotalCount() == 0 ? null : Durations.encode(frt);
+    }
+    if (ttr != null) {
+      ttrEncoded = ttr.getTotalCount() == 0 ? null : Durations.encode(ttr);
+    }
+    return this;
+  }
+
+  /** Adds one fact; {@code fromChannel}/{@code toChannel} ordinals are only used for repeat contacts. */
+  public void record(TicketFact f, int fromChannel, int toChannel) {
+    switch (f.kind) {
+      case OPENED -> {
+        opened++;
+        backlogDelta++;
+        if (f.flag) {
+          queued++;
+        }
+      }
+      case FIRST_RESPONSE -> frt().recordValue(Math.max(0, f.durationMs));
+      case RESOLVED -> {
+        resolved++;
+        backlogDelta--;
+        if (f.flag) {
+          selfService++;
+        }
+        ttr().recordValue(Math.max(0, f.durationMs));
+      }
+      case RESOLVED_AGAIN, MOVED_OUT -> backlogDelta--;
+      case MOVED_IN -> backlogDelta++;
+      case REOPENED -> {
+        reopened++;
+        backlogDelta++;
+      }
+      case ABANDONED -> {
+        abandoned++;
+        backlogDelta--;
+      }
+      case FCR_FINAL -> {
+        fcrFinal++;
+        if (f.flag) {
+          fcrYes++;
+        }
+      }
+      case SLA_BREACH_FIRST_RESPONSE -> frtBreaches++;
+      case SLA_BREACH_RESOLUTION -> ttrBreaches++;
+      case CONTACT -> contacts++;
+      case REPEAT_CONTACT -> {
+        repeats++;
+        if (f.flag) {
+          repeatsSwitched++;
+        }
+        if (fromChannel >= 0 && toChannel >= 0) {
+          if (repeatPairs == null) {
+            repeatPairs = new long[CHANNELS * CHANNELS];
+          }
+          repeatPairs[fromChannel * CHANNELS + toChannel]++;
+        }
+      }
+    }
+  }
+
+  @Override
+  public void add(ServiceCounts o) {
+    combine(o, 1);
+  }
+
+  @Override
+  public void subtract(ServiceCounts o) {
+    combine(o, -1);
+  }
+
+  private void combine(ServiceCounts o, int sign) {
+    opened += sign * o.opened;
+    queued += sign * o.queued;
+    abandoned += sign * o.abandoned;
+    resolved += sign * o.resolved;
+    selfService += sign * o.selfService;
+    reopened += sign * o.reopened;
+    fcrFinal += sign * o.fcrFinal;
+    fcrYes += sign * o.fcrYes;
+    frtBreaches += sign * o.frtBreaches;
+    ttrBreaches += sign * o.ttrBreaches;
+    contacts += sign * o.contacts;
+    repeats += sign * o.repeats;
+    repeatsSwitched += sign * o.repeatsSwitched;
+    backlogDelta += sign * o.backlogDelta;
+    if (o.repeatPairs != null) {
+      if (repeatPairs == null) {
+        repeatPairs = new long[CHANNELS * CHANNELS];
+      }
+      for (int i = 0; i < repeatPairs.length; i++) {
+        repeatPairs[i] += sign * o.repeatPairs[i];
+      }
+    }
+    if (o.frtEncoded != null || o.frt != null) {
+      if (sign > 0) {
+        frt().add(o.frt());
+      } else {
+        frt().subtract(o.frt());
+      }
+    }
+    if (o.ttrEncoded != null || o.ttr != null) {
+      if (sign > 0) {
+        ttr().add(o.ttr());
+      } else {
+        ttr().subtract(o.ttr());
+      }
+    }
+    seal();
+  }
+
+  /** True when nothing in the window: counters zero and histograms empty (the backlog delta is not windowed). */
+  @Override
+  public boolean isEmpty() {
+    return opened == 0 && queued == 0 && abandoned == 0 && resolved == 0 && reopened == 0 && fcrFinal == 0
+        && frtBreaches == 0 && ttrBreaches == 0 && contacts == 0 && repeats == 0
+        && frt().getTotalCount() == 0 && ttr().getTotalCount() == 0;
+  }
+}
