@@ -21,8 +21,9 @@ import org.apache.flink.util.Collector;
  * adds the minute that enters and subtracts the ones that leave (exact: aggregates are counts
  * or histograms), so the cost per tick is constant and the cost per event is zero here (events
  * were pre-aggregated upstream) — nothing grows with window length or slide. A group keeps
- * ticking while its 24-hour window holds data (or {@link #keepTicking} says so); the tick that
- * empties it writes empty values and clears all state.
+ * ticking while its 24-hour window holds data (or {@link #keepTicking} says so); a window is
+ * written while it holds data and once more, with n = 0, when it empties; the tick that empties
+ * the 24-hour window clears all state.
  *
  * <p>A partial for a minute that has already ticked (only possible when an idle source partition
  * resumes behind the others) is merged into the running sums and its 1-minute value is
@@ -142,7 +143,10 @@ public abstract class RollingWindows<P, A extends Rollable<A>> extends KeyedProc
     }
     A h = hour.value() == null ? empty() : hour.value();
     A d = day.value() == null ? empty() : day.value();
+    boolean hourWasEmpty = h.isEmpty();
+    boolean dayWasEmpty = d.isEmpty();
     A entering = minutes.get(m);
+    boolean previousBucketHadData = minutes.contains(m - 1);
     if (entering != null) {
       h.add(entering);
       d.add(entering);
@@ -158,11 +162,17 @@ public abstract class RollingWindows<P, A extends Rollable<A>> extends KeyedProc
     }
     String key = ctx.getCurrentKey();
     boolean keep = keepTicking(key, m, entering, out);
-    if (bucketWindow != null) {
+    // A window is written when it holds data or just became empty (one n = 0 point); a window
+    // that stays empty is not rewritten every bucket.
+    if (bucketWindow != null && (entering != null || previousBucketHadData)) {
       emit(key, bucketWindow, m, entering == null ? empty() : entering, out);
     }
-    emit(key, InfluxSchema.WINDOW_1H, m, h, out);
-    emit(key, InfluxSchema.WINDOW_24H, m, d, out);
+    if (!h.isEmpty() || !hourWasEmpty) {
+      emit(key, InfluxSchema.WINDOW_1H, m, h, out);
+    }
+    if (!d.isEmpty() || !dayWasEmpty) {
+      emit(key, InfluxSchema.WINDOW_24H, m, d, out);
+    }
 
     // At the end of a bounded input the watermark is +infinity: a gauge that would keep the group
     // ticking (open backlog) must not tick forever.

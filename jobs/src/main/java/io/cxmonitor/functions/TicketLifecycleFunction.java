@@ -91,11 +91,7 @@ public final class TicketLifecycleFunction extends KeyedProcessFunction<String, 
           }
         }
       }
-      case CUSTOMER_REPLY -> {
-        if (s.firstReplyAt != TicketState.UNKNOWN && t > s.firstReplyAt) {
-          s.customerFollowUp = true;
-        }
-      }
+      case CUSTOMER_REPLY -> s.lastCustomerReplyAt = Math.max(s.lastCustomerReplyAt, t);
       case TRANSFERRED, ESCALATED -> {
         s.transferred = true;
         if (e.getToTeam() != null) {
@@ -137,7 +133,9 @@ public final class TicketLifecycleFunction extends KeyedProcessFunction<String, 
         }
       }
       case ABANDONED -> {
-        if (s.open) {
+        if (s.openedAt == TicketState.UNKNOWN && s.abandonedAt == TicketState.UNKNOWN) {
+          s.abandonedAt = t; // abandoned before OPENED arrived: counted on OPENED
+        } else if (s.open) {
           s.open = false;
           s.abandonedAt = t;
           out.collect(fact(Kind.ABANDONED, s, t));
@@ -173,7 +171,13 @@ public final class TicketLifecycleFunction extends KeyedProcessFunction<String, 
     }
     s.ttrDue = t + sla.resolutionMs(p);
     ctx.timerService().registerEventTimeTimer(s.ttrDue);
-    if (s.resolvedAt != TicketState.UNKNOWN) {
+    if (s.abandonedAt != TicketState.UNKNOWN) {
+      s.open = false;
+      s.abandonedAt = Math.max(t, s.abandonedAt);
+      out.collect(fact(Kind.ABANDONED, s, s.abandonedAt));
+      deleteSlaTimers(s, ctx);
+      scheduleCleanup(s, s.abandonedAt + abandonedGraceMs, ctx);
+    } else if (s.resolvedAt != TicketState.UNKNOWN) {
       resolve(s, Math.max(t, s.resolvedAt), ctx, out);
     }
   }
@@ -233,7 +237,8 @@ public final class TicketLifecycleFunction extends KeyedProcessFunction<String, 
       s.fcrDue = TicketState.UNKNOWN;
       if (!s.open) {
         if (!s.selfService) {
-          boolean fcr = !s.reopened && !s.transferred && !s.customerFollowUp;
+          boolean customerCameBack = s.firstReplyAt != TicketState.UNKNOWN && s.lastCustomerReplyAt > s.firstReplyAt;
+          boolean fcr = !s.reopened && !s.transferred && !customerCameBack;
           out.collect(fact(Kind.FCR_FINAL, s, ts).withFlag(fcr));
         }
         state.clear();

@@ -22,6 +22,8 @@ public final class TicketState {
   public long firstReplyAt = UNKNOWN;
   public long resolvedAt = UNKNOWN;
   public long abandonedAt = UNKNOWN;
+  /** Latest customer reply; a reply after the first agent reply rules out first-contact resolution. */
+  public long lastCustomerReplyAt = UNKNOWN;
   /** Event-time deadlines with a registered timer, UNKNOWN if none. */
   public long frtDue = UNKNOWN;
   public long ttrDue = UNKNOWN;
@@ -32,7 +34,6 @@ public final class TicketState {
   public boolean open;
   public boolean reopened;
   public boolean transferred;
-  public boolean customerFollowUp;
   public boolean selfService;
   public boolean queued;
 

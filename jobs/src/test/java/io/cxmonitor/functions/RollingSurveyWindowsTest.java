@@ -85,20 +85,22 @@ class RollingSurveyWindowsTest {
     send(chat(M0, 10));
     closeMinute(M0 + 59);
     List<KpiPoint> first60 = drain();
-    assertThat(first60).hasSize(60 * 9);
+    // tick 0: all windows; tick 1: the 1m window once more with n = 0; then only 1h and 24h
+    assertThat(first60).hasSize(9 + 9 + 58 * 6);
     closeMinute(M0 + 60);
     List<KpiPoint> tick60 = drain();
     assertThat(n(tick60, "cx_nps", "1h")).isZero();
     assertThat(n(tick60, "cx_nps", "24h")).isEqualTo(1);
     closeMinute(M0 + 1439);
     List<KpiPoint> upToLastMinuteOfTheDay = drain();
-    List<KpiPoint> tick1439 = upToLastMinuteOfTheDay.subList(upToLastMinuteOfTheDay.size() - 9, upToLastMinuteOfTheDay.size());
+    List<KpiPoint> tick1439 = upToLastMinuteOfTheDay.subList(upToLastMinuteOfTheDay.size() - 3, upToLastMinuteOfTheDay.size());
     assertThat(tick1439).allSatisfy(p -> assertThat(p.timeMillis()).isEqualTo((M0 + 1440) * MIN));
     assertThat(n(tick1439, "cx_nps", "24h")).isEqualTo(1);
     assertThat(harness.numKeyedStateEntries()).isPositive();
     closeMinute(M0 + 1440);
     List<KpiPoint> last = drain();
-    assertThat(last).hasSize(9);
+    assertThat(last).as("only the 24h window, which just emptied").hasSize(3)
+        .allSatisfy(p -> assertThat(p.tags()).containsEntry("window", "24h"));
     assertThat(last).allSatisfy(p -> assertThat(p.fields()).containsOnlyKeys("n").containsEntry("n", 0L));
     assertThat(harness.numKeyedStateEntries()).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();

@@ -205,6 +205,28 @@ class TicketLifecycleFunctionTest {
   }
 
   @Test
+  void abandonedBeforeOpenClosesTheTicketWhenTheOpenArrives() throws Exception {
+    event(InteractionType.ABANDONED, T0.plusSeconds(20));
+    event(InteractionType.OPENED, T0);
+    assertThat(kinds(facts())).containsExactly(Kind.OPENED, Kind.ABANDONED);
+    advanceTo(T0.plus(Duration.ofDays(2)));
+    assertThat(facts()).as("no SLA breach for an abandoned contact").isEmpty();
+    assertCleared();
+  }
+
+  @Test
+  void aCustomerReplyAfterTheAgentsRulesOutFcrWhateverTheArrivalOrder() throws Exception {
+    event(InteractionType.OPENED, T0);
+    event(InteractionType.CUSTOMER_REPLY, T0.plusSeconds(120));
+    event(InteractionType.AGENT_REPLY, T0.plusSeconds(60));
+    event(InteractionType.RESOLVED, T0.plusSeconds(300));
+    advanceTo(T0.plus(REOPEN).plusSeconds(300));
+    List<TicketFact> f = facts();
+    assertThat(f.get(f.size() - 1).kind).isEqualTo(Kind.FCR_FINAL);
+    assertThat(f.get(f.size() - 1).flag).isFalse();
+  }
+
+  @Test
   void selfServiceResolutionIsFlaggedAndNotPartOfFcr() throws Exception {
     event(InteractionType.OPENED, T0);
     event(InteractionType.RESOLVED, T0.plusSeconds(5), null, true);

@@ -67,16 +67,25 @@ final class ExpectedSurveyKpis {
   private void tick(String group, TreeMap<Long, List<SurveyResponse>> minutes) {
     String dims = group.substring(group.indexOf('|'));
     Long m = minutes.firstKey();
+    boolean chainStart = true;
     while (m != null) {
       long current = m;
-      List<SurveyResponse> oneMinute = collect(minutes, current, current);
-      List<SurveyResponse> hour = collect(minutes, current - 59, current);
-      List<SurveyResponse> day = collect(minutes, current - 1439, current);
       long time = (current + 1) * MINUTE;
-      add("1m" + dims, time, oneMinute);
-      add("1h" + dims, time, hour);
-      add("24h" + dims, time, day);
-      m = day.isEmpty() ? minutes.higherKey(current) : Long.valueOf(current + 1);
+      // A window is written while it holds answers, and once with n = 0 when it has just emptied.
+      int[][] windows = {{1, 0}, {60, 0}, {1440, 0}};
+      String[] labels = {"1m", "1h", "24h"};
+      boolean dayEmpty = false;
+      for (int w = 0; w < 3; w++) {
+        int size = windows[w][0];
+        List<SurveyResponse> now = collect(minutes, current - size + 1, current);
+        List<SurveyResponse> before = chainStart ? List.of() : collect(minutes, current - size, current - 1);
+        if (!now.isEmpty() || !before.isEmpty()) {
+          add(labels[w] + dims, time, now);
+        }
+        dayEmpty = now.isEmpty();
+      }
+      chainStart = dayEmpty;
+      m = dayEmpty ? minutes.higherKey(current) : Long.valueOf(current + 1);
     }
   }
 
