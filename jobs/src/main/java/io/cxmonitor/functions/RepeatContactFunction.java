@@ -5,7 +5,12 @@ import io.cxmonitor.metrics.TicketFact;
 import io.cxmonitor.metrics.TicketFact.Kind;
 import io.cxmonitor.schemas.InteractionEvent;
 import io.cxmonitor.schemas.InteractionType;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -14,23 +19,32 @@ import org.apache.flink.util.Collector;
 /**
  * Per customer (keyed by customer id): every new ticket is a contact; it is a repeat contact
  * when the same customer opened another ticket at most {@code repeatWindow} before, and it
- * switched channel when that ticket was on another channel. State: the customer's latest
- * contact, cleared when the window after it has passed (about 100 bytes per recent customer).
+ * switched channel when that ticket was on another channel.
+ *
+ * <p>A customer's tickets arrive from different partitions (interactions are keyed by ticket),
+ * so contacts are buffered until the watermark passes them and then handled in event-time
+ * order: the result does not depend on arrival order. State: the buffered contacts (seconds'
+ * worth) and the latest contact, cleared when the window after it has passed (about 100 bytes
+ * per customer seen within the window).
  */
 public final class RepeatContactFunction extends KeyedProcessFunction<String, InteractionEvent, TicketFact> {
   private static final long serialVersionUID = 1L;
 
-  /** The customer's latest contact. */
-  public static final class LastContact {
+  /** A contact: when, which ticket, on which channel, with its dimensions. */
+  public static final class Contact {
     public long at;
     public String ticketId;
     public String channel;
+    public String team;
+    public String region;
+    public String priority;
 
-    public LastContact() {}
+    public Contact() {}
   }
 
   private final long repeatWindowMs;
-  private transient ValueState<LastContact> last;
+  private transient ValueState<Contact> last;
+  private transient MapState<Long, List<Contact>> pending;
 
   public RepeatContactFunction(long repeatWindowMs) {
     this.repeatWindowMs = repeatWindowMs;
@@ -38,7 +52,10 @@ public final class RepeatContactFunction extends KeyedProcessFunction<String, In
 
   @Override
   public void open(OpenContext openContext) {
-    last = getRuntimeContext().getState(new ValueStateDescriptor<>("last-contact", LastContact.class));
+    last = getRuntimeContext().getState(new ValueStateDescriptor<>("last-contact", Contact.class));
+    pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-contacts",
+        org.apache.flink.api.common.typeinfo.Types.LONG,
+        org.apache.flink.api.common.typeinfo.Types.LIST(org.apache.flink.api.common.typeinfo.TypeInformation.of(Contact.class))));
   }
 
   @Override
@@ -46,36 +63,48 @@ public final class RepeatContactFunction extends KeyedProcessFunction<String, In
     if (e.getEventType() != InteractionType.OPENED) {
       return;
     }
-    long t = e.getEventTime().toEpochMilli();
-    String channel = Grouping.tagValue(e.getChannel().name());
-    TicketFact contact = new TicketFact(Kind.CONTACT, t, channel, Grouping.tagValue(e.getTeam()),
-        Grouping.tagValue(e.getRegion()), Grouping.tagValue(e.getPriority().name()));
-    out.collect(contact);
-    LastContact previous = last.value();
-    if (previous != null && !previous.ticketId.equals(e.getTicketId()) && t >= previous.at && t - previous.at <= repeatWindowMs) {
-      TicketFact repeat = new TicketFact(Kind.REPEAT_CONTACT, t, channel, contact.team, contact.region, contact.priority)
-          .withFlag(!previous.channel.equals(channel));
-      repeat.fromChannel = previous.channel;
-      out.collect(repeat);
+    Contact c = new Contact();
+    c.at = e.getEventTime().toEpochMilli();
+    c.ticketId = e.getTicketId();
+    c.channel = Grouping.tagValue(e.getChannel().name());
+    c.team = Grouping.tagValue(e.getTeam());
+    c.region = Grouping.tagValue(e.getRegion());
+    c.priority = Grouping.tagValue(e.getPriority().name());
+    List<Contact> atTime = pending.get(c.at);
+    if (atTime == null) {
+      atTime = new ArrayList<>(1);
     }
-    if (previous == null || t >= previous.at) {
-      if (previous != null) {
-        ctx.timerService().deleteEventTimeTimer(previous.at + repeatWindowMs);
-      }
-      LastContact now = new LastContact();
-      now.at = t;
-      now.ticketId = e.getTicketId();
-      now.channel = channel;
-      last.update(now);
-      ctx.timerService().registerEventTimeTimer(t + repeatWindowMs);
-    }
+    atTime.add(c);
+    pending.put(c.at, atTime);
+    ctx.timerService().registerEventTimeTimer(c.at);
   }
 
   @Override
   public void onTimer(long ts, OnTimerContext ctx, Collector<TicketFact> out) throws Exception {
-    LastContact l = last.value();
-    if (l != null && l.at + repeatWindowMs == ts) {
+    List<Contact> due = pending.get(ts);
+    if (due != null) {
+      pending.remove(ts);
+      due.sort(Comparator.comparing(c -> c.ticketId));
+      for (Contact c : due) {
+        handle(c, ctx, out);
+      }
+    }
+    Contact l = last.value();
+    if (l != null && l.at + repeatWindowMs <= ts && pending.isEmpty()) {
       last.clear();
     }
+  }
+
+  private void handle(Contact c, OnTimerContext ctx, Collector<TicketFact> out) throws Exception {
+    out.collect(new TicketFact(Kind.CONTACT, c.at, c.channel, c.team, c.region, c.priority));
+    Contact previous = last.value();
+    if (previous != null && !previous.ticketId.equals(c.ticketId) && c.at - previous.at <= repeatWindowMs) {
+      TicketFact repeat = new TicketFact(Kind.REPEAT_CONTACT, c.at, c.channel, c.team, c.region, c.priority)
+          .withFlag(!previous.channel.equals(c.channel));
+      repeat.fromChannel = previous.channel;
+      out.collect(repeat);
+    }
+    last.update(c);
+    ctx.timerService().registerEventTimeTimer(c.at + repeatWindowMs);
   }
 }

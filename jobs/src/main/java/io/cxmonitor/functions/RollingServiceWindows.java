@@ -62,8 +62,13 @@ public final class RollingServiceWindows extends RollingWindows<ServicePartial, 
   }
 
   @Override
-  protected void clearExtra() {
-    backlog.clear();
+  protected void clearExtra() throws Exception {
+    // Only reached with open tickets at the end of a bounded input: keep the gauge, so facts
+    // that still follow (FCR results, SLA breaches) do not restart it from zero.
+    Long open = backlog.value();
+    if (open == null || open == 0) {
+      backlog.clear();
+    }
   }
 
   @Override

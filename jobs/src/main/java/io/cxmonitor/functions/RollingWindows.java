@@ -81,7 +81,7 @@ public abstract class RollingWindows<P, A extends Rollable<A>> extends KeyedProc
   }
 
   /** Clears subclass state when the group stops ticking. */
-  protected void clearExtra() {}
+  protected void clearExtra() throws Exception {}
 
   @Override
   public void open(OpenContext openContext) throws Exception {

@@ -53,7 +53,7 @@ public final class GeneratorCli implements Callable<Integer> {
       description = "Simulated seconds per wall-clock second; 0 = as fast as possible. Default: ${DEFAULT-VALUE}")
   double speed;
 
-  @Option(names = "--customers", defaultValue = "20000", description = "Customer base size. Default: ${DEFAULT-VALUE}")
+  @Option(names = "--customers", defaultValue = "200000", description = "Customer base size. Default: ${DEFAULT-VALUE}")
   int customers;
 
   @Option(names = "--out-of-order-share", defaultValue = "0.1",

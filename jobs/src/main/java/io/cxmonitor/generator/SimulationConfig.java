@@ -53,7 +53,7 @@ public record SimulationConfig(
   }
 
   public static SimulationConfig defaults(long seed, Instant start, Duration duration) {
-    return new SimulationConfig(seed, start, duration, 60, 20_000, 0.3, 0.1, Duration.ofSeconds(20),
+    return new SimulationConfig(seed, start, duration, 60, 200_000, 0.3, 0.1, Duration.ofSeconds(20),
         0.005, Duration.ofMinutes(10), Duration.ofMinutes(60));
   }
 

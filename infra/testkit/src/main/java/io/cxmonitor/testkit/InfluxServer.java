@@ -11,206 +11,372 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real InfluxDB 1.x server ({@code influxd} from Debian's {@code influxdb} package) started as
- * a child process with its own config in a temporary directory: every listener on 127.0.0.1 at
- * a free port, usage reporting and self-monitoring off. Stopped and deleted on close (and by a
- * shutdown hook if the JVM exits first).
+ * A real InfluxDB 1.x server: the {@code influxd} binary (Debian/Ubuntu package {@code influxdb})
+ * started as a child process with a generated config in a fresh temporary directory.
+ *
+ * <p>The HTTP API and the RPC (backup) service listen on 127.0.0.1 at free ports; graphite,
+ * collectd, OpenTSDB, UDP, IFQL and subscriptions are off; usage reporting, self-monitoring,
+ * continuous queries and request logging are off. {@link #close()} stops the process and deletes
+ * the directory; a JVM shutdown hook does the same if the JVM exits first.
+ *
+ * <p>The binary is {@value #BINARY_ENV} if set, else {@code influxd} on the {@code PATH} (or in
+ * {@code /usr/bin}, {@code /usr/sbin}).
  */
 public final class InfluxServer implements AutoCloseable {
-  /** Environment variable naming the influxd binary when it is not on the PATH. */
+  /** Environment variable naming the influxd binary to use instead of the one on the PATH. */
   public static final String BINARY_ENV = "CX_INFLUXD";
+
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+  private static final int START_ATTEMPTS = 3;
+  private static final int LOG_TAIL_LINES = 40;
+  private static final List<Path> FALLBACK_DIRS = List.of(Path.of("/usr/bin"), Path.of("/usr/sbin"));
 
   private final Process process;
   private final Path dir;
   private final int port;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final int rpcPort;
+  private final HttpClient http = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5))
+      .build();
   private final Thread shutdownHook;
+  private boolean closed;
 
-  private InfluxServer(Process process, Path dir, int port) {
+  private InfluxServer(Process process, Path dir, int port, int rpcPort) {
     this.process = process;
     this.dir = dir;
     this.port = port;
-    this.shutdownHook = new Thread(this::stopProcess, "influxd-shutdown");
+    this.rpcPort = rpcPort;
+    this.shutdownHook = new Thread(this::stopAndDelete, "influxd-" + port + "-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
-  /** Starts influxd and waits until {@code /ping} answers. Retries with new ports if one was taken. */
+  /**
+   * Starts influxd on free loopback ports and waits (up to 30 s) until {@code GET /ping} answers
+   * 204. If a port was taken in the meantime, it tries again with new ports (3 attempts in all).
+   *
+   * @throws IllegalStateException if no influxd binary is found
+   * @throws IOException if influxd exits or does not answer in time; the message ends with its log
+   */
   public static InfluxServer start() throws IOException, InterruptedException {
-    String binary = findBinary();
-    IOException last = null;
-    for (int attempt = 1; attempt <= 3; attempt++) {
-      Path dir = Files.createTempDirectory("cx-influxd-");
+    Path binary = findBinary(System.getenv(), FALLBACK_DIRS);
+    IOException failure = null;
+    for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
       try {
-        return startIn(binary, dir);
-      } catch (IOException e) {
-        TempDirs.delete(dir);
-        last = e;
+        return startOnce(binary);
+      } catch (PortTakenException e) {
+        failure = e;
       }
     }
-    throw last;
+    throw new IOException("influxd could not bind its ports in " + START_ATTEMPTS + " attempts", failure);
   }
 
-  private static InfluxServer startIn(String binary, Path dir) throws IOException, InterruptedException {
+  private static InfluxServer startOnce(Path binary) throws IOException, InterruptedException {
+    Path dir = TempDirs.create("cx-influxd-");
     int httpPort = FreePorts.next();
     int rpcPort = FreePorts.next();
+    while (rpcPort == httpPort) {
+      rpcPort = FreePorts.next();
+    }
     Path config = dir.resolve("influxdb.conf");
-    Files.writeString(config, String.join("\n",
+    Path log = dir.resolve("influxd.log");
+    Process process;
+    try {
+      Files.writeString(config, config(dir, httpPort, rpcPort));
+      ProcessBuilder pb = new ProcessBuilder(binary.toString(), "run", "-config", config.toString())
+          .directory(dir.toFile())
+          .redirectErrorStream(true)
+          .redirectOutput(log.toFile());
+      // INFLUXDB_* variables override the config file (e.g. INFLUXDB_HTTP_BIND_ADDRESS); ignore them.
+      pb.environment().keySet().removeIf(k -> k.toUpperCase(Locale.ROOT).startsWith("INFLUXDB_"));
+      process = pb.start();
+    } catch (IOException e) {
+      TempDirs.delete(dir);
+      throw new IOException("cannot start " + binary + ": " + e.getMessage(), e);
+    }
+    InfluxServer server = new InfluxServer(process, dir, httpPort, rpcPort);
+    try {
+      server.awaitReady(log);
+      return server;
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      server.close();
+      throw e;
+    }
+  }
+
+  /** The generated influxdb.conf (InfluxDB 1.6 keys). */
+  static String config(Path dir, int httpPort, int rpcPort) {
+    return String.join("\n",
         "reporting-enabled = false",
-        "bind-address = \"127.0.0.1:" + rpcPort + "\"",
+        "bind-address = " + toml("127.0.0.1:" + rpcPort),
+        "",
         "[meta]",
-        "  dir = \"" + dir.resolve("meta") + "\"",
+        "  dir = " + toml(dir.resolve("meta").toString()),
+        "  logging-enabled = false",
+        "",
         "[data]",
-        "  dir = \"" + dir.resolve("data") + "\"",
-        "  wal-dir = \"" + dir.resolve("wal") + "\"",
+        "  dir = " + toml(dir.resolve("data").toString()),
+        "  wal-dir = " + toml(dir.resolve("wal").toString()),
         "  query-log-enabled = false",
-        "  wal-fsync-delay = \"0s\"",
+        "",
         "[monitor]",
         "  store-enabled = false",
+        "",
+        "[subscriber]",
+        "  enabled = false",
+        "",
         "[http]",
         "  enabled = true",
-        "  bind-address = \"127.0.0.1:" + httpPort + "\"",
+        "  bind-address = " + toml("127.0.0.1:" + httpPort),
         "  auth-enabled = false",
         "  log-enabled = false",
+        "  https-enabled = false",
+        "  unix-socket-enabled = false",
         "  max-row-limit = 0",
+        "",
         "[continuous_queries]",
         "  enabled = false",
+        "  log-enabled = false",
+        "",
         "[logging]",
         "  level = \"warn\"",
-        ""));
-    Path log = dir.resolve("influxd.log");
-    Process p = new ProcessBuilder(binary, "run", "-config", config.toString())
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
-    InfluxServer server = new InfluxServer(p, dir, httpPort);
+        "  suppress-logo = true",
+        "",
+        "[ifql]",
+        "  enabled = false",
+        "  bind-address = \"127.0.0.1:8082\"",
+        "",
+        "[[graphite]]",
+        "  enabled = false",
+        "  bind-address = \"127.0.0.1:2003\"",
+        "",
+        "[[collectd]]",
+        "  enabled = false",
+        "  bind-address = \"127.0.0.1:25826\"",
+        "",
+        "[[opentsdb]]",
+        "  enabled = false",
+        "  bind-address = \"127.0.0.1:4242\"",
+        "",
+        "[[udp]]",
+        "  enabled = false",
+        "  bind-address = \"127.0.0.1:8089\"",
+        "");
+  }
+
+  private static String toml(String s) {
+    return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+  }
+
+  private void awaitReady(Path log) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!p.isAlive()) {
+    while (true) {
+      if (!process.isAlive()) {
         String tail = tail(log);
-        server.close();
-        throw new IOException("influxd exited with code " + p.exitValue() + " during startup. Log:\n" + tail);
+        String message = "influxd exited with code " + process.exitValue() + " while starting ("
+            + url() + ", rpc 127.0.0.1:" + rpcPort + "). Last lines of " + log + ":\n" + tail;
+        if (tail.contains("address already in use")) {
+          throw new PortTakenException(message);
+        }
+        throw new IOException(message);
       }
-      if (server.ping()) {
-        return server;
+      if (ping()) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IOException("influxd did not answer " + url() + "/ping within " + STARTUP_TIMEOUT.toSeconds()
+            + " s. Last lines of " + log + ":\n" + tail(log));
       }
       Thread.sleep(50);
     }
-    String tail = tail(log);
-    server.close();
-    throw new IOException("influxd did not answer /ping within " + STARTUP_TIMEOUT + ". Log:\n" + tail);
   }
 
-  static String findBinary() {
-    String configured = System.getenv(BINARY_ENV);
+  /**
+   * Finds the influxd binary: {@code env[CX_INFLUXD]} if set, else the first executable
+   * {@code influxd} in {@code env[PATH]}, then in {@code fallbackDirs}.
+   */
+  static Path findBinary(Map<String, String> env, List<Path> fallbackDirs) {
+    String configured = env.get(BINARY_ENV);
     if (configured != null && !configured.isBlank()) {
-      if (new File(configured).canExecute()) {
-        return configured;
+      Path p = Path.of(configured);
+      if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+        return p.toAbsolutePath();
       }
-      throw new IllegalStateException(BINARY_ENV + "=" + configured + " is not an executable file.");
+      throw new IllegalStateException(BINARY_ENV + "=" + configured + " is not an executable file; point it at "
+          + "the InfluxDB 1.x server binary (influxd) or unset it to use the one on the PATH.");
     }
-    String path = System.getenv().getOrDefault("PATH", "");
-    for (String d : (path + File.pathSeparator + "/usr/bin" + File.pathSeparator + "/usr/sbin").split(File.pathSeparator)) {
-      File f = new File(d, "influxd");
-      if (!d.isEmpty() && f.canExecute()) {
-        return f.getAbsolutePath();
+    List<Path> dirs = new ArrayList<>();
+    for (String d : env.getOrDefault("PATH", "").split(File.pathSeparator)) {
+      if (!d.isBlank()) {
+        dirs.add(Path.of(d));
       }
     }
-    throw new IllegalStateException("influxd (InfluxDB 1.x server) not found on PATH. Install it with "
-        + "`sudo apt-get install -y influxdb` (Debian/Ubuntu; infra/test.sh and infra/demo.sh do this), "
+    dirs.addAll(fallbackDirs);
+    for (Path d : dirs) {
+      Path p = d.resolve("influxd");
+      if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+        return p.toAbsolutePath();
+      }
+    }
+    throw new IllegalStateException("influxd (InfluxDB 1.x server) not found on the PATH or in " + fallbackDirs
+        + ": install it with `sudo apt-get install -y influxdb` (Debian/Ubuntu; infra/prerequisites.sh does this), "
         + "or set " + BINARY_ENV + " to the influxd binary.");
   }
 
-  private boolean ping() {
+  private boolean ping() throws InterruptedException {
     try {
       HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(url() + "/ping"))
           .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
       return r.statusCode() == 204;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    } catch (IOException notYet) {
       return false;
     }
   }
 
-  /** Base URL, {@code http://127.0.0.1:<port>}. */
+  /** Base URL of the HTTP API, {@code http://127.0.0.1:<port>}. */
   public String url() {
     return "http://127.0.0.1:" + port;
   }
 
+  /** Port of the HTTP API on 127.0.0.1. */
   public int port() {
     return port;
   }
 
+  /** Port of the RPC (backup/restore) service on 127.0.0.1. */
+  int rpcPort() {
+    return rpcPort;
+  }
+
+  /** The server's temporary directory (config, {@code influxd.log}, data); deleted by {@link #close()}. */
+  public Path directory() {
+    return dir;
+  }
+
+  /** Creates the database if it does not exist yet. */
   public void createDatabase(String name) throws IOException, InterruptedException {
-    post("/query?q=" + enc("CREATE DATABASE \"" + name + "\""), "");
+    String body = send(HttpRequest.newBuilder(uri("/query", "q", "CREATE DATABASE " + identifier(name)))
+        .POST(HttpRequest.BodyPublishers.noBody()), 200);
+    if (body.contains("\"error\"")) {
+      throw new IOException("CREATE DATABASE " + name + " failed: " + body);
+    }
   }
 
-  /** Runs an InfluxQL query and returns the raw JSON response (times in epoch ms). */
+  /**
+   * Runs InfluxQL and returns the raw JSON response, times as epoch milliseconds. {@code SELECT}
+   * and {@code SHOW} go as GET, anything else as POST. An error in a statement is reported inside
+   * the JSON ({@code "error": ...}, e.g. an unknown database) as InfluxDB does.
+   *
+   * @param database database for unqualified measurements, or null/empty for none
+   * @throws IOException if the server answers with an HTTP status other than 200, e.g. 400 for a
+   *     query that does not parse
+   */
   public String query(String database, String influxQl) throws IOException, InterruptedException {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(
-            url() + "/query?epoch=ms&db=" + enc(database) + "&q=" + enc(influxQl))).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != 200) {
-      throw new IOException("query failed with HTTP " + r.statusCode() + ": " + r.body());
+    String db = database == null ? "" : database;
+    URI uri = uri("/query", "db", db, "epoch", "ms", "q", influxQl);
+    String verb = influxQl.stripLeading().toUpperCase(Locale.ROOT);
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri);
+    if (verb.startsWith("SELECT") || verb.startsWith("SHOW")) {
+      request.GET();
+    } else {
+      request.POST(HttpRequest.BodyPublishers.noBody());
     }
-    return r.body();
+    return send(request, 200);
   }
 
-  /** Writes line protocol with millisecond timestamps. */
+  /**
+   * Writes points in line protocol, timestamps in epoch milliseconds.
+   *
+   * @throws IOException if the server rejects any point (the message carries its reason)
+   */
   public void write(String database, String lineProtocol) throws IOException, InterruptedException {
-    post("/write?precision=ms&db=" + enc(database), lineProtocol);
+    send(HttpRequest.newBuilder(uri("/write", "db", database, "precision", "ms"))
+        .POST(HttpRequest.BodyPublishers.ofString(lineProtocol, StandardCharsets.UTF_8)), 204);
   }
 
-  private void post(String pathAndQuery, String body) throws IOException, InterruptedException {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url() + pathAndQuery))
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() / 100 != 2) {
-      throw new IOException("POST " + pathAndQuery + " failed with HTTP " + r.statusCode() + ": " + r.body());
+  private URI uri(String path, String... params) {
+    StringBuilder s = new StringBuilder(url()).append(path);
+    for (int i = 0; i < params.length; i += 2) {
+      s.append(i == 0 ? '?' : '&').append(params[i]).append('=')
+          .append(URLEncoder.encode(params[i + 1], StandardCharsets.UTF_8));
     }
+    return URI.create(s.toString());
   }
 
-  private static String enc(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  private String send(HttpRequest.Builder request, int expectedStatus) throws IOException, InterruptedException {
+    HttpRequest r = request.timeout(Duration.ofSeconds(30)).build();
+    HttpResponse<String> response = http.send(r, HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != expectedStatus) {
+      throw new IOException(r.method() + " " + r.uri() + " answered HTTP " + response.statusCode() + ": "
+          + response.body());
+    }
+    return response.body();
+  }
+
+  /** Quotes an InfluxQL identifier. */
+  private static String identifier(String name) {
+    return '"' + name.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
   }
 
   private static String tail(Path log) {
     try {
-      List<String> lines = Files.readAllLines(log);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
     } catch (IOException e) {
-      return "(no log: " + e.getMessage() + ")";
+      return "(log unreadable: " + e + ")";
     }
   }
 
-  private void stopProcess() {
-    if (!process.isAlive()) {
+  /** Stops influxd (SIGTERM, then SIGKILL after 10 s) and deletes the directory. */
+  private synchronized void stopAndDelete() {
+    if (closed) {
       return;
     }
-    process.destroy();
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+    closed = true;
+    if (process.isAlive()) {
+      process.destroy();
+      try {
+        if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+          process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        process.destroyForcibly();
+        Thread.currentThread().interrupt();
       }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
+    }
+    TempDirs.delete(dir);
+  }
+
+  /** Stops influxd and deletes its directory. Idempotent. */
+  @Override
+  public void close() {
+    stopAndDelete();
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException jvmShuttingDown) {
+      // the hook runs (or ran) anyway
     }
   }
 
   @Override
-  public void close() {
-    stopProcess();
-    try {
-      Runtime.getRuntime().removeShutdownHook(shutdownHook);
-    } catch (IllegalStateException shuttingDown) {
-      // the hook is running or has run already
+  public String toString() {
+    return "InfluxServer[" + url() + ", " + dir + "]";
+  }
+
+  /** Startup failed because a port was taken between choosing and binding it. */
+  private static final class PortTakenException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    PortTakenException(String message) {
+      super(message);
     }
-    TempDirs.delete(dir);
   }
 }

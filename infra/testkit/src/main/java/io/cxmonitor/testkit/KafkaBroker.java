@@ -1,92 +1,230 @@
 package io.cxmonitor.testkit;
 
-import java.nio.file.Files;
+import java.io.IOException;
+import java.lang.reflect.Field;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.PreboundSocketFactoryManager;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.server.common.MetadataVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A real single-node Kafka broker (KRaft, combined broker + controller) running inside this JVM
- * on loopback with ephemeral ports and a temporary log directory, deleted on close.
+ * A real single-node Kafka broker (KRaft, one process role {@code broker,controller}) running in
+ * this JVM, built on Kafka's own {@code KafkaClusterTestKit}.
+ *
+ * <p>Both listeners (client and controller) are bound to 127.0.0.1 on ephemeral ports; data lives
+ * in a fresh temporary directory that {@link #close()} deletes. Internal topics use replication
+ * factor 1, consumer groups start without the initial rebalance delay, and topics are never
+ * created automatically: call {@link #createTopics}.
+ *
+ * <pre>{@code
+ * try (KafkaBroker kafka = KafkaBroker.start()) {
+ *   kafka.createTopics(2, "cx.surveys");
+ *   try (var producer = new KafkaProducer<byte[], byte[]>(kafka.producerProps())) { ... }
+ * }
+ * }</pre>
  */
 public final class KafkaBroker implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaBroker.class);
+
   private final KafkaClusterTestKit cluster;
   private final Path dir;
+  private final String bootstrapServers;
+  private boolean closed;
 
   private KafkaBroker(KafkaClusterTestKit cluster, Path dir) {
     this.cluster = cluster;
     this.dir = dir;
+    int port = cluster.brokers().values().iterator().next().boundPort(cluster.nodes().brokerListenerName());
+    this.bootstrapServers = "127.0.0.1:" + port;
   }
 
-  /** Formats storage, starts the broker and waits until it accepts clients (about 2 s). */
-  public static KafkaBroker start() throws Exception {
-    Path dir = Files.createTempDirectory("cx-kafka-");
-    KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-        .setCombined(true)
-        .setNumBrokerNodes(1)
-        .setNumControllerNodes(1)
-        .setBaseDirectory(dir)
-        .build())
-        .setConfigProp("offsets.topic.replication.factor", "1")
-        .setConfigProp("offsets.topic.num.partitions", "4")
-        .setConfigProp("transaction.state.log.replication.factor", "1")
-        .setConfigProp("transaction.state.log.min.isr", "1")
-        .setConfigProp("group.initial.rebalance.delay.ms", "0")
-        .setConfigProp("auto.create.topics.enable", "false")
-        .setConfigProp("num.partitions", "1")
-        .build();
+  /**
+   * Formats storage in a new temporary directory, starts the broker and waits until it serves
+   * clients (a few seconds).
+   *
+   * @throws IOException if the broker does not start; the temporary directory is deleted then
+   */
+  public static KafkaBroker start() throws IOException, InterruptedException {
+    Path dir = TempDirs.create("cx-kafka-");
+    KafkaClusterTestKit cluster = null;
     try {
+      TestKitNodes nodes = new TestKitNodes.Builder()
+          .setCombined(true)
+          .setNumBrokerNodes(1)
+          .setNumControllerNodes(1)
+          .setBaseDirectory(dir)
+          .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
+          .build();
+      KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes)
+          .setConfigProp("listeners", nodes.brokerListenerName().value() + "://127.0.0.1:0,"
+              + nodes.controllerListenerName().value() + "://127.0.0.1:0")
+          .setConfigProp("offsets.topic.replication.factor", "1")
+          .setConfigProp("offsets.topic.num.partitions", "4")
+          .setConfigProp("transaction.state.log.replication.factor", "1")
+          .setConfigProp("transaction.state.log.min.isr", "1")
+          .setConfigProp("transaction.state.log.num.partitions", "4")
+          .setConfigProp("share.coordinator.state.topic.replication.factor", "1")
+          .setConfigProp("share.coordinator.state.topic.min.isr", "1")
+          .setConfigProp("group.initial.rebalance.delay.ms", "0")
+          .setConfigProp("auto.create.topics.enable", "false")
+          .setConfigProp("num.partitions", "1");
+      bindControllerToLoopback(builder);
+      cluster = builder.build();
       cluster.format();
       cluster.startup();
       cluster.waitForReadyBrokers();
+      return new KafkaBroker(cluster, dir);
+    } catch (InterruptedException e) {
+      abort(cluster, dir);
+      throw e;
     } catch (Exception e) {
-      cluster.close();
-      TempDirs.delete(dir);
-      throw new IllegalStateException("Kafka broker did not start: " + e.getMessage(), e);
+      abort(cluster, dir);
+      throw new IOException("Kafka broker (KRaft, in-JVM) did not start: " + e, e);
     }
-    return new KafkaBroker(cluster, dir);
   }
 
-  /** {@code host:port} of the broker's client listener (loopback). */
-  public String bootstrapServers() {
-    return cluster.bootstrapServers();
+  /**
+   * Swaps the test kit's socket manager for one that binds the pre-bound controller socket to
+   * 127.0.0.1 (the stock one binds it to the wildcard address). Falls back to the stock manager,
+   * with a warning, if a future test kit no longer has the field.
+   */
+  private static void bindControllerToLoopback(KafkaClusterTestKit.Builder builder) {
+    try {
+      Field f = KafkaClusterTestKit.Builder.class.getDeclaredField("socketFactoryManager");
+      f.setAccessible(true);
+      PreboundSocketFactoryManager stock = (PreboundSocketFactoryManager) f.get(builder);
+      f.set(builder, new LoopbackSocketFactoryManager());
+      stock.close(); // it has not opened anything yet
+    } catch (Exception | LinkageError e) {
+      LOG.warn("Kafka controller listener will bind to all interfaces, not just 127.0.0.1: "
+          + "cannot replace KafkaClusterTestKit.Builder.socketFactoryManager ({})", e.toString());
+    }
   }
 
-  /** Creates the topics with {@code partitions} partitions each; existing ones are left alone. */
-  public void createTopics(int partitions, String... names) throws Exception {
-    Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-    try (Admin admin = Admin.create(p)) {
-      List<NewTopic> topics = new ArrayList<>();
-      for (String name : names) {
-        topics.add(new NewTopic(name, partitions, (short) 1));
+  private static void abort(KafkaClusterTestKit cluster, Path dir) {
+    if (cluster != null) {
+      try {
+        cluster.close();
+      } catch (Exception e) {
+        LOG.warn("closing the half-started Kafka broker failed", e);
       }
-      for (var f : admin.createTopics(topics).values().values()) {
+    }
+    TempDirs.delete(dir);
+  }
+
+  /** The broker's client listener, {@code 127.0.0.1:<port>}, for {@code bootstrap.servers}. */
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  /** The controller listener(s), {@code host:port}, for tools that talk to the KRaft quorum. */
+  public String bootstrapControllers() {
+    return cluster.bootstrapControllers().replace("localhost:", "127.0.0.1:");
+  }
+
+  /** Where the broker keeps its data; deleted by {@link #close()}. */
+  public Path directory() {
+    return dir;
+  }
+
+  /**
+   * Creates topics with {@code partitions} partitions each and replication factor 1. Topics that
+   * already exist are left as they are (whatever their partition count), so this is idempotent.
+   *
+   * @throws ExecutionException if the broker rejects a topic for another reason (its cause says why)
+   */
+  public void createTopics(int partitions, String... names) throws InterruptedException, ExecutionException {
+    List<NewTopic> topics = new ArrayList<>();
+    for (String name : names) {
+      topics.add(new NewTopic(name, partitions, (short) 1));
+    }
+    try (Admin admin = Admin.create(adminProps())) {
+      for (var result : admin.createTopics(topics).values().entrySet()) {
         try {
-          f.get();
+          result.getValue().get();
         } catch (ExecutionException e) {
           if (!(e.getCause() instanceof TopicExistsException)) {
-            throw e;
+            throw new ExecutionException("cannot create topic " + result.getKey() + ": " + e.getCause(), e.getCause());
           }
         }
       }
     }
   }
 
+  /** Client properties with just {@code bootstrap.servers}, e.g. for {@link Admin#create(Properties)}. */
+  public Properties adminProps() {
+    Properties p = new Properties();
+    p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    return p;
+  }
+
+  /**
+   * Producer properties: this broker, {@code byte[]} keys and values, {@code acks=all}. A fresh
+   * copy each call; add or override entries freely.
+   */
+  public Properties producerProps() {
+    Properties p = adminProps();
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    return p;
+  }
+
+  /**
+   * Consumer properties: this broker, group {@code groupId}, {@code byte[]} keys and values, and
+   * {@code auto.offset.reset=earliest} so a new group reads what was produced before it joined. A
+   * fresh copy each call.
+   */
+  public Properties consumerProps(String groupId) {
+    Properties p = adminProps();
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    return p;
+  }
+
+  /**
+   * Stops the broker and deletes its directory. Idempotent.
+   *
+   * @throws IllegalStateException if the broker did not shut down cleanly (the directory is still
+   *     deleted)
+   */
   @Override
-  public void close() throws Exception {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     try {
       cluster.close();
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new IllegalStateException("Kafka broker did not shut down cleanly: " + e, e);
     } finally {
       TempDirs.delete(dir);
     }
+  }
+
+  @Override
+  public String toString() {
+    return "KafkaBroker[" + bootstrapServers + ", " + dir + "]";
   }
 }

@@ -1,52 +1,104 @@
 package io.cxmonitor.testkit;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class KafkaBrokerITCase {
+  private static KafkaBroker broker;
+
+  @BeforeAll
+  static void start() throws Exception {
+    long t = System.nanoTime();
+    broker = KafkaBroker.start();
+    System.out.println("TIMING start " + (System.nanoTime() - t) / 1_000_000);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (broker != null) {
+      Path dir = broker.directory();
+      long t = System.nanoTime();
+      broker.close();
+      System.out.println("TIMING close " + (System.nanoTime() - t) / 1_000_000);
+      broker.close(); // idempotent
+      assertThat(dir).doesNotExist();
+    }
+  }
 
   @Test
-  void producesAndConsumesThroughARealBroker() throws Exception {
-    try (KafkaBroker broker = KafkaBroker.start()) {
-      assertThat(broker.bootstrapServers()).isNotBlank();
-      broker.createTopics(2, "t");
-      broker.createTopics(2, "t"); // idempotent
-      Properties p = new Properties();
-      p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-      p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-      p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-      try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
-        for (int i = 0; i < 3; i++) {
-          producer.send(new ProducerRecord<>("t", "k" + i, "v" + i)).get();
-        }
+  void producesAndConsumesThreeRecords() throws Exception {
+    broker.createTopics(2, "cx.test");
+    List<String> sent = List.of("a", "b", "c");
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(broker.producerProps())) {
+      for (String v : sent) {
+        producer.send(new ProducerRecord<>("cx.test", v.getBytes(UTF_8), v.getBytes(UTF_8))).get();
       }
-      Properties c = new Properties();
-      c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-      c.put(ConsumerConfig.GROUP_ID_CONFIG, "g");
-      c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-      c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-      c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-      List<String> values = new ArrayList<>();
-      try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c)) {
-        consumer.subscribe(List.of("t"));
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (values.size() < 3 && System.currentTimeMillis() < deadline) {
-          consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
-        }
-      }
-      assertThat(values).containsExactlyInAnyOrder("v0", "v1", "v2");
     }
+    List<String> received = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(broker.consumerProps("g1"))) {
+      consumer.subscribe(List.of("cx.test"));
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (received.size() < sent.size() && System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          received.add(new String(r.value(), UTF_8));
+        }
+      }
+    }
+    assertThat(received).containsExactlyInAnyOrderElementsOf(sent);
+  }
+
+  @Test
+  void createTopicsIsIdempotentAndTopicsAreNotAutoCreated() throws Exception {
+    broker.createTopics(3, "cx.idem", "cx.idem2");
+    broker.createTopics(1, "cx.idem"); // exists: left alone, no error
+    try (Admin admin = Admin.create(broker.adminProps())) {
+      assertThat(admin.listTopics().names().get()).contains("cx.idem", "cx.idem2");
+      assertThat(admin.describeTopics(Set.of("cx.idem")).allTopicNames().get().get("cx.idem").partitions()).hasSize(3);
+    }
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(withMaxBlock(broker.producerProps()))) {
+      producer.send(new ProducerRecord<>("cx.never-created", new byte[0]));
+    } catch (Exception expected) {
+      // send may fail fast or the future may fail; either way no topic appears
+    }
+    try (Admin admin = Admin.create(broker.adminProps())) {
+      assertThat(admin.listTopics().names().get()).doesNotContain("cx.never-created");
+    }
+  }
+
+  @Test
+  void listensOnLoopbackOnlyAndKeepsDataInItsTempDir() throws Exception {
+    assertThat(broker.bootstrapServers()).matches("127\\.0\\.0\\.1:\\d+");
+    assertThat(broker.directory()).isDirectory();
+    assertThat(Files.list(broker.directory()).count()).isPositive();
+    assumeTrue(ListeningSockets.available(), "needs /proc/net/tcp (Linux)");
+    int brokerPort = port(broker.bootstrapServers());
+    int controllerPort = port(broker.bootstrapControllers());
+    assertThat(ListeningSockets.addressesListeningOn(brokerPort)).containsExactly("127.0.0.1");
+    assertThat(ListeningSockets.addressesListeningOn(controllerPort)).containsExactly("127.0.0.1");
+  }
+
+  private static java.util.Properties withMaxBlock(java.util.Properties p) {
+    p.put("max.block.ms", "1000");
+    return p;
+  }
+
+  private static int port(String hostPort) {
+    return Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1).split(",")[0]);
   }
 }

@@ -96,6 +96,10 @@ public final class InfluxSchema {
   public static final String FIELD_REOPENED = "reopened";
   public static final String FIELD_CONTACTS = "contacts";
   public static final String FIELD_REPEATS = "repeats";
+  public static final String FIELD_REPEATS_SWITCHED = "repeats_switched";
+  /** First-contact resolutions (the numerator of fcr_pct; fcr_n is the denominator). */
+  public static final String FIELD_FCR_YES = "fcr_yes";
+  public static final String FIELD_SELF_SERVED = "self_served";
   public static final String FIELD_SLA_FRT_BREACHES = "sla_frt_breaches";
   public static final String FIELD_SLA_TTR_BREACHES = "sla_ttr_breaches";
   /** First-contact resolution among tickets whose reopen window has passed. */

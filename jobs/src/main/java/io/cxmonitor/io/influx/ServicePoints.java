@@ -49,6 +49,9 @@ public final class ServicePoints {
     f.put(FIELD_REOPENED, c.reopened);
     f.put(FIELD_CONTACTS, c.contacts);
     f.put(FIELD_REPEATS, c.repeats);
+    f.put(FIELD_REPEATS_SWITCHED, c.repeatsSwitched);
+    f.put(FIELD_FCR_YES, c.fcrYes);
+    f.put(FIELD_SELF_SERVED, c.selfService);
     f.put(FIELD_SLA_FRT_BREACHES, c.frtBreaches);
     f.put(FIELD_SLA_TTR_BREACHES, c.ttrBreaches);
     rate(f, RATE_FCR, c.fcrYes, c.fcrFinal);

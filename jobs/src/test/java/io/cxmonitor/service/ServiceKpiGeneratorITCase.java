@@ -1,0 +1,232 @@
+package io.cxmonitor.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cxmonitor.generator.CxSimulation;
+import io.cxmonitor.generator.GeneratedRecord;
+import io.cxmonitor.generator.KafkaPublisher;
+import io.cxmonitor.generator.SimulationConfig;
+import io.cxmonitor.schemas.Channel;
+import io.cxmonitor.schemas.InteractionEvent;
+import io.cxmonitor.testkit.InfluxServer;
+import io.cxmonitor.testkit.KafkaBroker;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.influxdb.InfluxDB;
+import org.influxdb.InfluxDBFactory;
+import org.influxdb.dto.Query;
+import org.influxdb.dto.QueryResult;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Generated interactions → real Kafka → service job (hourly buckets) → real influxd. First-contact
+ * resolution, repeat contacts, abandonment and the final backlog in InfluxDB must equal what a
+ * plain pass over the generated events counts. Summing the non-overlapping 1h windows gives the
+ * totals; the last backlog gauge gives the open tickets at the end.
+ */
+class ServiceKpiGeneratorITCase {
+  private static final String DB = "cx_gen";
+  private static final Duration REPEAT_WINDOW = Duration.ofDays(7);
+
+  @RegisterExtension
+  static final MiniClusterExtension FLINK = new MiniClusterExtension(
+      new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+  private static KafkaBroker kafka;
+  private static InfluxServer influx;
+
+  @BeforeAll
+  static void start() throws Exception {
+    kafka = KafkaBroker.start();
+    influx = InfluxServer.start();
+    kafka.createTopics(2, "gen.interactions");
+    kafka.createTopics(1, "gen.alerts", "gen.dead-letter");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    kafka.close();
+    influx.close();
+  }
+
+  /** What the test knows about a ticket from its events. */
+  private static final class Ticket {
+    String channel;
+    String customer;
+    long opened = Long.MIN_VALUE;
+    boolean abandoned;
+    boolean transferred;
+    boolean reopened;
+    boolean selfService;
+    boolean open;
+    int resolutions;
+    long firstReply = Long.MIN_VALUE;
+    long lastCustomerReply = Long.MIN_VALUE;
+  }
+
+  @Test
+  void fcrRepeatContactAbandonmentAndBacklogMatchAnIndependentCount() throws Exception {
+    SimulationConfig config = SimulationConfig.defaults(21, Instant.parse("2026-02-02T06:00:00Z"), Duration.ofHours(6))
+        .withRate(150).withDisorder(0, Duration.ZERO, 0);
+    List<InteractionEvent> events = new ArrayList<>();
+    try (KafkaPublisher publisher = new KafkaPublisher(kafka.bootstrapServers())) {
+      CxSimulation sim = new CxSimulation(config);
+      while (sim.hasNext()) {
+        GeneratedRecord r = sim.next();
+        if (r.record() instanceof InteractionEvent e) {
+          publisher.sendRaw("gen.interactions", r.key(), publisher.encode(e), r.eventTime());
+          events.add(e);
+        }
+      }
+      publisher.flush();
+    }
+
+    // --- the independent count ---
+    Map<String, Ticket> tickets = new LinkedHashMap<>();
+    for (InteractionEvent e : events) {
+      Ticket t = tickets.computeIfAbsent(e.getTicketId(), k -> new Ticket());
+      long at = e.getEventTime().toEpochMilli();
+      switch (e.getEventType()) {
+        case OPENED -> {
+          t.opened = at;
+          t.open = true;
+          t.channel = e.getChannel().name().toLowerCase(Locale.ROOT);
+          t.customer = e.getCustomerId();
+        }
+        case AGENT_REPLY -> t.firstReply = t.firstReply == Long.MIN_VALUE ? at : Math.min(t.firstReply, at);
+        case CUSTOMER_REPLY -> t.lastCustomerReply = Math.max(t.lastCustomerReply, at);
+        case TRANSFERRED, ESCALATED -> t.transferred = true;
+        case RESOLVED -> {
+          t.resolutions++;
+          t.open = false;
+          t.selfService |= e.getSelfService();
+        }
+        case REOPENED -> {
+          t.reopened = true;
+          t.open = true;
+        }
+        case ABANDONED -> {
+          t.abandoned = true;
+          t.open = false;
+        }
+        default -> { }
+      }
+    }
+    Map<String, Long> queued = new HashMap<>();
+    Map<String, Long> abandoned = new HashMap<>();
+    Map<String, Long> backlog = new HashMap<>();
+    long fcrFinal = 0;
+    long fcrYes = 0;
+    for (Ticket t : tickets.values()) {
+      if (t.opened == Long.MIN_VALUE) {
+        continue;
+      }
+      boolean isQueued = t.channel.equals("phone") || t.channel.equals("chat") || t.channel.equals("zalo_oa");
+      if (isQueued) {
+        queued.merge(t.channel, 1L, Long::sum);
+      }
+      if (t.abandoned) {
+        abandoned.merge(t.channel, 1L, Long::sum);
+      }
+      if (t.open) {
+        backlog.merge(t.channel, 1L, Long::sum);
+        backlog.merge("all", 1L, Long::sum);
+      }
+      if (t.resolutions > 0 && !t.open && !t.selfService) {
+        fcrFinal++;
+        boolean customerCameBack = t.firstReply != Long.MIN_VALUE && t.lastCustomerReply > t.firstReply;
+        if (!t.reopened && !t.transferred && !customerCameBack) {
+          fcrYes++;
+        }
+      }
+    }
+    // repeat contacts: a new ticket of a customer whose previous ticket opened at most 7 days before
+    Map<String, Long> lastContact = new HashMap<>();
+    Map<String, String> lastChannel = new HashMap<>();
+    long repeats = 0;
+    long switched = 0;
+    long contacts = 0;
+    for (InteractionEvent e : events) {
+      if (e.getEventType() != io.cxmonitor.schemas.InteractionType.OPENED) {
+        continue;
+      }
+      contacts++;
+      long at = e.getEventTime().toEpochMilli();
+      Long previous = lastContact.get(e.getCustomerId());
+      if (previous != null && at - previous <= REPEAT_WINDOW.toMillis()) {
+        repeats++;
+        if (!lastChannel.get(e.getCustomerId()).equals(e.getChannel().name())) {
+          switched++;
+        }
+      }
+      lastContact.put(e.getCustomerId(), at);
+      lastChannel.put(e.getCustomerId(), e.getChannel().name());
+    }
+    assertThat(abandoned.values().stream().mapToLong(Long::longValue).sum()).isGreaterThan(50);
+    assertThat(repeats).isGreaterThan(50);
+    assertThat(fcrFinal).isGreaterThan(500);
+
+    // --- the job ---
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    ServiceKpiJob.fromArgs("--bootstrap-servers", kafka.bootstrapServers(), "--topic", "gen.interactions",
+        "--alert-topic", "gen.alerts", "--dead-letter-topic", "gen.dead-letter", "--group-id", "gen",
+        "--start-from", "EARLIEST", "--bounded", "--bucket", "PT1H", "--checkpoint-interval", "PT2S",
+        "--influx-url", influx.url(), "--influx-db", DB, "--parallelism", "2").configure(env);
+    env.execute("service-generator-it");
+
+    try (InfluxDB client = InfluxDBFactory.connect(influx.url())) {
+      String overall1h = "\"window\" = '1h' AND \"channel\" = 'all' AND \"team\" = 'all' AND \"region\" = 'all' AND \"priority\" = 'all'";
+      Map<String, Double> totals = row(client, "SELECT sum(\"fcr_n\") AS fcr_n, sum(\"fcr_yes\") AS fcr_yes, "
+          + "sum(\"repeats\") AS repeats, sum(\"repeats_switched\") AS switched, sum(\"contacts\") AS contacts, "
+          + "sum(\"abandoned\") AS abandoned, sum(\"queued\") AS queued FROM \"cx_service\" WHERE " + overall1h);
+      assertThat(totals.get("fcr_n")).isEqualTo(fcrFinal);
+      assertThat(Math.round(totals.get("fcr_yes"))).isEqualTo(fcrYes);
+      assertThat(totals.get("contacts")).isEqualTo(contacts);
+      assertThat(totals.get("repeats")).isEqualTo(repeats);
+      assertThat(Math.round(totals.get("switched"))).isEqualTo(switched);
+      assertThat(totals.get("queued")).isEqualTo(queued.values().stream().mapToLong(Long::longValue).sum());
+      assertThat(totals.get("abandoned")).isEqualTo(abandoned.values().stream().mapToLong(Long::longValue).sum());
+      for (Channel c : new Channel[] {Channel.PHONE, Channel.CHAT, Channel.ZALO_OA}) {
+        String ch = c.name().toLowerCase(Locale.ROOT);
+        Map<String, Double> perChannel = row(client, "SELECT sum(\"abandoned\") AS abandoned, sum(\"queued\") AS queued FROM \"cx_service\" "
+            + "WHERE \"window\" = '1h' AND \"channel\" = '" + ch + "' AND \"team\" = 'all' AND \"region\" = 'all' AND \"priority\" = 'all'");
+        assertThat(perChannel.get("abandoned")).as("abandoned %s", ch).isEqualTo((double) abandoned.getOrDefault(ch, 0L));
+        assertThat(perChannel.get("queued")).as("queued %s", ch).isEqualTo((double) queued.getOrDefault(ch, 0L));
+      }
+      for (Map.Entry<String, Long> b : backlog.entrySet()) {
+        String where = b.getKey().equals("all")
+            ? "\"channel\" = 'all' AND \"team\" = 'all' AND \"region\" = 'all' AND \"priority\" = 'all'"
+            : "\"channel\" = '" + b.getKey() + "' AND \"team\" = 'all' AND \"region\" = 'all' AND \"priority\" = 'all'";
+        Map<String, Double> last = row(client, "SELECT last(\"open\") AS open FROM \"cx_backlog\" WHERE " + where);
+        assertThat(last.get("open")).as("open tickets at the end, %s", b.getKey()).isEqualTo((double) b.getValue());
+      }
+      System.out.printf("generator: %d tickets, FCR %d/%d, repeats %d (%d switched) of %d contacts, abandoned %s of queued %s, backlog %s%n",
+          tickets.size(), fcrYes, fcrFinal, repeats, switched, contacts, abandoned, queued, backlog);
+    }
+  }
+
+  private static Map<String, Double> row(InfluxDB client, String q) {
+    QueryResult r = client.query(new Query(q, DB), TimeUnit.MILLISECONDS);
+    assertThat(r.getResults().get(0).getError()).as(q).isNull();
+    QueryResult.Series s = r.getResults().get(0).getSeries().get(0);
+    Map<String, Double> out = new HashMap<>();
+    for (int i = 1; i < s.getColumns().size(); i++) {
+      Object v = s.getValues().get(0).get(i);
+      out.put(s.getColumns().get(i), v == null ? 0.0 : ((Number) v).doubleValue());
+    }
+    return out;
+  }
+}
