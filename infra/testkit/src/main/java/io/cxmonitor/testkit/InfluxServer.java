@@ -71,7 +71,7 @@ public final class InfluxServer implements AutoCloseable {
     IOException failure = null;
     for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
       try {
-        return startOnce(binary);
+        return startOnce(binary, FreePorts.next(), FreePorts.next());
       } catch (PortTakenException e) {
         failure = e;
       }
@@ -79,13 +79,16 @@ public final class InfluxServer implements AutoCloseable {
     throw new IOException("influxd could not bind its ports in " + START_ATTEMPTS + " attempts", failure);
   }
 
-  private static InfluxServer startOnce(Path binary) throws IOException, InterruptedException {
-    Path dir = TempDirs.create("cx-influxd-");
-    int httpPort = FreePorts.next();
-    int rpcPort = FreePorts.next();
+  /**
+   * One start attempt on the given ports.
+   *
+   * @throws PortTakenException if influxd exits because a port is in use
+   */
+  static InfluxServer startOnce(Path binary, int httpPort, int rpcPort) throws IOException, InterruptedException {
     while (rpcPort == httpPort) {
       rpcPort = FreePorts.next();
     }
+    Path dir = TempDirs.create("cx-influxd-");
     Path config = dir.resolve("influxdb.conf");
     Path log = dir.resolve("influxd.log");
     Process process;
@@ -372,7 +375,7 @@ public final class InfluxServer implements AutoCloseable {
   }
 
   /** Startup failed because a port was taken between choosing and binding it. */
-  private static final class PortTakenException extends IOException {
+  static final class PortTakenException extends IOException {
     private static final long serialVersionUID = 1L;
 
     PortTakenException(String message) {

@@ -56,7 +56,7 @@ final class LoopbackSocketFactoryManager extends PreboundSocketFactoryManager {
   }
 
   @Override
-  public synchronized void close() throws Exception {
+  public synchronized void close() {
     if (!closed) {
       closed = true;
       // Sockets handed to a SocketServer are closed by it; the others are ours to close.
@@ -73,6 +73,10 @@ final class LoopbackSocketFactoryManager extends PreboundSocketFactoryManager {
         }
       }
     }
-    super.close();
+    try {
+      super.close(); // marks the stock manager closed; it holds no sockets of its own
+    } catch (Exception e) {
+      throw new IllegalStateException("closing the socket manager failed: " + e, e);
+    }
   }
 }

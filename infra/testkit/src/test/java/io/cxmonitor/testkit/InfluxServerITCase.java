@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,7 +31,7 @@ class InfluxServerITCase {
       assertThat(influx.query("cx", "SELECT count(nps) FROM kpi")).contains("[0,2]");
       assertThat(influx.query("no_such_db", "SELECT * FROM kpi")).contains("\"error\":\"database not found: no_such_db\"");
       assertThatThrownBy(() -> influx.query("cx", "SELECT nope FROM"))
-          .isInstanceOf(java.io.IOException.class).hasMessageContaining("HTTP 400").hasMessageContaining("error parsing query");
+          .isInstanceOf(IOException.class).hasMessageContaining("HTTP 400").hasMessageContaining("error parsing query");
     }
   }
 
@@ -85,6 +88,35 @@ class InfluxServerITCase {
     Path fake = Files.createFile(bin.resolve("influxd"));
     fake.toFile().setExecutable(true);
     assertThat(InfluxServer.findBinary(Map.of("PATH", "/nonexistent:" + bin), List.of())).isEqualTo(fake);
+  }
+
+  @Test
+  void aTakenPortIsReportedAsSuchWithTheLog() throws Exception {
+    Path binary = InfluxServer.findBinary(System.getenv(), List.of(Path.of("/usr/bin"), Path.of("/usr/sbin")));
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      assertThatThrownBy(() -> InfluxServer.startOnce(binary, taken.getLocalPort(), FreePorts.next()))
+          .isInstanceOf(InfluxServer.PortTakenException.class)
+          .hasMessageContaining("influxd exited with code")
+          .hasMessageContaining("address already in use");
+    }
+  }
+
+  @Test
+  void aDyingProcessIsReportedWithTheTailOfItsLog(@TempDir Path bin) throws Exception {
+    Path fake = bin.resolve("influxd");
+    StringBuilder script = new StringBuilder("#!/bin/sh\n");
+    for (int i = 1; i <= 60; i++) {
+      script.append("echo line").append(i).append('\n');
+    }
+    script.append("exit 3\n");
+    Files.writeString(fake, script);
+    fake.toFile().setExecutable(true);
+    assertThatThrownBy(() -> InfluxServer.startOnce(fake, FreePorts.next(), FreePorts.next()))
+        .isInstanceOf(IOException.class)
+        .isNotInstanceOf(InfluxServer.PortTakenException.class)
+        .hasMessageContaining("influxd exited with code 3")
+        .hasMessageContaining("line21\n").hasMessageEndingWith("line60")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("line20\n"));
   }
 
   private static InfluxServer startUnchecked() {

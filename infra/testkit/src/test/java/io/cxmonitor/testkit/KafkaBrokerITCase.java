@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -24,18 +25,14 @@ class KafkaBrokerITCase {
 
   @BeforeAll
   static void start() throws Exception {
-    long t = System.nanoTime();
     broker = KafkaBroker.start();
-    System.out.println("TIMING start " + (System.nanoTime() - t) / 1_000_000);
   }
 
   @AfterAll
   static void stop() {
     if (broker != null) {
       Path dir = broker.directory();
-      long t = System.nanoTime();
       broker.close();
-      System.out.println("TIMING close " + (System.nanoTime() - t) / 1_000_000);
       broker.close(); // idempotent
       assertThat(dir).doesNotExist();
     }
@@ -93,7 +90,7 @@ class KafkaBrokerITCase {
     assertThat(ListeningSockets.addressesListeningOn(controllerPort)).containsExactly("127.0.0.1");
   }
 
-  private static java.util.Properties withMaxBlock(java.util.Properties p) {
+  private static Properties withMaxBlock(Properties p) {
     p.put("max.block.ms", "1000");
     return p;
   }

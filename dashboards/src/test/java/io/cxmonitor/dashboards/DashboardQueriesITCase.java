@@ -7,6 +7,11 @@ import io.cxmonitor.io.influx.InfluxSink;
 import io.cxmonitor.io.influx.InfluxSinkOptions;
 import io.cxmonitor.io.influx.KpiPoint;
 import io.cxmonitor.io.influx.PipelinePoints;
+import io.cxmonitor.io.influx.ServicePoints;
+import io.cxmonitor.metrics.ServiceCounts;
+import io.cxmonitor.metrics.TicketFact;
+import io.cxmonitor.metrics.TicketFact.Kind;
+import io.cxmonitor.schemas.Channel;
 import io.cxmonitor.io.influx.SurveyPoints;
 import io.cxmonitor.metrics.Grouping;
 import io.cxmonitor.metrics.PipelineCounters;
@@ -38,7 +43,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * sink (in a Flink job), and checks the numbers against values computed here from the raw
  * answers. Also fails when a query names a measurement, field or tag the jobs do not write.
  */
-class OverviewDashboardITCase {
+class DashboardQueriesITCase {
   private static final String DB = "cx_dash";
   private static final Instant T = Instant.parse("2026-05-04T10:00:00Z");
   private static final long MIN = 60_000;
@@ -78,6 +83,7 @@ class OverviewDashboardITCase {
       SurveyPoints.emit(Grouping.CHANNEL, "phone", window, T.toEpochMilli(), phone, points::add);
       SurveyPoints.emit(Grouping.REGION, "north", window, T.toEpochMilli(), all, points::add);
     }
+    serviceFixtures(points);
     points.add(PipelinePoints.of("surveys", 0, pipeline(100, 3, 1, 2), T.toEpochMilli() - 30_000, T.toEpochMilli()));
     points.add(PipelinePoints.of("surveys", 1, pipeline(50, 4, 0, 5), T.toEpochMilli() - 30_000, T.toEpochMilli()));
     points.add(PipelinePoints.of("surveys", 1, pipeline(40, 2, 0, 1), T.toEpochMilli() - 90_000, T.toEpochMilli() - MIN));
@@ -87,6 +93,66 @@ class OverviewDashboardITCase {
     env.fromData(TypeInformation.of(KpiPoint.class), points.toArray(KpiPoint[]::new))
         .sinkTo(new InfluxSink(InfluxSinkOptions.defaults(influx.url(), DB), "dashboards-it"));
     env.execute("write dashboard fixtures");
+  }
+
+  // Service facts in the newest bucket: durations in ms below 256, which HdrHistogram holds exactly.
+  private static final long[] CHAT_TTR = {100, 120, 150, 200, 250};
+  private static final long[] PHONE_TTR = {180, 240};
+  private static final long[] CHAT_FRT = {10, 20, 30};
+
+  private static void serviceFixtures(List<KpiPoint> points) {
+    ServiceCounts chat = new ServiceCounts();
+    ServiceCounts phone = new ServiceCounts();
+    int chatOrdinal = Channel.CHAT.ordinal();
+    int phoneOrdinal = Channel.PHONE.ordinal();
+    for (int i = 0; i < CHAT_TTR.length; i++) {
+      chat.record(fact(Kind.RESOLVED).withDuration(CHAT_TTR[i]).withFlag(i == 0), -1, chatOrdinal);
+    }
+    for (long v : PHONE_TTR) {
+      phone.record(fact(Kind.RESOLVED).withDuration(v), -1, phoneOrdinal);
+    }
+    for (long v : CHAT_FRT) {
+      chat.record(fact(Kind.FIRST_RESPONSE).withDuration(v), -1, chatOrdinal);
+    }
+    for (int i = 0; i < 6; i++) {
+      chat.record(fact(Kind.OPENED).withFlag(true), -1, chatOrdinal);
+      chat.record(fact(Kind.CONTACT), -1, chatOrdinal);
+    }
+    for (int i = 0; i < 4; i++) {
+      phone.record(fact(Kind.OPENED).withFlag(true), -1, phoneOrdinal);
+    }
+    chat.record(fact(Kind.ABANDONED), -1, chatOrdinal);
+    phone.record(fact(Kind.ABANDONED), -1, phoneOrdinal);
+    phone.record(fact(Kind.ABANDONED), -1, phoneOrdinal);
+    for (int i = 0; i < 4; i++) {
+      chat.record(fact(Kind.FCR_FINAL).withFlag(i < 3), -1, chatOrdinal);
+    }
+    chat.record(fact(Kind.REOPENED), -1, chatOrdinal);
+    chat.record(fact(Kind.SLA_BREACH_FIRST_RESPONSE), -1, chatOrdinal);
+    phone.record(fact(Kind.SLA_BREACH_FIRST_RESPONSE), -1, phoneOrdinal);
+    phone.record(fact(Kind.SLA_BREACH_RESOLUTION), -1, phoneOrdinal);
+    chat.record(fact(Kind.REPEAT_CONTACT).withFlag(true), phoneOrdinal, chatOrdinal);
+    chat.record(fact(Kind.REPEAT_CONTACT).withFlag(true), phoneOrdinal, chatOrdinal);
+    chat.record(fact(Kind.REPEAT_CONTACT).withFlag(false), chatOrdinal, chatOrdinal);
+    chat.seal();
+    phone.seal();
+    ServiceCounts all = ServiceCounts.copyOf(chat);
+    all.add(phone);
+    long t = T.toEpochMilli();
+    for (String window : List.of("1m", "1h", "24h")) {
+      ServicePoints.emit(Grouping.OVERALL, Grouping.ALL, window, t - MIN, phone, points::add);
+      ServicePoints.emit(Grouping.OVERALL, Grouping.ALL, window, t, all, points::add);
+      ServicePoints.emit(Grouping.CHANNEL, "chat", window, t, chat, points::add);
+      ServicePoints.emit(Grouping.CHANNEL, "phone", window, t, phone, points::add);
+      ServicePoints.emit(Grouping.TEAM, "tier2", window, t, chat, points::add);
+    }
+    points.add(ServicePoints.backlog(Grouping.CHANNEL, "chat", t - MIN, 4));
+    points.add(ServicePoints.backlog(Grouping.CHANNEL, "chat", t, 7));
+    points.add(ServicePoints.backlog(Grouping.TEAM, "tier2", t, 3));
+  }
+
+  private static TicketFact fact(Kind kind) {
+    return new TicketFact(kind, T.toEpochMilli(), "chat", "tier2", "north", "normal");
   }
 
   @AfterAll
@@ -102,7 +168,8 @@ class OverviewDashboardITCase {
   @Test
   void everyPanelQueryNamesOnlyWhatTheSinkWrites() {
     Map<String, Set<String>> schema = serverSchema();
-    assertThat(schema).containsKeys("cx_nps", "cx_csat", "cx_ces", "cx_pipeline");
+    assertThat(schema).containsKeys("cx_nps", "cx_csat", "cx_ces", "cx_pipeline", "cx_frt", "cx_ttr", "cx_service",
+        "cx_backlog", "cx_repeat_pairs");
     for (DashboardFiles.PanelQuery q : DashboardFiles.queries()) {
       assertThat(QueryContract.violations(q.query(), schema)).as("%s: %s", q, q.query()).isEmpty();
     }
@@ -126,13 +193,18 @@ class OverviewDashboardITCase {
       List<Map<String, Object>> rows = run(q.query());
       assertThat(rows).as("%s returned nothing", key).isNotEmpty();
       Map<String, Double> want = expected.get(key);
-      String rowTag = want.containsKey("@channel=chat") ? "chat" : want.containsKey("@channel=phone") ? "phone" : null;
+      // "@tag=value" entries select the row of that group; otherwise the newest row counts
+      Map<String, String> selector = new HashMap<>();
+      want.keySet().stream().filter(k -> k.startsWith("@"))
+          .forEach(k -> selector.put(k.substring(1, k.indexOf('=')), k.substring(k.indexOf('=') + 1)));
       for (Map.Entry<String, Double> e : want.entrySet()) {
         if (e.getKey().startsWith("@")) {
           continue;
         }
-        Map<String, Object> row = rowTag == null ? rows.get(rows.size() - 1)
-            : rows.stream().filter(r -> rowTag.equals(r.get("channel"))).findFirst().orElseThrow();
+        Map<String, Object> row = selector.isEmpty() ? rows.get(rows.size() - 1)
+            : rows.stream().filter(r -> selector.entrySet().stream().allMatch(sel -> sel.getValue().equals(r.get(sel.getKey()))))
+                .reduce((first, second) -> second).orElseThrow(() -> new AssertionError(key + ": no row " + selector + " in " + rows));
+        assertThat(row.get(e.getKey())).as("%s: column %s in %s", key, e.getKey(), row).isInstanceOf(Number.class);
         assertThat(((Number) row.get(e.getKey())).doubleValue()).as("%s %s", key, e.getKey())
             .isCloseTo(e.getValue(), within(1e-6));
       }
@@ -170,7 +242,44 @@ class OverviewDashboardITCase {
     double[] phoneCesCi = meanCi(PHONE_CES, 7);
     e.put("CES by channel (latest)/A", Map.of("@channel=phone", 0.0, "CES mean", mean(PHONE_CES),
         "CI low", phoneCesCi[0], "CI high", phoneCesCi[1], "high effort %", 100.0, "n", (double) PHONE_CES.length));
+    serviceExpectations(e);
     return e;
+  }
+
+  private static void serviceExpectations(Map<String, Map<String, Double>> e) {
+    long[] allTtr = java.util.stream.LongStream.concat(java.util.Arrays.stream(CHAT_TTR), java.util.Arrays.stream(PHONE_TTR)).sorted().toArray();
+    e.put("Time to resolution p50 / p90 / p99/A", Map.of("p50", rank(allTtr, 50) / 1000.0, "p90", rank(allTtr, 90) / 1000.0,
+        "p99", rank(allTtr, 99) / 1000.0));
+    e.put("First response time p50 / p90 / p99/A", Map.of("p50", rank(CHAT_FRT, 50) / 1000.0, "p90", rank(CHAT_FRT, 90) / 1000.0,
+        "p99", rank(CHAT_FRT, 99) / 1000.0));
+    e.put("Open backlog by channel/A", Map.of("@channel=chat", 0.0, "open", 7.0));
+    e.put("Open backlog by team/A", Map.of("@team=tier2", 0.0, "open", 3.0));
+    e.put("SLA breaches/A", Map.of("first response", 2.0, "resolution", 1.0));
+    double[] fcr = wilsonOf(3, 4);
+    e.put("First-contact resolution % with 95% CI/A", Map.of("FCR %", 75.0, "CI low", fcr[0], "CI high", fcr[1]));
+    double[] abandon = wilsonOf(2, 4);
+    e.put("Abandonment by channel (latest)/A", Map.of("@channel=phone", 0.0, "abandoned %", 50.0,
+        "CI low", abandon[0], "CI high", abandon[1], "n", 4.0));
+    e.put("Repeat contact by channel (latest)/A", Map.of("@channel=chat", 0.0, "repeat %", 50.0,
+        "switched channel %", 200.0 / 3, "n", 6.0));
+    e.put("Repeat contacts by channel pair (latest)/A", Map.of("@channel=phone", 0.0, "@to_channel=chat", 0.0, "n", 2.0));
+    long[] chatSorted = CHAT_TTR.clone();
+    java.util.Arrays.sort(chatSorted);
+    e.put("Resolution by team (latest)/A", Map.of("@team=tier2", 0.0, "TTR p50 s", rank(chatSorted, 50) / 1000.0,
+        "TTR p90 s", rank(chatSorted, 90) / 1000.0, "n", 5.0));
+    e.put("Resolution by team (latest)/B", Map.of("@team=tier2", 0.0, "reopen %", 20.0, "self-service %", 20.0, "resolved", 5.0));
+  }
+
+  /** Nearest-rank percentile of sorted values. */
+  private static long rank(long[] sorted, double p) {
+    return sorted[(int) Math.ceil(p / 100 * sorted.length) - 1];
+  }
+
+  private static double[] wilsonOf(int x, int n) {
+    double p = (double) x / n;
+    double c = (p + Z * Z / (2 * n)) / (1 + Z * Z / n);
+    double h = Z * Math.sqrt(p * (1 - p) / n + Z * Z / (4.0 * n * n)) / (1 + Z * Z / n);
+    return new double[] {100 * Math.max(0, c - h), 100 * Math.min(1, c + h)};
   }
 
   private List<Map<String, Object>> run(String grafanaQuery) {
