@@ -1,6 +1,7 @@
 package io.cxmonitor.demo;
 
 import io.cxmonitor.generator.GeneratorCli;
+import io.cxmonitor.service.ServiceKpiJob;
 import io.cxmonitor.surveys.SurveyKpiJob;
 import io.cxmonitor.testkit.InfluxServer;
 import io.cxmonitor.testkit.KafkaBroker;
@@ -64,6 +65,7 @@ public final class Demo implements Callable<Integer> {
     KafkaBroker broker = null;
     InfluxServer influx = null;
     JobClient job = null;
+    JobClient serviceJob = null;
     Thread generator = null;
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);
@@ -102,11 +104,19 @@ public final class Demo implements Callable<Integer> {
       }
       env.setParallelism(2);
       SurveyKpiJob.fromArgs("--bootstrap-servers", bootstrap, "--influx-url", url, "--influx-db", influxDb,
-          "--start-from", "LATEST", "--group-id", "cx-demo-" + System.currentTimeMillis(),
+          "--start-from", startFrom(broker), "--group-id", "cx-demo-" + System.currentTimeMillis(),
           "--checkpoint-interval", "PT10S", "--idleness", "PT10S").configure(env);
       job = env.executeAsync("cx-monitor survey KPIs (demo)");
       status("survey job running" + (flinkUiPort > 0 ? ", Flink UI http://127.0.0.1:" + flinkUiPort : ""));
-      Thread.sleep(3_000); // let the source find its partitions before the backfill starts
+      StreamExecutionEnvironment serviceEnv = StreamExecutionEnvironment.createLocalEnvironment(2, new Configuration());
+      ServiceKpiJob.fromArgs("--bootstrap-servers", bootstrap, "--influx-url", url, "--influx-db", influxDb,
+          "--start-from", startFrom(broker), "--group-id", "cx-demo-service-" + System.currentTimeMillis(),
+          "--checkpoint-interval", "PT10S", "--idleness", "PT10S").configure(serviceEnv);
+      serviceJob = serviceEnv.executeAsync("cx-monitor service KPIs (demo)");
+      status("service job running");
+      // With an existing Kafka the jobs start at the latest offsets: give their sources time to
+      // find their partitions before the backfill starts.
+      Thread.sleep(broker == null ? 10_000 : 1_000);
 
       String[] genArgs = {"--bootstrap-servers", bootstrap, "--rate", Double.toString(rate), "--seed", Long.toString(seed),
           "--backfill", backfill.toString(), "--duration", "P30D", "--poison-every", "2000", "--progress-every", "P1D"};
@@ -116,7 +126,7 @@ public final class Demo implements Callable<Integer> {
 
       LiveView view = new LiveView(url, influxDb, window);
       while (!stop.await(refresh.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-        view.render(job.getJobStatus().get().toString());
+        view.render(job.getJobStatus().get() + " / " + serviceJob.getJobStatus().get());
       }
       return 0;
     } finally {
@@ -124,11 +134,13 @@ public final class Demo implements Callable<Integer> {
       if (generator != null) {
         generator.interrupt();
       }
-      if (job != null) {
-        try {
-          job.cancel().get();
-        } catch (Exception e) {
-          System.out.println("job cancel: " + e.getMessage());
+      for (JobClient j : new JobClient[] {job, serviceJob}) {
+        if (j != null) {
+          try {
+            j.cancel().get();
+          } catch (Exception e) {
+            System.out.println("job cancel: " + e.getMessage());
+          }
         }
       }
       if (broker != null) {
@@ -140,6 +152,11 @@ public final class Demo implements Callable<Integer> {
       System.out.println("stopped; temporary Kafka and InfluxDB data deleted.");
       stopped.countDown();
     }
+  }
+
+  /** Our own broker holds only this run's data: read all of it; an existing one may hold old data. */
+  private static String startFrom(KafkaBroker ownBroker) {
+    return ownBroker != null ? "EARLIEST" : "LATEST";
   }
 
   private static void status(String s) {

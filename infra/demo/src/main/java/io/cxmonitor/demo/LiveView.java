@@ -39,7 +39,7 @@ final class LiveView {
     for (String ch : rows) {
       out.append(String.format("%-10s %28s %30s %28s%n", ch, cell(nps.get(ch), "%+.1f"), cell(csat.get(ch), "%.1f"), cell(ces.get(ch), "%.2f")));
     }
-    out.append('\n').append(pipeline()).append("\nCtrl-C stops the demo.\n");
+    out.append('\n').append(service()).append('\n').append(pipeline()).append("\nCtrl-C stops the demo.\n");
     System.out.print(out);
     System.out.flush();
   }
@@ -81,10 +81,47 @@ final class LiveView {
     return out;
   }
 
+  /** One line of service KPIs, overall. */
+  private String service() {
+    String all = "\"" + TAG_CHANNEL + "\" = 'all' AND \"" + TAG_TEAM + "\" = 'all' AND \"" + TAG_REGION + "\" = 'all' AND \""
+        + TAG_PRIORITY + "\" = 'all' AND time > now() - 3h";
+    double[] ttr = one("SELECT last(\"" + FIELD_P50_S + "\"), last(\"" + FIELD_P90_S + "\"), last(\"" + FIELD_N + "\") FROM \""
+        + MEASUREMENT_TTR + "\" WHERE \"" + TAG_WINDOW + "\" = '" + window + "' AND " + all);
+    double[] frt = one("SELECT last(\"" + FIELD_P90_S + "\") FROM \"" + MEASUREMENT_FRT + "\" WHERE \"" + TAG_WINDOW + "\" = '"
+        + window + "' AND " + all);
+    double[] svc = one("SELECT last(\"" + pct(RATE_FCR) + "\"), last(\"" + pct(RATE_ABANDON) + "\"), last(\"" + pct(RATE_REPEAT)
+        + "\"), last(\"" + FIELD_SLA_FRT_BREACHES + "\"), last(\"" + FIELD_SLA_TTR_BREACHES + "\") FROM \"" + MEASUREMENT_SERVICE
+        + "\" WHERE \"" + TAG_WINDOW + "\" = '" + window + "' AND " + all);
+    double[] backlog = one("SELECT last(\"" + FIELD_OPEN + "\") FROM \"" + MEASUREMENT_BACKLOG + "\" WHERE " + all);
+    if (ttr == null && backlog == null) {
+      return "service: waiting for the first minute to close ...";
+    }
+    return String.format("service: TTR p50 %s p90 %s (n %s) | FRT p90 %s | FCR %s%% | abandoned %s%% | repeat %s%% | SLA breaches %s/%s | open backlog %s",
+        fmt(ttr, 0, "%.0fs"), fmt(ttr, 1, "%.0fs"), fmt(ttr, 2, "%.0f"), fmt(frt, 0, "%.0fs"), fmt(svc, 0, "%.1f"),
+        fmt(svc, 1, "%.1f"), fmt(svc, 2, "%.1f"), fmt(svc, 3, "%.0f"), fmt(svc, 4, "%.0f"), fmt(backlog, 0, "%.0f"));
+  }
+
+  private static String fmt(double[] v, int i, String f) {
+    return v == null || Double.isNaN(v[i]) ? "-" : String.format(f, v[i]);
+  }
+
+  private double[] one(String q) {
+    QueryResult r = client.query(new Query(q, db));
+    if (r.getResults() == null || r.getResults().get(0).getSeries() == null) {
+      return null;
+    }
+    List<Object> row = r.getResults().get(0).getSeries().get(0).getValues().get(0);
+    double[] v = new double[row.size() - 1];
+    for (int i = 1; i < row.size(); i++) {
+      v[i - 1] = row.get(i) == null ? Double.NaN : ((Number) row.get(i)).doubleValue();
+    }
+    return v;
+  }
+
   private String pipeline() {
     String q = "SELECT last(\"" + FIELD_EVENTS_TOTAL + "\"), last(\"" + FIELD_LATE_TOTAL + "\"), last(\"" + FIELD_INVALID_TOTAL
         + "\"), last(\"" + FIELD_UNDECODABLE_TOTAL + "\"), last(\"" + FIELD_WATERMARK_LAG_MS + "\") FROM \""
-        + MEASUREMENT_PIPELINE + "\" WHERE time > now() - 1h GROUP BY \"" + TAG_SUBTASK + "\"";
+        + MEASUREMENT_PIPELINE + "\" WHERE \"" + TAG_JOB + "\" = 'surveys' AND time > now() - 1h GROUP BY \"" + TAG_SUBTASK + "\"";
     QueryResult r = client.query(new Query(q, db));
     if (r.getResults() == null || r.getResults().get(0).getSeries() == null) {
       return "pipeline: waiting for the first report ...";
@@ -100,7 +137,7 @@ final class LiveView {
         lag = Math.max(lag, ((Number) row.get(5)).doubleValue());
       }
     }
-    return String.format("pipeline: %,d responses used, %,d late, %,d invalid, %,d undecodable (dead-lettered), watermark lag %.0f s",
+    return String.format("survey pipeline: %,d responses used, %,d late, %,d invalid, %,d undecodable (dead-lettered), watermark lag %.0f s",
         (long) sum[0], (long) sum[1], (long) sum[2], (long) sum[3], lag / 1000);
   }
 }
