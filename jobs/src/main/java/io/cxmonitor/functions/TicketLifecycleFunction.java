@@ -123,6 +123,7 @@ public final class TicketLifecycleFunction extends KeyedProcessFunction<String, 
         if (s.openedAt != TicketState.UNKNOWN && !s.open && s.abandonedAt == TicketState.UNKNOWN) {
           s.open = true;
           s.reopened = true;
+          s.reopenedAt = Math.max(s.reopenedAt, t);
           out.collect(fact(Kind.REOPENED, s, t));
           if (s.fcrDue != TicketState.UNKNOWN) {
             ctx.timerService().deleteEventTimeTimer(s.fcrDue);
@@ -187,11 +188,13 @@ public final class TicketLifecycleFunction extends KeyedProcessFunction<String, 
     s.resolvedAt = t;
     if (!s.everResolved) {
       s.everResolved = true;
+      s.firstResolvedAt = t;
       out.collect(fact(Kind.RESOLVED, s, t).withDuration(Math.max(0, t - s.openedAt)).withFlag(s.selfService));
     } else {
       out.collect(fact(Kind.RESOLVED_AGAIN, s, t));
     }
-    deleteSlaTimers(s, ctx);
+    // SLA timers stay: a resolution after the deadline that arrives before the watermark passes
+    // it must not hide the breach; the timer checks whether the ticket was open at the deadline.
     s.fcrDue = t + reopenWindowMs;
     ctx.timerService().registerEventTimeTimer(s.fcrDue);
   }
@@ -223,13 +226,14 @@ public final class TicketLifecycleFunction extends KeyedProcessFunction<String, 
     }
     if (ts == s.frtDue) {
       s.frtDue = TicketState.UNKNOWN;
-      if (s.open && s.firstReplyAt == TicketState.UNKNOWN) {
+      boolean answered = s.firstReplyAt != TicketState.UNKNOWN && s.firstReplyAt <= ts;
+      if (!answered && openAt(s, ts)) {
         breach(s, SlaKind.FIRST_RESPONSE, ts, ctx, out);
       }
     }
     if (ts == s.ttrDue) {
       s.ttrDue = TicketState.UNKNOWN;
-      if (s.open) {
+      if (openAt(s, ts)) {
         breach(s, SlaKind.RESOLUTION, ts, ctx, out);
       }
     }
@@ -253,6 +257,18 @@ public final class TicketLifecycleFunction extends KeyedProcessFunction<String, 
       return;
     }
     state.update(s);
+  }
+
+  /** Whether the ticket was open at {@code t} (event time), whatever order its events arrived in. */
+  static boolean openAt(TicketState s, long t) {
+    if (s.abandonedAt != TicketState.UNKNOWN && s.abandonedAt <= t) {
+      return false;
+    }
+    boolean reopenedBy = s.reopenedAt != TicketState.UNKNOWN && s.reopenedAt <= t;
+    if (s.firstResolvedAt != TicketState.UNKNOWN && s.firstResolvedAt <= t && !reopenedBy) {
+      return false;
+    }
+    return !(s.resolvedAt != TicketState.UNKNOWN && s.resolvedAt <= t && s.reopenedAt <= s.resolvedAt);
   }
 
   private void breach(TicketState s, SlaKind kind, long due, OnTimerContext ctx, Collector<TicketFact> out) {

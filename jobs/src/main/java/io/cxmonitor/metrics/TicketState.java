@@ -20,7 +20,10 @@ public final class TicketState {
   public long openedAt = UNKNOWN;
   public long firstSeenAt = UNKNOWN;
   public long firstReplyAt = UNKNOWN;
+  /** Latest resolution; {@link #firstResolvedAt} the first one. */
   public long resolvedAt = UNKNOWN;
+  public long firstResolvedAt = UNKNOWN;
+  public long reopenedAt = UNKNOWN;
   public long abandonedAt = UNKNOWN;
   /** Latest customer reply; a reply after the first agent reply rules out first-contact resolution. */
   public long lastCustomerReplyAt = UNKNOWN;

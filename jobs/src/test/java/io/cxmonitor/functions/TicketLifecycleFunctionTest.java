@@ -172,6 +172,23 @@ class TicketLifecycleFunctionTest {
   }
 
   @Test
+  void aResolutionAfterTheDeadlineThatArrivesBeforeTheWatermarkStillBreaches() throws Exception {
+    event(InteractionType.OPENED, T0);
+    advanceTo(T0.plus(Duration.ofHours(4)).minusSeconds(30));
+    event(InteractionType.RESOLVED, T0.plus(Duration.ofHours(4)).plusSeconds(10));
+    advanceTo(T0.plus(Duration.ofHours(5)));
+    assertThat(kinds(facts())).containsExactly(Kind.OPENED, Kind.RESOLVED, Kind.SLA_BREACH_FIRST_RESPONSE);
+  }
+
+  @Test
+  void aResolutionJustBeforeTheDeadlineMeansNoBreach() throws Exception {
+    event(InteractionType.OPENED, T0);
+    event(InteractionType.RESOLVED, T0.plus(Duration.ofHours(4)).minusSeconds(1));
+    advanceTo(T0.plus(Duration.ofDays(4)));
+    assertThat(kinds(facts())).containsExactly(Kind.OPENED, Kind.RESOLVED);
+  }
+
+  @Test
   void answeredInTimeMeansNoFirstResponseBreach() throws Exception {
     event(InteractionType.OPENED, T0);
     event(InteractionType.AGENT_REPLY, T0.plus(Duration.ofHours(1)));

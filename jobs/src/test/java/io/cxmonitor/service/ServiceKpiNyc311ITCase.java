@@ -84,6 +84,8 @@ class ServiceKpiNyc311ITCase {
     DateTimeFormatter f = DateTimeFormatter.ofPattern("MM/dd/yyyy hh:mm:ss a", Locale.ROOT);
     ZoneId ny = ZoneId.of("America/New_York");
     List<Resolved> resolved = new ArrayList<>();
+    long expectedFirstResponseBreaches = 0; // 311 rows have no replies: every request open at +4 h breaches
+    long expectedResolutionBreaches = 0;    // open at +72 h
     List<Long> closesBeforeOpen = new ArrayList<>();
     try (Reader r = Files.newBufferedReader(CSV, StandardCharsets.UTF_8);
         CSVParser p = CSVParser.builder().setReader(r).setFormat(CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get()).get()) {
@@ -91,12 +93,20 @@ class ServiceKpiNyc311ITCase {
         long created = LocalDateTime.parse(row.get("Created Date"), f).atZone(ny).toInstant().toEpochMilli();
         String closed = row.get("Closed Date").trim();
         if (closed.isEmpty()) {
+          expectedFirstResponseBreaches++;
+          expectedResolutionBreaches++;
           continue;
         }
         long closedAt = LocalDateTime.parse(closed, f).atZone(ny).toInstant().toEpochMilli();
         if (closedAt < created) {
           closesBeforeOpen.add(row.getRecordNumber());
           continue;
+        }
+        if (closedAt - created > 4 * HOUR) {
+          expectedFirstResponseBreaches++;
+        }
+        if (closedAt - created > 72 * HOUR) {
+          expectedResolutionBreaches++;
         }
         String channel = switch (row.get("Open Data Channel Type")) {
           case "PHONE" -> "phone";
@@ -174,7 +184,37 @@ class ServiceKpiNyc311ITCase {
       assertThat(actual).as("no TTR points beyond the expected ones").hasSize(expectedPoints);
       assertThat(compared).isGreaterThan(1_000);
       System.out.printf("NYC 311: %d resolved requests, %d rolling-24h TTR points compared%n", resolved.size(), compared);
+
+      // SLA breaches: counted in InfluxDB (the 1h windows do not overlap with hourly buckets) ...
+      QueryResult breaches = client.query(new Query("SELECT sum(\"sla_frt_breaches\"), sum(\"sla_ttr_breaches\") FROM \"cx_service\" "
+          + "WHERE \"window\" = '1h' AND \"channel\" = 'all' AND \"team\" = 'all' AND \"region\" = 'all' AND \"priority\" = 'all'", DB));
+      List<Object> sums = breaches.getResults().get(0).getSeries().get(0).getValues().get(0);
+      assertThat(((Number) sums.get(1)).longValue()).isEqualTo(expectedFirstResponseBreaches);
+      assertThat(((Number) sums.get(2)).longValue()).isEqualTo(expectedResolutionBreaches);
     }
+    // ... and each one is an alert event on Kafka
+    Map<String, Long> alertsByKind = new HashMap<>();
+    io.cxmonitor.schemas.WireFormat.Codec<io.cxmonitor.schemas.SlaBreachAlert> codec = io.cxmonitor.schemas.WireFormat.slaAlerts();
+    java.util.Properties props = new java.util.Properties();
+    props.put("bootstrap.servers", kafka.bootstrapServers());
+    props.put("key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+    props.put("value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+    try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(props)) {
+      var tp = new org.apache.kafka.common.TopicPartition("nyc.alerts", 0);
+      consumer.assign(List.of(tp));
+      consumer.seekToBeginning(List.of(tp));
+      long end = consumer.endOffsets(List.of(tp)).get(tp);
+      java.util.Set<String> ids = new java.util.HashSet<>();
+      while (consumer.position(tp) < end) {
+        for (var rec : consumer.poll(java.time.Duration.ofMillis(500))) {
+          var alert = codec.decode(rec.value(), null);
+          assertThat(ids.add(alert.getAlertId())).as("one alert per ticket and SLA").isTrue();
+          alertsByKind.merge(alert.getKind().name(), 1L, Long::sum);
+        }
+      }
+    }
+    assertThat(alertsByKind).containsEntry("FIRST_RESPONSE", expectedFirstResponseBreaches)
+        .containsEntry("RESOLUTION", expectedResolutionBreaches);
   }
 
   private static long nearestRank(List<Long> sorted, double p) {
