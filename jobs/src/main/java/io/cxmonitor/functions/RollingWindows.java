@@ -80,6 +80,19 @@ public abstract class RollingWindows<P, A extends Rollable<A>> extends KeyedProc
     return false;
   }
 
+  /** How many buckets a window label spans. */
+  protected final int bucketsOf(String window) {
+    return switch (window) {
+      case InfluxSchema.WINDOW_1H -> hourBuckets;
+      case InfluxSchema.WINDOW_24H -> dayBuckets;
+      default -> 1;
+    };
+  }
+
+  protected final int dayBuckets() {
+    return dayBuckets;
+  }
+
   /** Clears subclass state when the group stops ticking. */
   protected void clearExtra() throws Exception {}
 

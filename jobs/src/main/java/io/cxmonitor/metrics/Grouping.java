@@ -11,7 +11,9 @@ public enum Grouping {
   TEAM,
   PRODUCT,
   /** Ticket priority; service KPIs only. */
-  PRIORITY;
+  PRIORITY,
+  /** Subscription plan; churn KPIs only. */
+  PLAN;
 
   /** Tag value of a dimension a point is not grouped by. */
   public static final String ALL = "all";

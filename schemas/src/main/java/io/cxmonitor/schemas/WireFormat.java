@@ -72,6 +72,18 @@ public final class WireFormat {
     return new Codec<>(SlaBreachAlert.class, SlaBreachAlert.getClassSchema());
   }
 
+  public static Codec<AtRiskEvent> atRisk() {
+    return new Codec<>(AtRiskEvent.class, AtRiskEvent.getClassSchema());
+  }
+
+  public static Codec<FollowUpAction> followUps() {
+    return new Codec<>(FollowUpAction.class, FollowUpAction.getClassSchema());
+  }
+
+  public static Codec<FollowUpDone> followUpsDone() {
+    return new Codec<>(FollowUpDone.class, FollowUpDone.getClassSchema());
+  }
+
   /** Thrown when bytes are not a decodable single-object-encoded record; the message says why. */
   public static final class DecodeException extends Exception {
     private static final long serialVersionUID = 1L;
@@ -139,6 +151,9 @@ public final class WireFormat {
         SurveyResponse.getClassSchema().getName(), SurveyResponse.getClassSchema(),
         InteractionEvent.getClassSchema().getName(), InteractionEvent.getClassSchema(),
         CustomerLifecycleEvent.getClassSchema().getName(), CustomerLifecycleEvent.getClassSchema(),
-        SlaBreachAlert.getClassSchema().getName(), SlaBreachAlert.getClassSchema());
+        SlaBreachAlert.getClassSchema().getName(), SlaBreachAlert.getClassSchema(),
+        AtRiskEvent.getClassSchema().getName(), AtRiskEvent.getClassSchema(),
+        FollowUpAction.getClassSchema().getName(), FollowUpAction.getClassSchema(),
+        FollowUpDone.getClassSchema().getName(), FollowUpDone.getClassSchema());
   }
 }

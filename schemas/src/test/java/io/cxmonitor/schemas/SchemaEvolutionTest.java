@@ -84,6 +84,9 @@ class SchemaEvolutionTest {
       case "InteractionEvent" -> WireFormat.interactions();
       case "CustomerLifecycleEvent" -> WireFormat.lifecycle();
       case "SlaBreachAlert" -> WireFormat.slaAlerts();
+      case "AtRiskEvent" -> WireFormat.atRisk();
+      case "FollowUpAction" -> WireFormat.followUps();
+      case "FollowUpDone" -> WireFormat.followUpsDone();
       default -> throw new IllegalArgumentException(record);
     };
   }
@@ -97,7 +100,7 @@ class SchemaEvolutionTest {
     if (v instanceof java.time.Instant i) {
       return i.toEpochMilli();
     }
-    return v == null ? null : v.toString();
+    return v == null ? null : GenericData.get().toString(v);
   }
 
   private static byte[] toArray(ByteBuffer buffer) {
@@ -117,6 +120,7 @@ class SchemaEvolutionTest {
       case UNION -> sample(schema.getTypes().stream()
           .filter(t -> t.getType() != Schema.Type.NULL).findFirst().orElseThrow());
       case ENUM -> new GenericData.EnumSymbol(schema, schema.getEnumSymbols().get(0));
+      case ARRAY -> new GenericData.Array<>(schema, List.of(sample(schema.getElementType())));
       case STRING -> "s-" + schema.getFullName().hashCode();
       case INT -> 7;
       case LONG -> 1_700_000_000_123L;

@@ -31,7 +31,7 @@ public final class ServicePoints {
       case TEAM -> tags.put(TAG_TEAM, value);
       case REGION -> tags.put(TAG_REGION, value);
       case PRIORITY -> tags.put(TAG_PRIORITY, value);
-      case PRODUCT -> throw new IllegalArgumentException("service KPIs are not grouped by product");
+      case PRODUCT, PLAN -> throw new IllegalArgumentException("service KPIs are not grouped by " + grouping);
     }
     return tags;
   }

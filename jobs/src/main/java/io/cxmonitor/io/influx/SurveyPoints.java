@@ -29,7 +29,7 @@ public final class SurveyPoints {
       case REGION -> tags.put(TAG_REGION, value);
       case TEAM -> tags.put(TAG_TEAM, value);
       case PRODUCT -> tags.put(TAG_PRODUCT, value);
-      case PRIORITY -> throw new IllegalArgumentException("survey KPIs are not grouped by priority");
+      case PRIORITY, PLAN -> throw new IllegalArgumentException("survey KPIs are not grouped by " + grouping);
     }
     return tags;
   }

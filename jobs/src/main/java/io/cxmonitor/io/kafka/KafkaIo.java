@@ -2,6 +2,8 @@ package io.cxmonitor.io.kafka;
 
 import io.cxmonitor.metrics.InteractionValidation;
 import io.cxmonitor.metrics.SurveyValidation;
+import io.cxmonitor.schemas.CustomerLifecycleEvent;
+import io.cxmonitor.schemas.FollowUpDone;
 import io.cxmonitor.schemas.InteractionEvent;
 import io.cxmonitor.schemas.SlaBreachAlert;
 import org.apache.avro.specific.SpecificRecord;
@@ -43,6 +45,53 @@ public final class KafkaIo {
             TypeInformation.of(new TypeHint<Decoded<InteractionEvent>>() {})));
   }
 
+  public static KafkaSource<Decoded<CustomerLifecycleEvent>> lifecycleSource(
+      String bootstrapServers, String topic, String groupId, StartFrom startFrom, boolean bounded, Properties extra) {
+    return source(bootstrapServers, topic, groupId, startFrom, bounded, extra,
+        new DecodingDeserializer<>(WireFormat::lifecycle, KafkaIo::lifecycleProblem,
+            TypeInformation.of(new TypeHint<Decoded<CustomerLifecycleEvent>>() {})));
+  }
+
+  public static KafkaSource<Decoded<FollowUpDone>> followUpDoneSource(
+      String bootstrapServers, String topic, String groupId, StartFrom startFrom, boolean bounded, Properties extra) {
+    return source(bootstrapServers, topic, groupId, startFrom, bounded, extra,
+        new DecodingDeserializer<>(WireFormat::followUpsDone, (d, now) -> d.getActionId() == null || d.getActionId().isBlank()
+            ? "action_id is empty" : null,
+            TypeInformation.of(new TypeHint<Decoded<FollowUpDone>>() {})));
+  }
+
+  static String lifecycleProblem(CustomerLifecycleEvent e, long now) {
+    if (e.getCustomerId() == null || e.getCustomerId().isBlank()) {
+      return "customer_id is empty (event " + e.getEventId() + ")";
+    }
+    if (e.getMrrMinor() < 0) {
+      return "mrr_minor = " + e.getMrrMinor() + " is negative (event " + e.getEventId() + ")";
+    }
+    if (e.getType() == io.cxmonitor.schemas.LifecycleType.UNKNOWN) {
+      return "type is not one this job knows (event " + e.getEventId() + ")";
+    }
+    if (e.getEventTime().toEpochMilli() > now + SurveyValidation.MAX_FUTURE.toMillis()) {
+      return "event_time " + e.getEventTime() + " is in the future: check the producer's clock (event " + e.getEventId() + ")";
+    }
+    return null;
+  }
+
+  /** Avro single-object-encoded records of any cx-monitor type, keyed by {@code key}. */
+  public static <T extends SpecificRecord> KafkaSink<T> avroSink(String bootstrapServers, String topic,
+      DecodingDeserializer.CodecFactory<T> codec, KeyOf<T> key) {
+    return KafkaSink.<T>builder()
+        .setBootstrapServers(bootstrapServers)
+        .setRecordSerializer(new AvroRecordSerializer<>(topic, codec, key))
+        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+        .build();
+  }
+
+  /** The Kafka key of a record. */
+  @FunctionalInterface
+  public interface KeyOf<T> extends java.io.Serializable {
+    String key(T record);
+  }
+
   private static <T extends SpecificRecord> KafkaSource<Decoded<T>> source(String bootstrapServers, String topic,
       String groupId, StartFrom startFrom, boolean bounded, Properties extra, DecodingDeserializer<T> deserializer) {
     KafkaSourceBuilder<Decoded<T>> b = KafkaSource.<Decoded<T>>builder()
@@ -66,12 +115,7 @@ public final class KafkaIo {
 
   /** Avro single-object-encoded SLA alerts, keyed by ticket id. */
   public static KafkaSink<SlaBreachAlert> slaAlertSink(String bootstrapServers, String topic, Properties extra) {
-    return KafkaSink.<SlaBreachAlert>builder()
-        .setBootstrapServers(bootstrapServers)
-        .setRecordSerializer(new SlaAlertSerializer(topic))
-        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-        .setKafkaProducerConfig(extra)
-        .build();
+    return avroSink(bootstrapServers, topic, WireFormat::slaAlerts, SlaBreachAlert::getTicketId);
   }
 
   public static KafkaSink<DeadLetter> deadLetterSink(String bootstrapServers, String topic, Properties extra) {

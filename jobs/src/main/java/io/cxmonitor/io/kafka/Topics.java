@@ -11,4 +11,10 @@ public final class Topics {
   public static final String DEAD_LETTER = "cx.dead-letter";
   /** {@code SlaBreachAlert}s: tickets still open past their first-response or resolution SLA. */
   public static final String ALERTS = "cx.alerts";
+  /** {@code AtRiskEvent}s: customers entering or leaving churn risk. */
+  public static final String AT_RISK = "cx.at-risk";
+  /** {@code FollowUpAction}s: follow-ups opened for detractors and low CSAT, and overdue ones. */
+  public static final String FOLLOW_UPS = "cx.followups";
+  /** {@code FollowUpDone}s from the CX team's tool: closes follow-ups. */
+  public static final String FOLLOW_UPS_DONE = "cx.followups-done";
 }

@@ -1,0 +1,134 @@
+package io.cxmonitor.churn;
+
+import io.cxmonitor.JobOptions;
+import io.cxmonitor.io.influx.InfluxSink;
+import io.cxmonitor.io.kafka.KafkaIo;
+import io.cxmonitor.io.kafka.Topics;
+import io.cxmonitor.metrics.RiskPolicy;
+import io.cxmonitor.metrics.SlaPolicy;
+import io.cxmonitor.schemas.AtRiskEvent;
+import io.cxmonitor.schemas.FollowUpAction;
+import io.cxmonitor.schemas.WireFormat;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Entry point of the churn and closed-loop job. */
+@Command(name = "churn-kpi-job", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Churn rate, revenue churn and MRR movement per region, product and plan; a decaying per-customer "
+        + "churn-risk score with at-risk events; revenue at risk; follow-ups for detractors and low CSAT.")
+public final class ChurnKpiJob implements Callable<Integer> {
+  static final String JOB = "churn";
+
+  @Option(names = "--lifecycle-topic", defaultValue = Topics.LIFECYCLE, description = "Default: ${DEFAULT-VALUE}")
+  String lifecycleTopic;
+
+  @Option(names = "--survey-topic", defaultValue = Topics.SURVEYS, description = "Default: ${DEFAULT-VALUE}")
+  String surveyTopic;
+
+  @Option(names = "--interaction-topic", defaultValue = Topics.INTERACTIONS, description = "Default: ${DEFAULT-VALUE}")
+  String interactionTopic;
+
+  @Option(names = "--follow-up-done-topic", defaultValue = Topics.FOLLOW_UPS_DONE, description = "Default: ${DEFAULT-VALUE}")
+  String doneTopic;
+
+  @Option(names = "--at-risk-topic", defaultValue = Topics.AT_RISK, description = "Default: ${DEFAULT-VALUE}")
+  String atRiskTopic;
+
+  @Option(names = "--follow-up-topic", defaultValue = Topics.FOLLOW_UPS, description = "Default: ${DEFAULT-VALUE}")
+  String followUpTopic;
+
+  @Option(names = "--risk-weights", defaultValue = RiskPolicy.DEFAULT_WEIGHTS,
+      description = "Points each signal adds to the risk score. Default: ${DEFAULT-VALUE}")
+  String riskWeights;
+
+  @Option(names = "--risk-half-life", defaultValue = "P14D", description = "Risk points halve every ... Default: ${DEFAULT-VALUE}")
+  Duration halfLife;
+
+  @Option(names = "--risk-enter", defaultValue = "4.0", description = "Score at which a customer becomes at risk. Default: ${DEFAULT-VALUE}")
+  double enter;
+
+  @Option(names = "--risk-exit", defaultValue = "2.0",
+      description = "Score below which an at-risk customer recovers (hysteresis; below --risk-enter). Default: ${DEFAULT-VALUE}")
+  double exit;
+
+  @Option(names = "--repeat-window", defaultValue = "P7D", description = "Default: ${DEFAULT-VALUE}")
+  Duration repeatWindow;
+
+  @Option(names = "--inactive-ttl", defaultValue = "P30D",
+      description = "Forget customers neither subscribed nor at risk after this long without signals. Default: ${DEFAULT-VALUE}")
+  Duration inactiveTtl;
+
+  @Option(names = "--follow-up-due-detractor", defaultValue = "PT48H", description = "Default: ${DEFAULT-VALUE}")
+  Duration detractorDue;
+
+  @Option(names = "--follow-up-due-low-csat", defaultValue = "PT24H", description = "Default: ${DEFAULT-VALUE}")
+  Duration lowCsatDue;
+
+  @Option(names = "--first-response-sla", defaultValue = SlaPolicy.DEFAULT_FIRST_RESPONSE, description = "Default: ${DEFAULT-VALUE}")
+  String firstResponseSla;
+
+  @Option(names = "--resolution-sla", defaultValue = SlaPolicy.DEFAULT_RESOLUTION, description = "Default: ${DEFAULT-VALUE}")
+  String resolutionSla;
+
+  @Mixin
+  JobOptions options;
+
+  private RiskPolicy risk;
+  private SlaPolicy sla;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new ChurnKpiJob()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    validate(new CommandLine(this));
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    configure(env);
+    env.execute("cx-monitor churn KPIs");
+    return 0;
+  }
+
+  void validate(CommandLine cmd) {
+    options.validate(cmd);
+    try {
+      risk = new RiskPolicy(riskWeights, halfLife, enter, exit);
+      sla = new SlaPolicy(firstResponseSla, resolutionSla);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(cmd, e.getMessage());
+    }
+  }
+
+  public void configure(StreamExecutionEnvironment env) {
+    options.configure(env);
+    String b = options.bootstrapServers;
+    String g = options.groupId(JOB);
+    Properties none = new Properties();
+    ChurnWorkflow.defineWorkflow(env,
+        new ChurnWorkflow.Sources(
+            KafkaIo.lifecycleSource(b, lifecycleTopic, g, options.startFrom, options.bounded, none),
+            KafkaIo.surveySource(b, surveyTopic, g, options.startFrom, options.bounded, none),
+            KafkaIo.interactionSource(b, interactionTopic, g, options.startFrom, options.bounded, none),
+            KafkaIo.followUpDoneSource(b, doneTopic, g, options.startFrom, options.bounded, none)),
+        new InfluxSink(options.influx(), JOB),
+        KafkaIo.avroSink(b, atRiskTopic, WireFormat::atRisk, AtRiskEvent::getCustomerId),
+        KafkaIo.avroSink(b, followUpTopic, WireFormat::followUps, FollowUpAction::getActionId),
+        KafkaIo.deadLetterSink(b, options.deadLetterTopic, none),
+        new ChurnWorkflow.Settings(JOB, options.outOfOrderness, options.idleness, options.statsInterval, options.bucket,
+            risk, sla, repeatWindow, inactiveTtl, detractorDue, lowCsatDue));
+  }
+
+  public static ChurnKpiJob fromArgs(String... args) {
+    ChurnKpiJob job = new ChurnKpiJob();
+    CommandLine cmd = new CommandLine(job);
+    cmd.parseArgs(args);
+    job.validate(cmd);
+    return job;
+  }
+}

@@ -1,0 +1,84 @@
+package io.cxmonitor.io.influx;
+
+import static io.cxmonitor.io.influx.InfluxSchema.*;
+
+import io.cxmonitor.metrics.ChurnCounts;
+import io.cxmonitor.metrics.ConfidenceIntervals;
+import io.cxmonitor.metrics.Grouping;
+import io.cxmonitor.metrics.Interval;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Maps churn aggregates and customer gauges to points. */
+public final class ChurnPoints {
+  private ChurnPoints() {}
+
+  public static Map<String, String> tags(Grouping grouping, String value, String window) {
+    Map<String, String> tags = new HashMap<>(8);
+    if (window != null) {
+      tags.put(TAG_WINDOW, window);
+    }
+    for (String dim : CHURN_DIMENSION_TAGS) {
+      tags.put(dim, Grouping.ALL);
+    }
+    switch (grouping) {
+      case OVERALL -> { }
+      case REGION -> tags.put(TAG_REGION, value);
+      case PRODUCT -> tags.put(TAG_PRODUCT, value);
+      case PLAN -> tags.put(TAG_PLAN, value);
+      default -> throw new IllegalArgumentException("churn KPIs are not grouped by " + grouping);
+    }
+    return tags;
+  }
+
+  /**
+   * @param activeAtStart active customers when the window started (the churn rate's n)
+   * @param mrrAtStart MRR when the window started (minor units)
+   */
+  public static KpiPoint window(Grouping grouping, String value, String window, long windowEnd, ChurnCounts c,
+      long activeAtStart, long mrrAtStart) {
+    Map<String, Object> f = new LinkedHashMap<>();
+    f.put(FIELD_CANCELLATIONS, c.cancellations);
+    f.put(FIELD_SUBSCRIPTIONS, c.subscriptions);
+    f.put(FIELD_RENEWALS, c.renewals);
+    f.put(FIELD_ACTIVE_START, activeAtStart);
+    f.put(FIELD_MRR_START, mrrAtStart);
+    f.put(FIELD_MRR_NEW, c.mrrNew);
+    f.put(FIELD_MRR_EXPANSION, c.mrrExpansion);
+    f.put(FIELD_MRR_CONTRACTION, c.mrrContraction);
+    f.put(FIELD_MRR_CHURNED, c.mrrChurned);
+    f.put(FIELD_MRR_NET, c.mrrNew + c.mrrExpansion - c.mrrContraction - c.mrrChurned);
+    f.put(FIELD_AT_RISK_ENTERED, c.enteredRisk);
+    f.put(FIELD_AT_RISK_RECOVERED, c.recovered);
+    f.put(FIELD_AT_RISK_CHURNED, c.churnedAtRisk);
+    f.put(FIELD_FOLLOW_UPS_CREATED, c.followUpsCreated);
+    f.put(FIELD_FOLLOW_UPS_DONE_LATE, c.followUpsLate);
+    f.put(FIELD_FOLLOW_UPS_OVERDUE, c.followUpsOverdue);
+    rate(f, RATE_CHURN, Math.min(c.cancellations, Math.max(activeAtStart, 0)), activeAtStart);
+    if (mrrAtStart > 0) {
+      f.put(FIELD_REVENUE_CHURN_PCT, 100.0 * c.mrrChurned / mrrAtStart);
+    }
+    rate(f, RATE_FOLLOW_UP_ON_TIME, c.followUpsOnTime, c.followUpsOnTime + c.followUpsOverdue);
+    return new KpiPoint(MEASUREMENT_CHURN, tags(grouping, value, window), f, windowEnd);
+  }
+
+  public static KpiPoint gauges(Grouping grouping, String value, long time, long active, long mrr, long atRisk, long revenueAtRisk) {
+    Map<String, Object> f = new LinkedHashMap<>();
+    f.put(FIELD_ACTIVE, active);
+    f.put(FIELD_MRR, mrr);
+    f.put(FIELD_AT_RISK, atRisk);
+    f.put(FIELD_REVENUE_AT_RISK, revenueAtRisk);
+    return new KpiPoint(MEASUREMENT_CUSTOMERS, tags(grouping, value, null), f, time);
+  }
+
+  private static void rate(Map<String, Object> f, String name, long hits, long n) {
+    f.put(InfluxSchema.n(name), Math.max(n, 0));
+    if (n > 0) {
+      Interval ci = ConfidenceIntervals.wilson(hits, n);
+      f.put(pct(name), 100.0 * hits / n);
+      f.put(ciLow(name), 100 * ci.low());
+      f.put(ciHigh(name), 100 * ci.high());
+    }
+  }
+}

@@ -1,0 +1,130 @@
+package io.cxmonitor.metrics;
+
+/**
+ * Exact churn, revenue, risk and follow-up aggregates of one group over some buckets. Gauge
+ * deltas (active customers, MRR, at-risk customers, revenue at risk) are carried for the rolling
+ * operator's running gauges; everything else is a windowed count.
+ */
+public final class ChurnCounts implements Rollable<ChurnCounts> {
+  public long subscriptions;
+  public long cancellations;
+  public long renewals;
+  public long mrrNew;
+  public long mrrExpansion;
+  public long mrrContraction;
+  public long mrrChurned;
+  public long enteredRisk;
+  public long recovered;
+  public long churnedAtRisk;
+  public long followUpsCreated;
+  public long followUpsOnTime;
+  public long followUpsLate;
+  public long followUpsOverdue;
+  // gauge deltas
+  public long activeDelta;
+  public long mrrDelta;
+  public long atRiskDelta;
+  public long revenueAtRiskDelta;
+
+  public ChurnCounts() {}
+
+  public static ChurnCounts copyOf(ChurnCounts o) {
+    ChurnCounts c = new ChurnCounts();
+    c.add(o);
+    return c;
+  }
+
+  public void record(CustomerFact f) {
+    switch (f.kind) {
+      case SUBSCRIBED -> {
+        subscriptions++;
+        mrrNew += f.value;
+        activeDelta++;
+        mrrDelta += f.value;
+      }
+      case PLAN_OUT -> {
+        activeDelta--;
+        mrrDelta -= f.value;
+      }
+      case PLAN_IN -> {
+        activeDelta++;
+        mrrDelta += f.value;
+      }
+      case EXPANSION -> mrrExpansion += f.value;
+      case CONTRACTION -> mrrContraction += f.value;
+      case RENEWED -> renewals++;
+      case CANCELLED -> {
+        cancellations++;
+        mrrChurned += f.value;
+        activeDelta--;
+        mrrDelta -= f.value;
+      }
+      case AT_RISK -> {
+        enteredRisk++;
+        atRiskDelta++;
+        revenueAtRiskDelta += f.value;
+      }
+      case RECOVERED -> {
+        recovered++;
+        atRiskDelta--;
+        revenueAtRiskDelta -= f.value;
+      }
+      case CHURNED_AT_RISK -> {
+        churnedAtRisk++;
+        atRiskDelta--;
+        revenueAtRiskDelta -= f.value;
+      }
+      case RISK_OUT -> {
+        atRiskDelta--;
+        revenueAtRiskDelta -= f.value;
+      }
+      case RISK_IN -> {
+        atRiskDelta++;
+        revenueAtRiskDelta += f.value;
+      }
+      case FOLLOW_UP_CREATED -> followUpsCreated++;
+      case FOLLOW_UP_DONE_ON_TIME -> followUpsOnTime++;
+      case FOLLOW_UP_DONE_LATE -> followUpsLate++;
+      case FOLLOW_UP_OVERDUE -> followUpsOverdue++;
+    }
+  }
+
+  @Override
+  public void add(ChurnCounts o) {
+    combine(o, 1);
+  }
+
+  @Override
+  public void subtract(ChurnCounts o) {
+    combine(o, -1);
+  }
+
+  private void combine(ChurnCounts o, int s) {
+    subscriptions += s * o.subscriptions;
+    cancellations += s * o.cancellations;
+    renewals += s * o.renewals;
+    mrrNew += s * o.mrrNew;
+    mrrExpansion += s * o.mrrExpansion;
+    mrrContraction += s * o.mrrContraction;
+    mrrChurned += s * o.mrrChurned;
+    enteredRisk += s * o.enteredRisk;
+    recovered += s * o.recovered;
+    churnedAtRisk += s * o.churnedAtRisk;
+    followUpsCreated += s * o.followUpsCreated;
+    followUpsOnTime += s * o.followUpsOnTime;
+    followUpsLate += s * o.followUpsLate;
+    followUpsOverdue += s * o.followUpsOverdue;
+    activeDelta += s * o.activeDelta;
+    mrrDelta += s * o.mrrDelta;
+    atRiskDelta += s * o.atRiskDelta;
+    revenueAtRiskDelta += s * o.revenueAtRiskDelta;
+  }
+
+  /** Nothing happened in the window (gauge deltas aside). */
+  @Override
+  public boolean isEmpty() {
+    return subscriptions == 0 && cancellations == 0 && renewals == 0 && mrrExpansion == 0 && mrrContraction == 0
+        && enteredRisk == 0 && recovered == 0 && churnedAtRisk == 0 && followUpsCreated == 0 && followUpsOnTime == 0
+        && followUpsLate == 0 && followUpsOverdue == 0 && activeDelta == 0 && atRiskDelta == 0;
+  }
+}
