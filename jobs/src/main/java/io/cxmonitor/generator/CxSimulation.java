@@ -77,6 +77,8 @@ public final class CxSimulation implements Iterator<GeneratedRecord> {
     final String product;
     int plan;
     boolean active = true;
+    /** Planted churners cancel at this time (Long.MAX_VALUE: not planted). */
+    long plantedCancelAt = Long.MAX_VALUE;
 
     Customer(String id, String region, String product, int plan) {
       this.id = id;
@@ -96,7 +98,37 @@ public final class CxSimulation implements Iterator<GeneratedRecord> {
       customers[i] = new Customer(String.format("cust-%06d", i), REGIONS[pick(REGION_MIX)],
           PRODUCTS[pick(PRODUCT_MIX)], random.nextInt(PLANS.length));
     }
+    for (Customer c : customers) {
+      // the existing subscriber base, so churn rates have a denominator from the first minute
+      lifecycle(c, LifecycleType.SUBSCRIBED, nextArrival);
+    }
+    plantChurners();
     nextArrival += interArrival(nextArrival);
+  }
+
+  /**
+   * Planted churners: in the days before their cancellation they contact us 2–4 times about
+   * problems that go badly (long, transferred, reopened tickets; poor survey answers).
+   */
+  private void plantChurners() {
+    long start = config.start().toEpochMilli();
+    long span = config.duration().toMillis();
+    int planted = (int) Math.round(customers.length * config.plantedChurnShare());
+    for (int i = 0; i < planted; i++) {
+      Customer c = customers[random.nextInt(customers.length)];
+      if (c.plantedCancelAt != Long.MAX_VALUE) {
+        continue;
+      }
+      long cancelAt = start + span / 3 + (long) (random.nextDouble() * (span * 2 / 3));
+      c.plantedCancelAt = cancelAt;
+      long lead = Math.min(cancelAt - start, (long) ((1 + 4 * random.nextDouble()) * 24 * HOUR));
+      int bad = 2 + random.nextInt(3);
+      for (int k = 0; k < bad; k++) {
+        long at = cancelAt - (long) (random.nextDouble() * lead);
+        simulateTicket(at, c, 1.8, true);
+      }
+      lifecycle(c, LifecycleType.CANCELLED, cancelAt);
+    }
   }
 
   /** Tickets opened so far. */
@@ -135,8 +167,14 @@ public final class CxSimulation implements Iterator<GeneratedRecord> {
   }
 
   private void simulateTicket(long opened) {
+    simulateTicket(opened, customers[zipfCustomer()], 0, false);
+  }
+
+  private void simulateTicket(long opened, Customer customer, double penalty, boolean planted) {
     tickets++;
-    Customer customer = customers[zipfCustomer()];
+    if (!planted && opened >= customer.plantedCancelAt && customer.active) {
+      customer.active = false; // the planted cancellation has happened by now
+    }
     if (!customer.active) {
       customer.active = true;
       customer.plan = random.nextInt(PLANS.length);
@@ -164,7 +202,7 @@ public final class CxSimulation implements Iterator<GeneratedRecord> {
     if (!selfService) {
       interaction(ticket, customer, channel, team, priority, InteractionType.AGENT_REPLY,
           Math.min(firstReply, resolved - 1), agent, false, null);
-      if (random.nextDouble() < 0.1) {
+      if (random.nextDouble() < (penalty > 0 ? 0.4 : 0.1)) {
         transferred = true;
         long at = firstReply + (resolved - firstReply) / 3;
         interaction(ticket, customer, channel, team, priority, InteractionType.TRANSFERRED, at, agent, false, "tier2");
@@ -178,7 +216,7 @@ public final class CxSimulation implements Iterator<GeneratedRecord> {
     }
     interaction(ticket, customer, channel, team, priority, InteractionType.RESOLVED, resolved,
         selfService ? null : agent, selfService, null);
-    boolean reopened = random.nextDouble() < 0.06;
+    boolean reopened = random.nextDouble() < (penalty > 0 ? 0.3 : 0.06);
     long finalResolution = resolved;
     if (reopened) {
       long reopenAt = resolved + lognormal(6 * HOUR, 1.0);
@@ -188,14 +226,16 @@ public final class CxSimulation implements Iterator<GeneratedRecord> {
     }
 
     double ttrRatio = (double) (finalResolution - opened) / RESOLUTION_MEDIAN[c];
-    double experience = QUALITY[c] + gaussian(0.8)
+    double experience = QUALITY[c] - penalty + gaussian(0.8)
         - (transferred ? 0.5 : 0) - (reopened ? 0.7 : 0)
         - 0.35 * Math.max(0, Math.min(2.5, Math.log(ttrRatio)));
-    if (random.nextDouble() < config.surveyResponseRate()) {
+    if (planted || random.nextDouble() < config.surveyResponseRate()) {
       survey(ticket, customer, channel, team, finalResolution + lognormal(20 * MINUTE, 1.0),
           experience, transferred, reopened);
     }
-    churnAfter(customer, experience, finalResolution);
+    if (!planted && customer.plantedCancelAt == Long.MAX_VALUE) {
+      churnAfter(customer, experience, finalResolution);
+    }
   }
 
   private void survey(String ticket, Customer customer, Channel channel, String team, long at,

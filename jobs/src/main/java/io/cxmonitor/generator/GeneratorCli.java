@@ -67,6 +67,10 @@ public final class GeneratorCli implements Callable<Integer> {
       description = "Share of records delayed by 10-60 minutes (arrive after their window closed). Default: ${DEFAULT-VALUE}")
   double lateShare;
 
+  @Option(names = "--planted-churn-share", defaultValue = "0.002",
+      description = "Share of customers whose experience worsens before they cancel (for churn-signal tests). Default: ${DEFAULT-VALUE}")
+  double plantedChurnShare;
+
   @Option(names = "--poison-every", defaultValue = "0",
       description = "Also write one undecodable record per N survey responses, to exercise the dead-letter path; 0 = never.")
   int poisonEvery;
@@ -89,7 +93,7 @@ public final class GeneratorCli implements Callable<Integer> {
     }
     Instant simStart = start != null ? start : Instant.now().minus(backfill);
     SimulationConfig config = new SimulationConfig(seed, simStart, duration, ticketsPerMinute, customers, 0.3,
-        outOfOrderShare, maxOutOfOrder, lateShare, Duration.ofMinutes(10), Duration.ofMinutes(60));
+        outOfOrderShare, maxOutOfOrder, lateShare, Duration.ofMinutes(10), Duration.ofMinutes(60), plantedChurnShare);
     if (createTopics > 0) {
       createTopics(bootstrapServers, createTopics);
     }

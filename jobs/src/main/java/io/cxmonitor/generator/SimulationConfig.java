@@ -17,6 +17,9 @@ import java.time.Instant;
  * @param lateShare         share of records emitted {@code lateDelayMin..lateDelayMax} after their event time
  * @param lateDelayMin      minimum delay of a late record (keep it well over the job's bound)
  * @param lateDelayMax      maximum delay of a late record
+ * @param plantedChurnShare share of customers planted as churners: their experience worsens (bad
+ *                          tickets, repeat contacts, poor survey answers) in the days before they
+ *                          cancel
  */
 public record SimulationConfig(
     long seed,
@@ -29,7 +32,8 @@ public record SimulationConfig(
     Duration maxOutOfOrder,
     double lateShare,
     Duration lateDelayMin,
-    Duration lateDelayMax) {
+    Duration lateDelayMax,
+    double plantedChurnShare) {
 
   public SimulationConfig {
     if (ticketsPerMinute <= 0) {
@@ -41,6 +45,7 @@ public record SimulationConfig(
     requireShare("surveyResponseRate", surveyResponseRate);
     requireShare("outOfOrderShare", outOfOrderShare);
     requireShare("lateShare", lateShare);
+    requireShare("plantedChurnShare", plantedChurnShare);
     if (lateDelayMax.compareTo(lateDelayMin) < 0) {
       throw new IllegalArgumentException("lateDelayMax " + lateDelayMax + " < lateDelayMin " + lateDelayMin);
     }
@@ -54,16 +59,21 @@ public record SimulationConfig(
 
   public static SimulationConfig defaults(long seed, Instant start, Duration duration) {
     return new SimulationConfig(seed, start, duration, 60, 200_000, 0.3, 0.1, Duration.ofSeconds(20),
-        0.005, Duration.ofMinutes(10), Duration.ofMinutes(60));
+        0.005, Duration.ofMinutes(10), Duration.ofMinutes(60), 0.002);
   }
 
   public SimulationConfig withRate(double perMinute) {
     return new SimulationConfig(seed, start, duration, perMinute, customers, surveyResponseRate, outOfOrderShare,
-        maxOutOfOrder, lateShare, lateDelayMin, lateDelayMax);
+        maxOutOfOrder, lateShare, lateDelayMin, lateDelayMax, plantedChurnShare);
+  }
+
+  public SimulationConfig withCustomers(int n, double plantedShare) {
+    return new SimulationConfig(seed, start, duration, ticketsPerMinute, n, surveyResponseRate, outOfOrderShare,
+        maxOutOfOrder, lateShare, lateDelayMin, lateDelayMax, plantedShare);
   }
 
   public SimulationConfig withDisorder(double outOfOrder, Duration maxDelay, double late) {
     return new SimulationConfig(seed, start, duration, ticketsPerMinute, customers, surveyResponseRate, outOfOrder,
-        maxDelay, late, lateDelayMin, lateDelayMax);
+        maxDelay, late, lateDelayMin, lateDelayMax, plantedChurnShare);
   }
 }
