@@ -32,7 +32,7 @@ public abstract class CountingOperator<IN, OUT> extends AbstractStreamOperator<O
   protected final long bucketMillis;
   private final long statsIntervalMillis;
   protected transient PipelineCounters counters;
-  /** The newest watermark seen (restored as the minimum over subtasks after a restart). */
+  /** The newest watermark seen (restored after a restart). */
   protected transient long watermark;
   private transient ListState<PipelineCounters> countersState;
   private transient ListState<Long> watermarkState;
@@ -47,7 +47,10 @@ public abstract class CountingOperator<IN, OUT> extends AbstractStreamOperator<O
   public void initializeState(StateInitializationContext context) throws Exception {
     super.initializeState(context);
     countersState = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("pipeline-counters", PipelineCounters.class));
-    watermarkState = context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>("last-watermark", Long.class));
+    // Plain (not union) list state: Flink refuses checkpoints once some subtasks of an operator
+    // with union state have finished, which bounded inputs (backfills) do. Each subtask restores
+    // the minimum of the entries it gets back.
+    watermarkState = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("subtask-watermark", Long.class));
     counters = new PipelineCounters();
     for (PipelineCounters c : countersState.get()) {
       counters.add(c);
