@@ -3,6 +3,7 @@ package io.cxmonitor.dashboards;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.cxmonitor.io.influx.ChurnPoints;
 import io.cxmonitor.io.influx.InfluxSink;
 import io.cxmonitor.io.influx.InfluxSinkOptions;
 import io.cxmonitor.io.influx.KpiPoint;
@@ -13,6 +14,7 @@ import io.cxmonitor.metrics.TicketFact;
 import io.cxmonitor.metrics.TicketFact.Kind;
 import io.cxmonitor.schemas.Channel;
 import io.cxmonitor.io.influx.SurveyPoints;
+import io.cxmonitor.metrics.ChurnCounts;
 import io.cxmonitor.metrics.Grouping;
 import io.cxmonitor.metrics.PipelineCounters;
 import io.cxmonitor.metrics.SurveyCounts;
@@ -84,6 +86,7 @@ class DashboardQueriesITCase {
       SurveyPoints.emit(Grouping.REGION, "north", window, T.toEpochMilli(), all, points::add);
     }
     serviceFixtures(points);
+    churnFixtures(points);
     points.add(PipelinePoints.of("surveys", 0, pipeline(100, 3, 1, 2), T.toEpochMilli() - 30_000, T.toEpochMilli()));
     points.add(PipelinePoints.of("surveys", 1, pipeline(50, 4, 0, 5), T.toEpochMilli() - 30_000, T.toEpochMilli()));
     points.add(PipelinePoints.of("surveys", 1, pipeline(40, 2, 0, 1), T.toEpochMilli() - 90_000, T.toEpochMilli() - MIN));
@@ -151,6 +154,32 @@ class DashboardQueriesITCase {
     points.add(ServicePoints.backlog(Grouping.TEAM, "tier2", t, 3));
   }
 
+  private static void churnFixtures(List<KpiPoint> points) {
+    long t = T.toEpochMilli();
+    ChurnCounts all = new ChurnCounts();
+    all.cancellations = 3;
+    all.subscriptions = 5;
+    all.mrrNew = 99_500;
+    all.mrrExpansion = 20_000;
+    all.mrrContraction = 10_000;
+    all.mrrChurned = 59_700;
+    all.followUpsCreated = 10;
+    all.followUpsOnTime = 6;
+    all.followUpsOverdue = 2;
+    all.followUpsLate = 1;
+    ChurnCounts premium = new ChurnCounts();
+    premium.cancellations = 1;
+    premium.mrrChurned = 39_900;
+    for (String window : List.of("1m", "1h", "24h")) {
+      points.add(ChurnPoints.window(Grouping.OVERALL, Grouping.ALL, window, t - MIN, premium, 10, 100_000));
+      points.add(ChurnPoints.window(Grouping.OVERALL, Grouping.ALL, window, t, all, 120, 2_400_000));
+      points.add(ChurnPoints.window(Grouping.PLAN, "premium", window, t, premium, 40, 1_596_000));
+    }
+    points.add(ChurnPoints.gauges(Grouping.OVERALL, Grouping.ALL, t - MIN, 121, 2_440_000, 9, 200_000));
+    points.add(ChurnPoints.gauges(Grouping.OVERALL, Grouping.ALL, t, 122, 2_450_000, 7, 150_000));
+    points.add(ChurnPoints.gauges(Grouping.REGION, "north", t, 60, 1_200_000, 3, 60_000));
+  }
+
   private static TicketFact fact(Kind kind) {
     return new TicketFact(kind, T.toEpochMilli(), "chat", "tier2", "north", "normal");
   }
@@ -169,7 +198,7 @@ class DashboardQueriesITCase {
   void everyPanelQueryNamesOnlyWhatTheSinkWrites() {
     Map<String, Set<String>> schema = serverSchema();
     assertThat(schema).containsKeys("cx_nps", "cx_csat", "cx_ces", "cx_pipeline", "cx_frt", "cx_ttr", "cx_service",
-        "cx_backlog", "cx_repeat_pairs");
+        "cx_backlog", "cx_repeat_pairs", "cx_churn", "cx_customers");
     for (DashboardFiles.PanelQuery q : DashboardFiles.queries()) {
       assertThat(QueryContract.violations(q.query(), schema)).as("%s: %s", q, q.query()).isEmpty();
     }
@@ -243,7 +272,25 @@ class DashboardQueriesITCase {
     e.put("CES by channel (latest)/A", Map.of("@channel=phone", 0.0, "CES mean", mean(PHONE_CES),
         "CI low", phoneCesCi[0], "CI high", phoneCesCi[1], "high effort %", 100.0, "n", (double) PHONE_CES.length));
     serviceExpectations(e);
+    churnExpectations(e);
     return e;
+  }
+
+  private static void churnExpectations(Map<String, Map<String, Double>> e) {
+    double[] churn = wilsonOf(3, 120);
+    e.put("Churn rate % with 95% CI/A", Map.of("churn %", 2.5, "CI low", churn[0], "CI high", churn[1]));
+    e.put("Revenue churn %/A", Map.of("revenue churn %", 100.0 * 59_700 / 2_400_000));
+    e.put("MRR movement/A", Map.of("new", 99_500.0, "expansion", 20_000.0, "contraction", 10_000.0, "churned", 59_700.0,
+        "net", 99_500.0 + 20_000 - 10_000 - 59_700));
+    e.put("At-risk customers and revenue at risk/A", Map.of("at-risk customers", 7.0, "revenue at risk", 150_000.0));
+    double[] premium = wilsonOf(1, 40);
+    e.put("Churn by plan (latest)/A", Map.of("@plan=premium", 0.0, "churn %", 2.5, "CI low", premium[0], "CI high", premium[1],
+        "n", 40.0, "MRR churned", 39_900.0));
+    e.put("Revenue at risk by region (latest)/A", Map.of("@region=north", 0.0, "at-risk customers", 3.0,
+        "revenue at risk", 60_000.0, "active", 60.0));
+    double[] onTime = wilsonOf(6, 8);
+    e.put("Follow-ups closed on time % with 95% CI/A", Map.of("on time %", 75.0, "CI low", onTime[0], "CI high", onTime[1]));
+    e.put("Follow-ups created and overdue/A", Map.of("created", 10.0, "overdue", 2.0, "done late", 1.0));
   }
 
   private static void serviceExpectations(Map<String, Map<String, Double>> e) {
