@@ -59,6 +59,11 @@ public final class JobOptions {
       description = "Checkpoint interval; every checkpoint flushes the InfluxDB sink. Default: ${DEFAULT-VALUE}")
   public Duration checkpointInterval;
 
+  @Option(names = "--checkpoint-dir",
+      description = "Checkpoint storage URI (file:///..., s3://...). Without it the cluster's configuration applies; "
+          + "a local run keeps checkpoints in JobManager memory, which holds only small state.")
+  public String checkpointDir;
+
   @Option(names = "--parallelism", defaultValue = "0", description = "Job parallelism; 0 keeps the cluster default.")
   public int parallelism;
 
@@ -99,5 +104,11 @@ public final class JobOptions {
     }
     env.getConfig().enableObjectReuse();
     env.enableCheckpointing(checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
+    if (checkpointDir != null) {
+      org.apache.flink.configuration.Configuration conf = new org.apache.flink.configuration.Configuration();
+      conf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+      conf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir);
+      env.configure(conf);
+    }
   }
 }

@@ -168,12 +168,12 @@ public final class GeneratorCli implements Callable<Integer> {
     return 0;
   }
 
-  /** Creates the three input topics and the dead-letter topic if they do not exist. */
+  /** Creates every cx-monitor topic that does not exist yet. */
   public static void createTopics(String bootstrapServers, int partitions) throws Exception {
     Properties p = new Properties();
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     try (Admin admin = Admin.create(p)) {
-      for (String t : List.of(Topics.INTERACTIONS, Topics.SURVEYS, Topics.LIFECYCLE, Topics.DEAD_LETTER)) {
+      for (String t : Topics.ALL) {
         try {
           admin.createTopics(List.of(new NewTopic(t, partitions, (short) 1))).all().get();
         } catch (java.util.concurrent.ExecutionException e) {

@@ -1,5 +1,6 @@
 package io.cxmonitor.demo;
 
+import io.cxmonitor.churn.ChurnKpiJob;
 import io.cxmonitor.generator.GeneratorCli;
 import io.cxmonitor.service.ServiceKpiJob;
 import io.cxmonitor.surveys.SurveyKpiJob;
@@ -66,6 +67,8 @@ public final class Demo implements Callable<Integer> {
     InfluxServer influx = null;
     JobClient job = null;
     JobClient serviceJob = null;
+    JobClient churnJob = null;
+    java.nio.file.Path checkpoints = null;
     Thread generator = null;
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);
@@ -114,6 +117,14 @@ public final class Demo implements Callable<Integer> {
           "--checkpoint-interval", "PT10S", "--idleness", "PT10S").configure(serviceEnv);
       serviceJob = serviceEnv.executeAsync("cx-monitor service KPIs (demo)");
       status("service job running");
+      StreamExecutionEnvironment churnEnv = StreamExecutionEnvironment.createLocalEnvironment(2, new Configuration());
+      checkpoints = java.nio.file.Files.createTempDirectory("cx-demo-checkpoints-");
+      ChurnKpiJob.fromArgs("--bootstrap-servers", bootstrap, "--influx-url", url, "--influx-db", influxDb,
+          "--checkpoint-dir", checkpoints.toUri().toString(),
+          "--start-from", startFrom(broker), "--group-id", "cx-demo-churn-" + System.currentTimeMillis(),
+          "--checkpoint-interval", "PT10S", "--idleness", "PT10S").configure(churnEnv);
+      churnJob = churnEnv.executeAsync("cx-monitor churn KPIs (demo)");
+      status("churn job running");
       // With an existing Kafka the jobs start at the latest offsets: give their sources time to
       // find their partitions before the backfill starts.
       Thread.sleep(broker == null ? 10_000 : 1_000);
@@ -126,7 +137,7 @@ public final class Demo implements Callable<Integer> {
 
       LiveView view = new LiveView(url, influxDb, window);
       while (!stop.await(refresh.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-        view.render(job.getJobStatus().get() + " / " + serviceJob.getJobStatus().get());
+        view.render(job.getJobStatus().get() + " / " + serviceJob.getJobStatus().get() + " / " + churnJob.getJobStatus().get());
       }
       return 0;
     } finally {
@@ -134,7 +145,7 @@ public final class Demo implements Callable<Integer> {
       if (generator != null) {
         generator.interrupt();
       }
-      for (JobClient j : new JobClient[] {job, serviceJob}) {
+      for (JobClient j : new JobClient[] {job, serviceJob, churnJob}) {
         if (j != null) {
           try {
             j.cancel().get();
@@ -145,6 +156,11 @@ public final class Demo implements Callable<Integer> {
       }
       if (broker != null) {
         broker.close();
+      }
+      if (checkpoints != null) {
+        try (var paths = java.nio.file.Files.walk(checkpoints)) {
+          paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
       }
       if (influx != null) {
         influx.close();

@@ -39,7 +39,7 @@ final class LiveView {
     for (String ch : rows) {
       out.append(String.format("%-10s %28s %30s %28s%n", ch, cell(nps.get(ch), "%+.1f"), cell(csat.get(ch), "%.1f"), cell(ces.get(ch), "%.2f")));
     }
-    out.append('\n').append(service()).append('\n').append(pipeline()).append("\nCtrl-C stops the demo.\n");
+    out.append('\n').append(service()).append('\n').append(churn()).append('\n').append(pipeline()).append("\nCtrl-C stops the demo.\n");
     System.out.print(out);
     System.out.flush();
   }
@@ -99,6 +99,24 @@ final class LiveView {
     return String.format("service: TTR p50 %s p90 %s (n %s) | FRT p90 %s | FCR %s%% | abandoned %s%% | repeat %s%% | SLA breaches %s/%s | open backlog %s",
         fmt(ttr, 0, "%.0fs"), fmt(ttr, 1, "%.0fs"), fmt(ttr, 2, "%.0f"), fmt(frt, 0, "%.0fs"), fmt(svc, 0, "%.1f"),
         fmt(svc, 1, "%.1f"), fmt(svc, 2, "%.1f"), fmt(svc, 3, "%.0f"), fmt(svc, 4, "%.0f"), fmt(backlog, 0, "%.0f"));
+  }
+
+  /** One line of churn KPIs, overall. */
+  private String churn() {
+    String all = "\"" + TAG_REGION + "\" = 'all' AND \"" + TAG_PRODUCT + "\" = 'all' AND \"" + TAG_PLAN + "\" = 'all' AND time > now() - 3h";
+    double[] gauges = one("SELECT last(\"" + FIELD_ACTIVE + "\"), last(\"" + FIELD_AT_RISK + "\"), last(\"" + FIELD_REVENUE_AT_RISK
+        + "\") FROM \"" + MEASUREMENT_CUSTOMERS + "\" WHERE " + all);
+    double[] churn = one("SELECT last(\"" + pct(RATE_CHURN) + "\"), last(\"" + FIELD_CANCELLATIONS + "\"), last(\""
+        + pct(RATE_FOLLOW_UP_ON_TIME) + "\"), last(\"" + FIELD_FOLLOW_UPS_OVERDUE + "\") FROM \"" + MEASUREMENT_CHURN
+        + "\" WHERE \"" + TAG_WINDOW + "\" = '" + window + "' AND " + all);
+    if (gauges == null) {
+      return "churn: waiting for the first minute to close ...";
+    }
+    return String.format("churn: active %s | churn %s%% (%s cancellations) | at risk %s customers, revenue at risk %s/month"
+            + " | follow-ups on time %s%%, overdue %s",
+        fmt(gauges, 0, "%,.0f"), fmt(churn, 0, "%.2f"), fmt(churn, 1, "%.0f"), fmt(gauges, 1, "%,.0f"),
+        gauges.length > 2 && !Double.isNaN(gauges[2]) ? String.format("$%,.0f", gauges[2] / 100) : "-",
+        fmt(churn, 2, "%.0f"), fmt(churn, 3, "%.0f"));
   }
 
   private static String fmt(double[] v, int i, String f) {

@@ -17,4 +17,8 @@ public final class Topics {
   public static final String FOLLOW_UPS = "cx.followups";
   /** {@code FollowUpDone}s from the CX team's tool: closes follow-ups. */
   public static final String FOLLOW_UPS_DONE = "cx.followups-done";
+
+  /** Every topic the jobs read or write. */
+  public static final java.util.List<String> ALL = java.util.List.of(
+      INTERACTIONS, SURVEYS, LIFECYCLE, DEAD_LETTER, ALERTS, AT_RISK, FOLLOW_UPS, FOLLOW_UPS_DONE);
 }
