@@ -90,6 +90,10 @@ class DashboardQueriesITCase {
     points.add(PipelinePoints.of("surveys", 0, pipeline(100, 3, 1, 2), T.toEpochMilli() - 30_000, T.toEpochMilli()));
     points.add(PipelinePoints.of("surveys", 1, pipeline(50, 4, 0, 5), T.toEpochMilli() - 30_000, T.toEpochMilli()));
     points.add(PipelinePoints.of("surveys", 1, pipeline(40, 2, 0, 1), T.toEpochMilli() - 90_000, T.toEpochMilli() - MIN));
+    points.add(new KpiPoint("cx_sink", Map.of("job", "surveys", "subtask", "0"),
+        Map.of("points_total", 900L, "retries_total", 2L, "rejected_total", 1L, "last_flush_ms", 12L), T.toEpochMilli()));
+    points.add(new KpiPoint("cx_sink", Map.of("job", "surveys", "subtask", "1"),
+        Map.of("points_total", 700L, "retries_total", 3L, "rejected_total", 0L, "last_flush_ms", 9L), T.toEpochMilli()));
 
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(1);
@@ -205,6 +209,25 @@ class DashboardQueriesITCase {
   }
 
   @Test
+  void everyTemplateVariableQueryReturnsTheGroupsWritten() {
+    for (java.nio.file.Path file : DashboardFiles.dashboards()) {
+      for (com.fasterxml.jackson.databind.JsonNode v : DashboardFiles.read(file).path("templating").path("list")) {
+        if (!v.path("type").asText().equals("query")) {
+          continue;
+        }
+        assertThat(v.path("datasource").path("uid").asText()).isEqualTo(DashboardFiles.DATASOURCE_UID);
+        QueryResult r = client.query(new Query(v.path("query").asText(), DB));
+        List<Object> values = new ArrayList<>();
+        r.getResults().get(0).getSeries().forEach(s -> s.getValues().forEach(row -> values.add(row.get(1))));
+        assertThat(values).as("%s variable %s", file.getFileName(), v.path("name").asText()).contains("all");
+        if (v.path("name").asText().equals("channel")) {
+          assertThat(values).contains("chat", "phone");
+        }
+      }
+    }
+  }
+
+  @Test
   void theContractCheckCatchesAWrongFieldAndMeasurement() {
     Map<String, Set<String>> schema = serverSchema();
     assertThat(QueryContract.violations("SELECT last(\"scor\") FROM \"cx_nps\" WHERE $timeFilter", schema))
@@ -273,7 +296,33 @@ class DashboardQueriesITCase {
         "CI low", phoneCesCi[0], "CI high", phoneCesCi[1], "high effort %", 100.0, "n", (double) PHONE_CES.length));
     serviceExpectations(e);
     churnExpectations(e);
+    pipelineAndDrillDownExpectations(e);
     return e;
+  }
+
+  private static void pipelineAndDrillDownExpectations(Map<String, Map<String, Double>> e) {
+    e.put("Records used by job (latest)/A", Map.of("@job=surveys", 0.0, "events", 150.0));
+    e.put("Dead-lettered by job (latest)/A", Map.of("@job=surveys", 0.0, "late", 7.0, "invalid", 1.0, "undecodable", 7.0));
+    e.put("Sink retries and rejected points (latest)/A", Map.of("@job=surveys", 0.0, "retries", 5.0, "rejected", 1.0));
+    e.put("Watermark lag/A", Map.of("@job=surveys", 0.0, "lag_s", 30.0));
+    // drill-down with channel = chat, the other dimensions 'all'
+    double[] npsCi = npsCi(CHAT_NPS);
+    e.put("NPS (selection)/A", Map.of("NPS", nps(CHAT_NPS), "CI low", npsCi[0], "CI high", npsCi[1]));
+    double[] csatCi = wilson(CHAT_CSAT);
+    e.put("CSAT top-2 % (selection)/A", Map.of("CSAT %", top2(CHAT_CSAT), "CI low", csatCi[0], "CI high", csatCi[1]));
+    double[] cesCi = meanCi(CHAT_CES, 7);
+    e.put("CES mean (selection)/A", Map.of("CES", mean(CHAT_CES), "CI low", cesCi[0], "CI high", cesCi[1]));
+    e.put("Answers n (selection)/A", Map.of("NPS n", (double) CHAT_NPS.length));
+    long[] chat = CHAT_TTR.clone();
+    java.util.Arrays.sort(chat);
+    e.put("Time to resolution (selection)/A", Map.of("p50", rank(chat, 50) / 1000.0, "p90", rank(chat, 90) / 1000.0, "n", 5.0));
+    e.put("FCR and abandonment % (selection)/A", Map.of("FCR %", 75.0, "abandoned %", 100.0 / 6));
+    // overview: service and churn headline figures, overall
+    long[] all = java.util.stream.LongStream.concat(java.util.Arrays.stream(CHAT_TTR), java.util.Arrays.stream(PHONE_TTR)).sorted().toArray();
+    e.put("FCR now/A", Map.of("FCR %", 75.0, "n", 4.0));
+    e.put("TTR p90 now/A", Map.of("TTR p90 s", rank(all, 90) / 1000.0, "n", 7.0));
+    e.put("Churn rate (24h)/A", Map.of("churn %", 2.5, "n", 120.0));
+    e.put("Revenue at risk/A", Map.of("revenue at risk", 150_000.0, "customers", 7.0));
   }
 
   private static void churnExpectations(Map<String, Map<String, Double>> e) {
@@ -333,7 +382,11 @@ class DashboardQueriesITCase {
     String q = grafanaQuery
         .replace("$timeFilter", "time >= " + (T.toEpochMilli() - 6 * 3_600_000) + "ms AND time <= " + T.toEpochMilli() + "ms")
         .replace("$__interval", "1m")
-        .replace("$window", "1h");
+        .replace("$window", "1h")
+        .replace("$channel", "chat")
+        .replace("$region", "all")
+        .replace("$team", "all")
+        .replace("$product", "all");
     QueryResult result = client.query(new Query(q, DB), TimeUnit.MILLISECONDS);
     assertThat(result.getError()).as(q).isNull();
     List<Map<String, Object>> rows = new ArrayList<>();

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,6 +36,28 @@ class DashboardStructureTest {
     assertThat(source.path("url").asText()).isEqualTo("${CX_INFLUX_URL}");
     assertThat(source.path("jsonData").path("dbName").asText()).isEqualTo("${CX_INFLUX_DB}");
     assertThat(source.path("secureJsonData").path("password").asText()).isEqualTo("${CX_INFLUX_PASSWORD}");
+  }
+
+  @Test
+  void contactPointsTakeSecretsFromTheEnvironmentAndPoliciesRouteToThem() throws Exception {
+    ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+    JsonNode points = yaml.readTree(DashboardFiles.PROVISIONING.resolve("alerting/contact-points.yaml").toFile());
+    Set<String> names = new HashSet<>();
+    for (JsonNode cp : points.path("contactPoints")) {
+      names.add(cp.path("name").asText());
+      for (JsonNode r : cp.path("receivers")) {
+        for (String secret : List.of("url", "addresses", "integrationKey", "token")) {
+          if (r.path("settings").has(secret)) {
+            assertThat(r.path("settings").path(secret).asText()).as("%s %s", cp.path("name"), secret).matches("\\$\\{CX_[A-Z_]+}");
+          }
+        }
+      }
+    }
+    JsonNode policies = yaml.readTree(DashboardFiles.PROVISIONING.resolve("alerting/notification-policies.yaml").toFile());
+    List<String> receivers = policies.findValuesAsText("receiver");
+    assertThat(receivers).isNotEmpty();
+    assertThat(names).containsAll(receivers);
+    assertThat(policies.toString()).contains("severity").contains("team");
   }
 
   @Test
