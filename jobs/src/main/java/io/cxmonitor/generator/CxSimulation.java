@@ -60,6 +60,7 @@ public final class CxSimulation implements Iterator<GeneratedRecord> {
       "had to explain my issue again", "waited too long", "transferred twice", "problem came back"};
 
   private final SimulationConfig config;
+  private Scenario scenario;
   private final SplittableRandom random;
   private final long end;
   /** Pending records by emission time, ties in scheduling order (so runs are reproducible). */
@@ -131,6 +132,12 @@ public final class CxSimulation implements Iterator<GeneratedRecord> {
     }
   }
 
+  /** Plays an incident from its start time on (see {@link Scenario}). */
+  public CxSimulation withScenario(Scenario s) {
+    this.scenario = s;
+    return this;
+  }
+
   /** Tickets opened so far. */
   public long tickets() {
     return tickets;
@@ -190,7 +197,8 @@ public final class CxSimulation implements Iterator<GeneratedRecord> {
 
     boolean queued = channel == Channel.PHONE || channel == Channel.CHAT || channel == Channel.ZALO_OA;
     long firstReply = opened + lognormal(FIRST_REPLY_MEDIAN[c], 0.9);
-    if (queued && random.nextDouble() < 0.07) {
+    double abandonShare = scenario != null && scenario.kind() == Scenario.Kind.ABANDONMENT_SPIKE && scenario.hits(channel, opened) ? 0.4 : 0.07;
+    if (queued && random.nextDouble() < abandonShare) {
       interaction(ticket, customer, channel, team, priority, InteractionType.ABANDONED,
           opened + (firstReply - opened) / 2, null, false, null);
       return;
@@ -240,6 +248,9 @@ public final class CxSimulation implements Iterator<GeneratedRecord> {
 
   private void survey(String ticket, Customer customer, Channel channel, String team, long at,
       double experience, boolean transferred, boolean reopened) {
+    if (scenario != null && scenario.kind() == Scenario.Kind.CSAT_DROP && scenario.hits(channel, at)) {
+      experience -= 2.5;
+    }
     Integer nps = random.nextDouble() < 0.9 ? clamp((int) Math.round(7.3 + 2.3 * experience + gaussian(1.0)), 0, 10) : null;
     Integer csat = random.nextDouble() < 0.8 ? clamp((int) Math.round(3.8 + 1.1 * experience + gaussian(0.6)), 1, 5) : null;
     Integer ces = random.nextDouble() < 0.6

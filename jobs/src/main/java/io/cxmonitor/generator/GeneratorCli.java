@@ -71,6 +71,16 @@ public final class GeneratorCli implements Callable<Integer> {
       description = "Share of customers whose experience worsens before they cancel (for churn-signal tests). Default: ${DEFAULT-VALUE}")
   double plantedChurnShare;
 
+  @Option(names = "--scenario", description = "Play an incident: csat-drop or abandonment-spike (with --channel).")
+  String scenario;
+
+  @Option(names = "--channel", defaultValue = "zalo_oa", description = "Channel of the --scenario. Default: ${DEFAULT-VALUE}")
+  String scenarioChannel;
+
+  @Option(names = "--scenario-after", defaultValue = "PT1M",
+      description = "The scenario starts this long after the generator (after any backfill). Default: ${DEFAULT-VALUE}")
+  Duration scenarioAfter;
+
   @Option(names = "--poison-every", defaultValue = "0",
       description = "Also write one undecodable record per N survey responses, to exercise the dead-letter path; 0 = never.")
   int poisonEvery;
@@ -102,6 +112,15 @@ public final class GeneratorCli implements Callable<Integer> {
 
   private int run(SimulationConfig config) {
     CxSimulation sim = new CxSimulation(config);
+    if (scenario != null) {
+      Instant from = Instant.ofEpochMilli(Math.max(System.currentTimeMillis(), config.start().toEpochMilli())).plus(scenarioAfter);
+      try {
+        sim.withScenario(Scenario.parse(scenario, scenarioChannel, from));
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+      }
+      System.out.printf("scenario %s on %s starts at %s%n", scenario, scenarioChannel, CLOCK.format(from));
+    }
     long wallStart = System.currentTimeMillis();
     long simStart = config.start().toEpochMilli();
     // Simulated clock: records up to caughtUpAt (the part already in the past: --backfill) go at

@@ -51,6 +51,13 @@ public final class Demo implements Callable<Integer> {
   @Option(names = "--refresh", defaultValue = "PT5S", description = "Screen refresh interval. Default: ${DEFAULT-VALUE}")
   Duration refresh;
 
+  @Option(names = "--scenario",
+      description = "Play an incident after a minute: csat-drop or abandonment-spike, on --channel; watch the matching alert rule's figure cross its threshold.")
+  String scenario;
+
+  @Option(names = "--channel", defaultValue = "zalo_oa", description = "Channel of --scenario. Default: ${DEFAULT-VALUE}")
+  String scenarioChannel;
+
   @Option(names = "--flink-ui-port", defaultValue = "8081", description = "Port of the Flink web UI (0 = none). Default: ${DEFAULT-VALUE}")
   int flinkUiPort;
 
@@ -131,7 +138,16 @@ public final class Demo implements Callable<Integer> {
 
       String[] genArgs = {"--bootstrap-servers", bootstrap, "--rate", Double.toString(rate), "--seed", Long.toString(seed),
           "--backfill", backfill.toString(), "--duration", "P30D", "--poison-every", "2000", "--progress-every", "P1D"};
-      generator = new Thread(() -> new CommandLine(new GeneratorCli()).execute(genArgs), "generator");
+      String[] allArgs = genArgs;
+      if (scenario != null) {
+        allArgs = java.util.stream.Stream.concat(java.util.Arrays.stream(genArgs),
+            java.util.stream.Stream.of("--scenario", scenario, "--channel", scenarioChannel)).toArray(String[]::new);
+        status("scenario " + scenario + " on " + scenarioChannel + " starts in a minute: "
+            + (scenario.startsWith("csat") ? "CSAT of that channel falls below 60 % (rule cx-csat-low) within minutes"
+                : "abandonment on that channel rises above 15 % (rule cx-abandonment-spike) within minutes"));
+      }
+      String[] finalArgs = allArgs;
+      generator = new Thread(() -> new CommandLine(new GeneratorCli()).execute(finalArgs), "generator");
       generator.setDaemon(true);
       generator.start();
 
