@@ -3,10 +3,7 @@ package io.cxmonitor.io.influx;
 import static io.cxmonitor.io.influx.InfluxSchema.*;
 
 import io.cxmonitor.metrics.ChurnCounts;
-import io.cxmonitor.metrics.ConfidenceIntervals;
 import io.cxmonitor.metrics.Grouping;
-import io.cxmonitor.metrics.Interval;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -15,21 +12,7 @@ public final class ChurnPoints {
   private ChurnPoints() {}
 
   public static Map<String, String> tags(Grouping grouping, String value, String window) {
-    Map<String, String> tags = new HashMap<>(8);
-    if (window != null) {
-      tags.put(TAG_WINDOW, window);
-    }
-    for (String dim : CHURN_DIMENSION_TAGS) {
-      tags.put(dim, Grouping.ALL);
-    }
-    switch (grouping) {
-      case OVERALL -> { }
-      case REGION -> tags.put(TAG_REGION, value);
-      case PRODUCT -> tags.put(TAG_PRODUCT, value);
-      case PLAN -> tags.put(TAG_PLAN, value);
-      default -> throw new IllegalArgumentException("churn KPIs are not grouped by " + grouping);
-    }
-    return tags;
+    return PointTags.of(grouping, value, window, CHURN_DIMENSION_TAGS);
   }
 
   /**
@@ -55,11 +38,11 @@ public final class ChurnPoints {
     f.put(FIELD_FOLLOW_UPS_CREATED, c.followUpsCreated);
     f.put(FIELD_FOLLOW_UPS_DONE_LATE, c.followUpsLate);
     f.put(FIELD_FOLLOW_UPS_OVERDUE, c.followUpsOverdue);
-    rate(f, RATE_CHURN, Math.min(c.cancellations, Math.max(activeAtStart, 0)), activeAtStart);
+    PointTags.rate(f, RATE_CHURN, Math.min(c.cancellations, Math.max(activeAtStart, 0)), activeAtStart);
     if (mrrAtStart > 0) {
       f.put(FIELD_REVENUE_CHURN_PCT, 100.0 * c.mrrChurned / mrrAtStart);
     }
-    rate(f, RATE_FOLLOW_UP_ON_TIME, c.followUpsOnTime, c.followUpsOnTime + c.followUpsOverdue);
+    PointTags.rate(f, RATE_FOLLOW_UP_ON_TIME, c.followUpsOnTime, c.followUpsOnTime + c.followUpsOverdue);
     return new KpiPoint(MEASUREMENT_CHURN, tags(grouping, value, window), f, windowEnd);
   }
 
@@ -72,13 +55,5 @@ public final class ChurnPoints {
     return new KpiPoint(MEASUREMENT_CUSTOMERS, tags(grouping, value, null), f, time);
   }
 
-  private static void rate(Map<String, Object> f, String name, long hits, long n) {
-    f.put(InfluxSchema.n(name), Math.max(n, 0));
-    if (n > 0) {
-      Interval ci = ConfidenceIntervals.wilson(hits, n);
-      f.put(pct(name), 100.0 * hits / n);
-      f.put(ciLow(name), 100 * ci.low());
-      f.put(ciHigh(name), 100 * ci.high());
-    }
-  }
+
 }

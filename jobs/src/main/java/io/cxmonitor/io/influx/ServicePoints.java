@@ -2,12 +2,9 @@ package io.cxmonitor.io.influx;
 
 import static io.cxmonitor.io.influx.InfluxSchema.*;
 
-import io.cxmonitor.metrics.ConfidenceIntervals;
 import io.cxmonitor.metrics.Grouping;
-import io.cxmonitor.metrics.Interval;
 import io.cxmonitor.metrics.ServiceCounts;
 import io.cxmonitor.schemas.Channel;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -18,22 +15,7 @@ public final class ServicePoints {
   private ServicePoints() {}
 
   public static Map<String, String> tags(Grouping grouping, String value, String window) {
-    Map<String, String> tags = new HashMap<>(8);
-    if (window != null) {
-      tags.put(TAG_WINDOW, window);
-    }
-    for (String dim : SERVICE_DIMENSION_TAGS) {
-      tags.put(dim, Grouping.ALL);
-    }
-    switch (grouping) {
-      case OVERALL -> { }
-      case CHANNEL -> tags.put(TAG_CHANNEL, value);
-      case TEAM -> tags.put(TAG_TEAM, value);
-      case REGION -> tags.put(TAG_REGION, value);
-      case PRIORITY -> tags.put(TAG_PRIORITY, value);
-      case PRODUCT, PLAN -> throw new IllegalArgumentException("service KPIs are not grouped by " + grouping);
-    }
-    return tags;
+    return PointTags.of(grouping, value, window, SERVICE_DIMENSION_TAGS);
   }
 
   public static void emit(Grouping grouping, String value, String window, long windowEnd, ServiceCounts c,
@@ -54,12 +36,12 @@ public final class ServicePoints {
     f.put(FIELD_SELF_SERVED, c.selfService);
     f.put(FIELD_SLA_FRT_BREACHES, c.frtBreaches);
     f.put(FIELD_SLA_TTR_BREACHES, c.ttrBreaches);
-    rate(f, RATE_FCR, c.fcrYes, c.fcrFinal);
-    rate(f, RATE_REOPEN, c.reopened, c.resolved);
-    rate(f, RATE_ABANDON, c.abandoned, c.queued);
-    rate(f, RATE_SELF_SERVICE, c.selfService, c.resolved);
-    rate(f, RATE_REPEAT, c.repeats, c.contacts);
-    rate(f, RATE_REPEAT_SWITCHED, c.repeatsSwitched, c.repeats);
+    PointTags.rate(f, RATE_FCR, c.fcrYes, c.fcrFinal);
+    PointTags.rate(f, RATE_REOPEN, c.reopened, c.resolved);
+    PointTags.rate(f, RATE_ABANDON, c.abandoned, c.queued);
+    PointTags.rate(f, RATE_SELF_SERVICE, c.selfService, c.resolved);
+    PointTags.rate(f, RATE_REPEAT, c.repeats, c.contacts);
+    PointTags.rate(f, RATE_REPEAT_SWITCHED, c.repeatsSwitched, c.repeats);
     out.accept(new KpiPoint(MEASUREMENT_SERVICE, tags, f, windowEnd));
     if (grouping == Grouping.OVERALL && c.repeatPairs != null) {
       Channel[] channels = Channel.values();
@@ -78,16 +60,7 @@ public final class ServicePoints {
     return new KpiPoint(MEASUREMENT_BACKLOG, tags(grouping, value, null), Map.of(FIELD_OPEN, open), time);
   }
 
-  /** A rate in %, its Wilson interval and n; with n = 0 only n is written. */
-  private static void rate(Map<String, Object> f, String name, long hits, long n) {
-    f.put(InfluxSchema.n(name), n);
-    if (n > 0) {
-      Interval ci = ConfidenceIntervals.wilson(hits, n);
-      f.put(pct(name), 100.0 * hits / n);
-      f.put(ciLow(name), 100 * ci.low());
-      f.put(ciHigh(name), 100 * ci.high());
-    }
-  }
+
 
   static Map<String, Object> durationFields(Histogram h) {
     Map<String, Object> f = new LinkedHashMap<>();

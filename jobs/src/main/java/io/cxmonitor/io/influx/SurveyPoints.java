@@ -6,7 +6,6 @@ import io.cxmonitor.metrics.Grouping;
 import io.cxmonitor.metrics.Interval;
 import io.cxmonitor.metrics.SurveyCounts;
 import io.cxmonitor.metrics.SurveyScores;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,20 +17,7 @@ public final class SurveyPoints {
 
   /** Tags of a KPI point: the window, the grouped dimension's value and "all" for the others. */
   public static Map<String, String> tags(Grouping grouping, String value, String window) {
-    Map<String, String> tags = new HashMap<>(8);
-    tags.put(TAG_WINDOW, window);
-    for (String dim : DIMENSION_TAGS) {
-      tags.put(dim, Grouping.ALL);
-    }
-    switch (grouping) {
-      case OVERALL -> { }
-      case CHANNEL -> tags.put(TAG_CHANNEL, value);
-      case REGION -> tags.put(TAG_REGION, value);
-      case TEAM -> tags.put(TAG_TEAM, value);
-      case PRODUCT -> tags.put(TAG_PRODUCT, value);
-      case PRIORITY, PLAN -> throw new IllegalArgumentException("survey KPIs are not grouped by " + grouping);
-    }
-    return tags;
+    return PointTags.of(grouping, value, window, DIMENSION_TAGS);
   }
 
   /**
