@@ -169,7 +169,8 @@ class AlertRuleScenarioITCase {
       assertThat(uids.add(uid)).as("duplicate rule uid %s", uid).isTrue();
       assertThat(rule.path("for").asText()).as("%s for", uid).isNotBlank();
       assertThat(rule.path("labels").path("severity").asText()).as("%s severity", uid).isIn("critical", "warning", "info");
-      assertThat(rule.path("labels").path("team").asText()).as("%s team", uid).isNotBlank();
+      assertThat(rule.path("labels").path("owner").asText()).as("%s owner", uid).isIn("cx", "operations", "retention", "platform");
+      assertThat(rule.path("labels").has("team")).as("%s: a team label would overwrite the per-team series label", uid).isFalse();
       assertThat(rule.path("annotations").path("summary").asText()).as("%s summary", uid).isNotBlank();
       assertThat(rule.path("annotations").path("runbook").asText()).as("%s runbook", uid).startsWith("Check first:");
       for (JsonNode n : rule.path("data")) {

@@ -57,7 +57,7 @@ class DashboardStructureTest {
     List<String> receivers = policies.findValuesAsText("receiver");
     assertThat(receivers).isNotEmpty();
     assertThat(names).containsAll(receivers);
-    assertThat(policies.toString()).contains("severity").contains("team");
+    assertThat(policies.toString()).contains("severity").contains("owner");
   }
 
   @Test

@@ -121,6 +121,13 @@ public final class CustomerRiskFunction extends KeyedProcessFunction<String, Cus
       c.lastContactAt = CustomerState.NONE;
       c.lastContactTicket = null;
       c.cleanupAt = CustomerState.NONE;
+      // tickets that never resolved within the TTL will not produce a resolution signal any more
+      var it = tickets.entries().iterator();
+      while (it.hasNext()) {
+        if (it.next().getValue()[0] <= ts - inactiveTtlMs) {
+          it.remove();
+        }
+      }
     }
     state.update(c);
   }
@@ -188,6 +195,9 @@ public final class CustomerRiskFunction extends KeyedProcessFunction<String, Cus
         }
       }
       case OPENED -> {
+        if (tickets.contains(s.ticketId) || s.ticketId.equals(c.lastContactTicket)) {
+          return; // a duplicate OPENED (replay): not a new contact
+        }
         if (c.lastContactAt != CustomerState.NONE && !s.ticketId.equals(c.lastContactTicket)
             && s.time - c.lastContactAt <= repeatWindowMs) {
           signal(c, Signal.REPEAT_CONTACT, s.time, ctx, out);
@@ -216,6 +226,7 @@ public final class CustomerRiskFunction extends KeyedProcessFunction<String, Cus
         }
       }
       case REOPENED -> signal(c, Signal.REOPEN, s.time, ctx, out);
+      case ABANDONED -> tickets.remove(s.ticketId);
     }
   }
 
@@ -253,6 +264,10 @@ public final class CustomerRiskFunction extends KeyedProcessFunction<String, Cus
       ctx.timerService().deleteEventTimeTimer(c.exitAt);
       c.exitAt = CustomerState.NONE;
     }
+    if (c.cleanupAt == CustomerState.NONE) {
+      c.cleanupAt = t + inactiveTtlMs; // cleanup passed while at risk: forget them a TTL from now
+      ctx.timerService().registerEventTimeTimer(c.cleanupAt);
+    }
   }
 
   private void decayTo(CustomerState c, long t) {
@@ -279,7 +294,7 @@ public final class CustomerRiskFunction extends KeyedProcessFunction<String, Cus
         .setEventId(customer + "/" + state + "/" + t)
         .setCustomerId(customer).setState(state).setEventTime(Instant.ofEpochMilli(t))
         .setScore(c.score()).setThreshold(threshold).setReasons(reasons)
-        .setMrrMinor(state == RiskState.AT_RISK ? c.riskMrr : c.riskMrr)
+        .setMrrMinor(c.riskMrr)
         .setPlan(c.plan).setRegion(c.region).setProduct(c.product).build();
   }
 

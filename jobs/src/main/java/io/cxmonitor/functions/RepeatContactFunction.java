@@ -96,6 +96,10 @@ public final class RepeatContactFunction extends KeyedProcessFunction<String, In
   }
 
   private void handle(Contact c, OnTimerContext ctx, Collector<TicketFact> out) throws Exception {
+    Contact latest = last.value();
+    if (latest != null && latest.ticketId.equals(c.ticketId)) {
+      return; // a duplicate OPENED (replay): not a new contact
+    }
     out.collect(new TicketFact(Kind.CONTACT, c.at, c.channel, c.team, c.region, c.priority));
     Contact previous = last.value();
     if (previous != null && !previous.ticketId.equals(c.ticketId) && c.at - previous.at <= repeatWindowMs) {

@@ -75,7 +75,6 @@ public final class TicketLifecycleFunction extends KeyedProcessFunction<String, 
     long t = e.getEventTime().toEpochMilli();
     if (s == null) {
       s = new TicketState();
-      s.firstSeenAt = t;
       s.customerId = e.getCustomerId();
       setDimensions(s, e);
       s.cleanupAt = t + orphanTimeoutMs;
@@ -281,7 +280,7 @@ public final class TicketLifecycleFunction extends KeyedProcessFunction<String, 
         .setKind(kind)
         .setPriority(p)
         .setChannel(Channel.valueOf(s.channel.toUpperCase(java.util.Locale.ROOT)))
-        .setTeam(s.team).setRegion(s.region).setProduct(null)
+        .setTeam(s.team).setRegion(s.region).setProduct(s.product)
         .setOpenedAt(Instant.ofEpochMilli(s.openedAt))
         .setDueAt(Instant.ofEpochMilli(due))
         .setSlaMs(kind == SlaKind.FIRST_RESPONSE ? sla.firstResponseMs(p) : sla.resolutionMs(p))
@@ -292,6 +291,7 @@ public final class TicketLifecycleFunction extends KeyedProcessFunction<String, 
     s.channel = Grouping.tagValue(e.getChannel().name());
     s.team = Grouping.tagValue(e.getTeam());
     s.region = Grouping.tagValue(e.getRegion());
+    s.product = Grouping.tagValue(e.getProduct());
     s.priority = Grouping.tagValue(e.getPriority().name());
     s.priorityOrdinal = e.getPriority().ordinal();
   }

@@ -120,7 +120,7 @@ public final class ChurnCounts implements Rollable<ChurnCounts> {
     revenueAtRiskDelta += s * o.revenueAtRiskDelta;
   }
 
-  /** Nothing happened in the window (gauge deltas aside). */
+  /** Nothing happened in the window: no counted event and no net change of the active or at-risk gauges. */
   @Override
   public boolean isEmpty() {
     return subscriptions == 0 && cancellations == 0 && renewals == 0 && mrrExpansion == 0 && mrrContraction == 0

@@ -7,7 +7,7 @@ import io.cxmonitor.schemas.SurveyResponse;
 /** One input of the per-customer function, from any of the three streams, flattened. */
 public final class CustomerSignal {
   /** What arrived. */
-  public enum Kind { SUBSCRIBED, RENEWED, UPGRADED, DOWNGRADED, CANCELLED, SURVEY, OPENED, AGENT_REPLY, RESOLVED, REOPENED }
+  public enum Kind { SUBSCRIBED, RENEWED, UPGRADED, DOWNGRADED, CANCELLED, SURVEY, OPENED, AGENT_REPLY, RESOLVED, REOPENED, ABANDONED }
 
   public Kind kind;
   public String customerId;
@@ -31,6 +31,7 @@ public final class CustomerSignal {
       case AGENT_REPLY -> Kind.AGENT_REPLY;
       case RESOLVED -> Kind.RESOLVED;
       case REOPENED -> Kind.REOPENED;
+      case ABANDONED -> Kind.ABANDONED;
       default -> null;
     };
     if (k == null) {

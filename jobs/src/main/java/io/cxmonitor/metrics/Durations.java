@@ -14,7 +14,6 @@ import org.HdrHistogram.Histogram;
 public final class Durations {
   /** Significant value digits: relative error of any percentile ≤ 10^-2. */
   public static final int SIGNIFICANT_DIGITS = 2;
-  public static final double RELATIVE_ERROR = 0.01;
 
   private Durations() {}
 

@@ -20,14 +20,6 @@ public final class InteractionValidation {
     if (e.getEventType() == InteractionType.UNKNOWN) {
       return "event_type is not one this job knows (event " + e.getEventId() + ")";
     }
-    long t = e.getEventTime().toEpochMilli();
-    if (t <= 0) {
-      return "event_time " + e.getEventTime() + " is not after 1970 (event " + e.getEventId() + ")";
-    }
-    if (t > nowMillis + SurveyValidation.MAX_FUTURE.toMillis()) {
-      return "event_time " + e.getEventTime() + " is more than " + SurveyValidation.MAX_FUTURE.toMinutes()
-          + " min in the future: check the producer's clock (event " + e.getEventId() + ")";
-    }
-    return null;
+    return EventTimeCheck.problem("event_time", e.getEventTime(), nowMillis, "event " + e.getEventId());
   }
 }

@@ -15,8 +15,4 @@ public final class PipelineCounters {
     invalid += other.invalid;
     undecodable += other.undecodable;
   }
-
-  public long deadLettered() {
-    return late + invalid + undecodable;
-  }
 }

@@ -105,10 +105,6 @@ public final class RiskPolicy implements Serializable {
     return weights[s.ordinal()];
   }
 
-  public long halfLifeMs() {
-    return halfLifeMs;
-  }
-
   public double enter() {
     return enter;
   }

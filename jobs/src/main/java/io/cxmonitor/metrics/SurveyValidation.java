@@ -1,13 +1,9 @@
 package io.cxmonitor.metrics;
 
 import io.cxmonitor.schemas.SurveyResponse;
-import java.time.Duration;
 
 /** Checks a decoded survey response; a non-null answer is the dead-letter reason. */
 public final class SurveyValidation {
-  /** Answers further in the future than this (clock skew allowance) are rejected. */
-  public static final Duration MAX_FUTURE = Duration.ofHours(1);
-
   private SurveyValidation() {}
 
   public static String problem(SurveyResponse r, long nowMillis) {
@@ -30,15 +26,7 @@ public final class SurveyValidation {
     if (range != null) {
       return range + " (response " + r.getResponseId() + ")";
     }
-    long t = r.getEventTime().toEpochMilli();
-    if (t <= 0) {
-      return "event_time " + r.getEventTime() + " is not after 1970 (response " + r.getResponseId() + ")";
-    }
-    if (t > nowMillis + MAX_FUTURE.toMillis()) {
-      return "event_time " + r.getEventTime() + " is more than " + MAX_FUTURE.toMinutes()
-          + " min in the future: check the producer's clock (response " + r.getResponseId() + ")";
-    }
-    return null;
+    return EventTimeCheck.problem("event_time", r.getEventTime(), nowMillis, "response " + r.getResponseId());
   }
 
   private static String outOfRange(String name, Integer value, int min, int max) {

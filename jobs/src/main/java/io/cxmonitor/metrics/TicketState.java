@@ -13,12 +13,12 @@ public final class TicketState {
   public String channel;
   public String team;
   public String region;
+  public String product;
   public String priority;
   /** Priority ordinal, for SLA lookup. */
   public int priorityOrdinal;
 
   public long openedAt = UNKNOWN;
-  public long firstSeenAt = UNKNOWN;
   public long firstReplyAt = UNKNOWN;
   /** Latest resolution; {@link #firstResolvedAt} the first one. */
   public long resolvedAt = UNKNOWN;

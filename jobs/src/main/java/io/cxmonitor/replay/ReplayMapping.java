@@ -28,7 +28,8 @@ public record ReplayMapping(
     List<EventSpec> events) {
 
   /** File format. */
-  public record Format(String delimiter, String timeZone, Boolean header) {}
+  /** The first row is always the header; columns are named by it. */
+  public record Format(String delimiter, String timeZone) {}
 
   /**
    * A value from a column (or a constant {@code value}), with an optional {@code prefix}, a value

@@ -85,7 +85,7 @@ public final class ServiceKpiJob implements Callable<Integer> {
     ServiceKpiWorkflow.defineWorkflow(env,
         KafkaIo.interactionSource(options.bootstrapServers, topic, options.groupId(JOB), options.startFrom, options.bounded, new Properties()),
         new InfluxSink(options.influx(), JOB),
-        KafkaIo.slaAlertSink(options.bootstrapServers, alertTopic, new Properties()),
+        KafkaIo.slaAlertSink(options.bootstrapServers, alertTopic),
         KafkaIo.deadLetterSink(options.bootstrapServers, options.deadLetterTopic, new Properties()),
         new ServiceKpiWorkflow.Settings(JOB, options.outOfOrderness, options.idleness, options.statsInterval,
             sla, reopenWindow, repeatWindow, orphanTimeout, options.bucket));

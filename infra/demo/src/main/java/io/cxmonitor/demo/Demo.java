@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The local demo: a real Kafka broker and a real influxd on loopback (or existing ones), the
- * survey KPI job on an embedded Flink cluster, the generator, and a live terminal view of the
+ * survey, service and churn KPI jobs on embedded Flink clusters, the generator, and a live terminal view of the
  * KPIs read back from InfluxDB. Ctrl-C stops everything and deletes the temporary data.
  */
 @Command(name = "cx-demo", mixinStandardHelpOptions = true, sortOptions = false,

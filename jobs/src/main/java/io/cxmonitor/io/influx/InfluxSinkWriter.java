@@ -56,10 +56,15 @@ final class InfluxSinkWriter implements SinkWriter<KpiPoint> {
     this.rejectedOut = metrics.counter("influxPointsRejected");
     metrics.gauge("influxLastFlushMs", () -> lastFlushMs);
     if (options.createDatabase()) {
-      withRetry("CREATE DATABASE " + options.database(), () -> {
-        client.createDatabase();
-        return null;
-      });
+      try {
+        withRetry("CREATE DATABASE " + options.database(), () -> {
+          client.createDatabase();
+          return null;
+        });
+      } catch (IOException | RuntimeException e) {
+        client.close();
+        throw e;
+      }
     }
     this.nextStatsAt = time.getCurrentProcessingTime() + options.statsInterval().toMillis();
     scheduleTimer();

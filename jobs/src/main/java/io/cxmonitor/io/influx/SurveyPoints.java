@@ -7,7 +7,6 @@ import io.cxmonitor.metrics.Interval;
 import io.cxmonitor.metrics.SurveyCounts;
 import io.cxmonitor.metrics.SurveyScores;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -31,10 +30,6 @@ public final class SurveyPoints {
     out.accept(new KpiPoint(MEASUREMENT_NPS, tags, npsFields(counts), windowEnd));
     out.accept(new KpiPoint(MEASUREMENT_CSAT, tags, csatFields(counts), windowEnd));
     out.accept(new KpiPoint(MEASUREMENT_CES, tags, cesFields(counts), windowEnd));
-  }
-
-  public static List<String> measurements() {
-    return List.of(MEASUREMENT_NPS, MEASUREMENT_CSAT, MEASUREMENT_CES);
   }
 
   static Map<String, Object> npsFields(SurveyCounts c) {

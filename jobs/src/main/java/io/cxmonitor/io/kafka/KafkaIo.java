@@ -1,5 +1,6 @@
 package io.cxmonitor.io.kafka;
 
+import io.cxmonitor.metrics.EventTimeCheck;
 import io.cxmonitor.metrics.InteractionValidation;
 import io.cxmonitor.metrics.SurveyValidation;
 import io.cxmonitor.schemas.CustomerLifecycleEvent;
@@ -56,7 +57,7 @@ public final class KafkaIo {
       String bootstrapServers, String topic, String groupId, StartFrom startFrom, boolean bounded, Properties extra) {
     return source(bootstrapServers, topic, groupId, startFrom, bounded, extra,
         new DecodingDeserializer<>(WireFormat::followUpsDone, (d, now) -> d.getActionId() == null || d.getActionId().isBlank()
-            ? "action_id is empty" : null,
+            ? "action_id is empty" : EventTimeCheck.problem("done_at", d.getDoneAt(), now, "follow-up " + d.getActionId()),
             TypeInformation.of(new TypeHint<Decoded<FollowUpDone>>() {})));
   }
 
@@ -70,10 +71,7 @@ public final class KafkaIo {
     if (e.getType() == io.cxmonitor.schemas.LifecycleType.UNKNOWN) {
       return "type is not one this job knows (event " + e.getEventId() + ")";
     }
-    if (e.getEventTime().toEpochMilli() > now + SurveyValidation.MAX_FUTURE.toMillis()) {
-      return "event_time " + e.getEventTime() + " is in the future: check the producer's clock (event " + e.getEventId() + ")";
-    }
-    return null;
+    return EventTimeCheck.problem("event_time", e.getEventTime(), now, "event " + e.getEventId());
   }
 
   /** Avro single-object-encoded records of any cx-monitor type, keyed by {@code key}. */
@@ -114,7 +112,7 @@ public final class KafkaIo {
   }
 
   /** Avro single-object-encoded SLA alerts, keyed by ticket id. */
-  public static KafkaSink<SlaBreachAlert> slaAlertSink(String bootstrapServers, String topic, Properties extra) {
+  public static KafkaSink<SlaBreachAlert> slaAlertSink(String bootstrapServers, String topic) {
     return avroSink(bootstrapServers, topic, WireFormat::slaAlerts, SlaBreachAlert::getTicketId);
   }
 
