@@ -185,6 +185,33 @@ class CustomerRiskFunctionTest {
     assertThat(facts()).containsExactly(Kind.SUBSCRIBED, Kind.CANCELLED);
   }
 
+  private static CustomerSignal opened(String ticket, Instant at) {
+    CustomerSignal s = new CustomerSignal();
+    s.kind = CustomerSignal.Kind.OPENED;
+    s.time = at.toEpochMilli();
+    s.ticketId = ticket;
+    s.priority = 1;
+    return s;
+  }
+
+  @Test
+  void repeatContactsRaiseTheScoreButAReplayedOpenedDoesNot() throws Exception {
+    send(opened("t1", T0));
+    send(opened("t1", T0.plusSeconds(5))); // the same ticket again (replay)
+    send(opened("t2", T0.plusSeconds(60)));
+    send(opened("t3", T0.plusSeconds(120)));
+    send(opened("t4", T0.plusSeconds(180)));
+    send(opened("t5", T0.plusSeconds(240)));
+    send(opened("t6", T0.plusSeconds(300)));
+    advanceTo(T0.plusSeconds(240));
+    // four repeats: 4 points minus a little decay, just below the threshold — the replay added none
+    assertThat(facts()).isEmpty();
+    advanceTo(T0.plusSeconds(300));
+    assertThat(facts()).as("the fifth repeat crosses 4").containsExactly(Kind.AT_RISK);
+    assertThat(events().get(0).getReasons().get(0).getSignal()).isEqualTo("repeat_contact");
+    assertThat(events().get(0).getReasons().get(0).getCount()).isEqualTo(5);
+  }
+
   @Test
   void oneCustomerCostsAFewHundredBytesOfState() throws Exception {
     CustomerState s = new CustomerState();
