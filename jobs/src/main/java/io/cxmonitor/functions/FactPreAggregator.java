@@ -44,6 +44,22 @@ public abstract class FactPreAggregator<F, A extends Rollable<A>, P> extends Cou
 
   protected abstract P partial(Grouping grouping, String value, long bucket, A aggregate);
 
+  /** Whether to aggregate the record; false when the subclass has dealt with it (e.g. dead-lettered it). */
+  protected boolean accept(F fact) {
+    return true;
+  }
+
+  /**
+   * A record for a closed bucket (already counted as late). By default only its gauge change is
+   * kept, moved to the first open bucket.
+   */
+  protected void onLate(F fact) {
+    Map<String, A>[] groups = groupsOf(Math.floorDiv(watermark + 1, bucketMillis));
+    for (int g = 0; g < groupings.length; g++) {
+      recordGaugeOnly(aggregate(groups[g], valueOf(fact, groupings[g])), fact);
+    }
+  }
+
   @Override
   public void open() throws Exception {
     super.open();
@@ -53,13 +69,13 @@ public abstract class FactPreAggregator<F, A extends Rollable<A>, P> extends Cou
   @Override
   public void processElement(StreamRecord<F> element) {
     F f = element.getValue();
+    if (!accept(f)) {
+      return;
+    }
     long bucket = bucketOf(timeOf(f));
     if (closed(bucket)) {
       counters.late++;
-      Map<String, A>[] groups = groupsOf(Math.floorDiv(watermark + 1, bucketMillis));
-      for (int g = 0; g < groupings.length; g++) {
-        recordGaugeOnly(aggregate(groups[g], valueOf(f, groupings[g])), f);
-      }
+      onLate(f);
       return;
     }
     counters.events++;
