@@ -62,6 +62,8 @@ public final class CxSimulation implements Iterator<GeneratedRecord> {
   private final SimulationConfig config;
   private Scenario scenario;
   private final SplittableRandom random;
+  /** The CX team's follow-up work: its own stream of randomness, so it does not shift the rest. */
+  private final SplittableRandom followUps;
   private final long end;
   /** Pending records by emission time, ties in scheduling order (so runs are reproducible). */
   private final PriorityQueue<Scheduled> pending = new PriorityQueue<>(
@@ -92,6 +94,7 @@ public final class CxSimulation implements Iterator<GeneratedRecord> {
   public CxSimulation(SimulationConfig config) {
     this.config = config;
     this.random = new SplittableRandom(config.seed());
+    this.followUps = new SplittableRandom(config.seed() ^ 0x5DEECE66DL);
     this.nextArrival = config.start().toEpochMilli();
     this.end = nextArrival + config.duration().toMillis();
     this.customers = new Customer[config.customers()];
@@ -270,6 +273,19 @@ public final class CxSimulation implements Iterator<GeneratedRecord> {
         .setChannel(channel).setRegion(customer.region).setTeam(team).setProduct(customer.product)
         .setNps(nps).setCsat(csat).setCes(ces).setComment(comment).build();
     schedule(Topics.SURVEYS, customer.id, r, at);
+    boolean needsFollowUp = (nps != null && nps <= 6) || (csat != null && csat <= 2);
+    if (needsFollowUp && followUps.nextDouble() < 0.8) {
+      // the CX team calls back: usually within a day, sometimes after the due time
+      long doneAt = at + Math.max(MINUTE, (long) (10 * HOUR * Math.exp(0.9 * gaussianFrom(followUps))));
+      String actionId = io.cxmonitor.metrics.FollowUpSignal.actionId(r.getResponseId());
+      schedule(Topics.FOLLOW_UPS_DONE, actionId, io.cxmonitor.schemas.FollowUpDone.newBuilder()
+          .setActionId(actionId).setDoneAt(Instant.ofEpochMilli(doneAt))
+          .setAgentId("cx-agent-" + followUps.nextInt(12)).setOutcome("called back").build(), doneAt, followUps);
+    }
+  }
+
+  private static double gaussianFrom(SplittableRandom r) {
+    return Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
   }
 
   private void churnAfter(Customer customer, double experience, long after) {
@@ -309,16 +325,21 @@ public final class CxSimulation implements Iterator<GeneratedRecord> {
   }
 
   private void schedule(String topic, String key, org.apache.avro.specific.SpecificRecord record, long eventTime) {
+    schedule(topic, key, record, eventTime, random);
+  }
+
+  private void schedule(String topic, String key, org.apache.avro.specific.SpecificRecord record, long eventTime,
+      SplittableRandom rng) {
     if (eventTime >= end) {
       return;
     }
     long emit = eventTime;
-    double u = random.nextDouble();
+    double u = rng.nextDouble();
     if (u < config.lateShare()) {
       long min = config.lateDelayMin().toMillis();
-      emit += min + (long) (random.nextDouble() * (config.lateDelayMax().toMillis() - min));
+      emit += min + (long) (rng.nextDouble() * (config.lateDelayMax().toMillis() - min));
     } else if (u < config.lateShare() + config.outOfOrderShare()) {
-      emit += (long) (random.nextDouble() * config.maxOutOfOrder().toMillis());
+      emit += (long) (rng.nextDouble() * config.maxOutOfOrder().toMillis());
     }
     pending.add(new Scheduled(++seq, new GeneratedRecord(topic, key, record, eventTime, emit)));
   }

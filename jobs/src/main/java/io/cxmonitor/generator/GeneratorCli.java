@@ -131,6 +131,7 @@ public final class GeneratorCli implements Callable<Integer> {
     long interactions = 0;
     long lifecycle = 0;
     long poison = 0;
+    long followUpsDone = 0;
     long nextProgress = wallStart + progressEvery.toMillis();
     long lastSent = 0;
     long lastProgressAt = wallStart;
@@ -163,7 +164,8 @@ public final class GeneratorCli implements Callable<Integer> {
             }
           }
           case Topics.INTERACTIONS -> interactions++;
-          default -> lifecycle++;
+          case Topics.LIFECYCLE -> lifecycle++;
+          default -> followUpsDone++;
         }
         long now = System.currentTimeMillis();
         if (now >= nextProgress) {
@@ -177,8 +179,8 @@ public final class GeneratorCli implements Callable<Integer> {
         }
       }
       publisher.flush();
-      System.out.printf("done: %,d records (interactions %,d, surveys %,d, lifecycle %,d, poison %,d), %,d tickets%n",
-          sent, interactions, surveys, lifecycle, poison, sim.tickets());
+      System.out.printf("done: %,d records (interactions %,d, surveys %,d, lifecycle %,d, follow-ups done %,d, poison %,d), %,d tickets%n",
+          sent, interactions, surveys, lifecycle, followUpsDone, poison, sim.tickets());
       if (publisher.failed() > 0) {
         System.err.printf("%,d records could not be sent; first error: %s%n", publisher.failed(), publisher.firstError());
         return 2;

@@ -20,6 +20,7 @@ public final class KafkaPublisher implements AutoCloseable {
   private final WireFormat.Codec<SurveyResponse> surveys = WireFormat.surveys();
   private final WireFormat.Codec<InteractionEvent> interactions = WireFormat.interactions();
   private final WireFormat.Codec<CustomerLifecycleEvent> lifecycle = WireFormat.lifecycle();
+  private final WireFormat.Codec<io.cxmonitor.schemas.FollowUpDone> followUpsDone = WireFormat.followUpsDone();
   private final AtomicLong failed = new AtomicLong();
   private final AtomicReference<Exception> firstError = new AtomicReference<>();
 
@@ -58,6 +59,8 @@ public final class KafkaPublisher implements AutoCloseable {
       return interactions.encode(e);
     } else if (record instanceof CustomerLifecycleEvent l) {
       return lifecycle.encode(l);
+    } else if (record instanceof io.cxmonitor.schemas.FollowUpDone d) {
+      return followUpsDone.encode(d);
     }
     throw new IllegalArgumentException("no codec for " + record.getClass());
   }
