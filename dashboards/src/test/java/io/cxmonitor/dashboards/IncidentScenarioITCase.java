@@ -35,7 +35,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The demo's incident scenario end to end: the generator plays {@code csat-drop} on Zalo OA for
- * the last ten minutes of an hour and a half of traffic, the survey job writes KPIs to a real
+ * the last five minutes of an hour and a half of traffic, the survey job writes KPIs to a real
  * influxd, and the provisioned rule cx-csat-low — its own queries and expression — fires for
  * zalo_oa only; the same traffic without the incident fires nothing.
  */
@@ -60,10 +60,10 @@ class IncidentScenarioITCase {
   }
 
   @Test
-  void csatDropOnZaloFiresTheCsatRuleForZaloOnlyWithinMinutes() throws Exception {
+  void csatDropOnZaloFiresTheCsatRuleForZaloOnlyWithinFiveMinutes() throws Exception {
     JsonNode rule = rule("cx-csat-low");
     long now = System.currentTimeMillis();
-    Scenario incident = Scenario.parse("csat-drop", "zalo", Instant.ofEpochMilli(now - Duration.ofMinutes(10).toMillis()));
+    Scenario incident = Scenario.parse("csat-drop", "zalo", Instant.ofEpochMilli(now - Duration.ofMinutes(5).toMillis()));
     assertThat(run(rule, "incident", now, incident).firing()).extracting(l -> l.get("channel")).containsExactly("zalo_oa");
     RuleEvaluator.Result quiet = run(rule, "control", now, null);
     assertThat(quiet.fires()).as("no incident, no alert (fired for %s)", quiet.firing()).isFalse();

@@ -240,7 +240,10 @@ public final class CxSimulation implements Iterator<GeneratedRecord> {
     double experience = QUALITY[c] - penalty + gaussian(0.8)
         - (transferred ? 0.5 : 0) - (reopened ? 0.7 : 0)
         - 0.35 * Math.max(0, Math.min(2.5, Math.log(ttrRatio)));
-    if (planted || random.nextDouble() < config.surveyResponseRate()) {
+    // unhappy customers answer surveys more often: during a CSAT incident most of them do
+    boolean incident = scenario != null && scenario.kind() == Scenario.Kind.CSAT_DROP && scenario.hits(channel, finalResolution);
+    double responseRate = incident ? 0.9 : config.surveyResponseRate();
+    if (planted || random.nextDouble() < responseRate) {
       survey(ticket, customer, channel, team, finalResolution + lognormal(20 * MINUTE, 1.0),
           experience, transferred, reopened);
     }

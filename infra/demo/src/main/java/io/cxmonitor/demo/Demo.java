@@ -113,21 +113,24 @@ public final class Demo implements Callable<Integer> {
         env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
       }
       env.setParallelism(2);
+      // Job state outgrows JobManager memory checkpoints quickly: checkpoint to a temp dir.
+      checkpoints = java.nio.file.Files.createTempDirectory("cx-demo-checkpoints-");
       SurveyKpiJob.fromArgs("--bootstrap-servers", bootstrap, "--influx-url", url, "--influx-db", influxDb,
+          "--checkpoint-dir", checkpoints.resolve("surveys").toUri().toString(),
           "--start-from", startFrom(broker), "--group-id", "cx-demo-" + System.currentTimeMillis(),
           "--checkpoint-interval", "PT10S", "--idleness", "PT10S").configure(env);
       job = env.executeAsync("cx-monitor survey KPIs (demo)");
       status("survey job running" + (flinkUiPort > 0 ? ", Flink UI http://127.0.0.1:" + flinkUiPort : ""));
       StreamExecutionEnvironment serviceEnv = StreamExecutionEnvironment.createLocalEnvironment(2, new Configuration());
       ServiceKpiJob.fromArgs("--bootstrap-servers", bootstrap, "--influx-url", url, "--influx-db", influxDb,
+          "--checkpoint-dir", checkpoints.resolve("service").toUri().toString(),
           "--start-from", startFrom(broker), "--group-id", "cx-demo-service-" + System.currentTimeMillis(),
           "--checkpoint-interval", "PT10S", "--idleness", "PT10S").configure(serviceEnv);
       serviceJob = serviceEnv.executeAsync("cx-monitor service KPIs (demo)");
       status("service job running");
       StreamExecutionEnvironment churnEnv = StreamExecutionEnvironment.createLocalEnvironment(2, new Configuration());
-      checkpoints = java.nio.file.Files.createTempDirectory("cx-demo-checkpoints-");
       ChurnKpiJob.fromArgs("--bootstrap-servers", bootstrap, "--influx-url", url, "--influx-db", influxDb,
-          "--checkpoint-dir", checkpoints.toUri().toString(),
+          "--checkpoint-dir", checkpoints.resolve("churn").toUri().toString(),
           "--start-from", startFrom(broker), "--group-id", "cx-demo-churn-" + System.currentTimeMillis(),
           "--checkpoint-interval", "PT10S", "--idleness", "PT10S").configure(churnEnv);
       churnJob = churnEnv.executeAsync("cx-monitor churn KPIs (demo)");
