@@ -36,7 +36,7 @@ class AlertRuleScenarioITCase {
   private static final long H = 60 * MIN;
   private static final long D = 24 * H;
   private static final String SURVEY_ALL = "region=all,team=all,product=all";
-  private static final String SERVICE_ALL = "team=all,region=all,priority=all";
+  private static final String SERVICE_ALL = "team=all,region=all,priority=all,product=all";
   private static final String CHURN_ALL = "region=all,product=all,plan=all";
 
   private static InfluxServer influx;
@@ -60,12 +60,12 @@ class AlertRuleScenarioITCase {
         now -> List.of("cx_csat,window=1h,channel=zalo_oa," + SURVEY_ALL + " top2_pct=50,n=10i " + (now - MIN),
             "cx_csat,window=1h,channel=chat," + SURVEY_ALL + " top2_pct=75,n=400i " + (now - MIN))));
     SCENARIOS.put("cx-ttr-p90-high", new Scenario(
-        now -> List.of("cx_ttr,window=24h,team=tier2,channel=all,region=all,priority=all p90_s=300000,n=80i " + (now - MIN)),
-        now -> List.of("cx_ttr,window=24h,team=tier2,channel=all,region=all,priority=all p90_s=300000,n=8i " + (now - MIN),
-            "cx_ttr,window=24h,team=voice,channel=all,region=all,priority=all p90_s=90000,n=800i " + (now - MIN))));
+        now -> List.of("cx_ttr,window=24h,team=tier2,channel=all,region=all,priority=all,product=all p90_s=300000,n=80i " + (now - MIN)),
+        now -> List.of("cx_ttr,window=24h,team=tier2,channel=all,region=all,priority=all,product=all p90_s=300000,n=8i " + (now - MIN),
+            "cx_ttr,window=24h,team=voice,channel=all,region=all,priority=all,product=all p90_s=90000,n=800i " + (now - MIN))));
     SCENARIOS.put("cx-frt-sla-breaches", new Scenario(
-        now -> List.of("cx_service,window=1h,team=voice,channel=all,region=all,priority=all sla_frt_breaches=15i " + (now - MIN)),
-        now -> List.of("cx_service,window=1h,team=voice,channel=all,region=all,priority=all sla_frt_breaches=3i " + (now - MIN))));
+        now -> List.of("cx_service,window=1h,team=voice,channel=all,region=all,priority=all,product=all sla_frt_breaches=15i " + (now - MIN)),
+        now -> List.of("cx_service,window=1h,team=voice,channel=all,region=all,priority=all,product=all sla_frt_breaches=3i " + (now - MIN))));
     SCENARIOS.put("cx-abandonment-spike", new Scenario(
         now -> List.of("cx_service,window=1h,channel=phone," + SERVICE_ALL + " abandon_pct=22.5,abandon_n=200i " + (now - MIN)),
         now -> List.of("cx_service,window=1h,channel=phone," + SERVICE_ALL + " abandon_pct=22.5,abandon_n=12i " + (now - MIN))));
@@ -98,8 +98,8 @@ class AlertRuleScenarioITCase {
   }
 
   private static List<String> backlog(long now, long before, long after) {
-    return List.of("cx_backlog,team=digital-care,channel=all,region=all,priority=all open=" + before + "i " + (now - 65 * MIN),
-        "cx_backlog,team=digital-care,channel=all,region=all,priority=all open=" + after + "i " + (now - MIN));
+    return List.of("cx_backlog,team=digital-care,channel=all,region=all,priority=all,product=all open=" + before + "i " + (now - 65 * MIN),
+        "cx_backlog,team=digital-care,channel=all,region=all,priority=all,product=all open=" + after + "i " + (now - MIN));
   }
 
   private static List<String> churn(long now, double current) {

@@ -38,6 +38,7 @@ public final class RepeatContactFunction extends KeyedProcessFunction<String, In
     public String team;
     public String region;
     public String priority;
+    public String product;
 
     public Contact() {}
   }
@@ -70,6 +71,7 @@ public final class RepeatContactFunction extends KeyedProcessFunction<String, In
     c.team = Grouping.tagValue(e.getTeam());
     c.region = Grouping.tagValue(e.getRegion());
     c.priority = Grouping.tagValue(e.getPriority().name());
+    c.product = Grouping.tagValue(e.getProduct());
     List<Contact> atTime = pending.get(c.at);
     if (atTime == null) {
       atTime = new ArrayList<>(1);
@@ -100,12 +102,15 @@ public final class RepeatContactFunction extends KeyedProcessFunction<String, In
     if (latest != null && latest.ticketId.equals(c.ticketId)) {
       return; // a duplicate OPENED (replay): not a new contact
     }
-    out.collect(new TicketFact(Kind.CONTACT, c.at, c.channel, c.team, c.region, c.priority));
+    TicketFact contact = new TicketFact(Kind.CONTACT, c.at, c.channel, c.team, c.region, c.priority);
+    contact.product = c.product;
+    out.collect(contact);
     Contact previous = last.value();
     if (previous != null && !previous.ticketId.equals(c.ticketId) && c.at - previous.at <= repeatWindowMs) {
       TicketFact repeat = new TicketFact(Kind.REPEAT_CONTACT, c.at, c.channel, c.team, c.region, c.priority)
           .withFlag(!previous.channel.equals(c.channel));
       repeat.fromChannel = previous.channel;
+      repeat.product = c.product;
       out.collect(repeat);
     }
     last.update(c);

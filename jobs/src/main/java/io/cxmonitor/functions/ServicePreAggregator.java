@@ -8,7 +8,7 @@ import io.cxmonitor.schemas.Channel;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Pre-aggregates ticket facts per bucket for overall, channel, team, region and priority. */
+/** Pre-aggregates ticket facts per bucket for overall, channel, team, region, priority and product. */
 public final class ServicePreAggregator extends FactPreAggregator<TicketFact, ServiceCounts, ServicePartial> {
   private static final long serialVersionUID = 1L;
   private static final Map<String, Integer> CHANNEL_ORDINALS = new HashMap<>();
@@ -21,7 +21,7 @@ public final class ServicePreAggregator extends FactPreAggregator<TicketFact, Se
 
   public ServicePreAggregator(String job, long bucketMillis, long statsIntervalMillis) {
     super(job, bucketMillis, statsIntervalMillis,
-        Grouping.OVERALL, Grouping.CHANNEL, Grouping.TEAM, Grouping.REGION, Grouping.PRIORITY);
+        Grouping.OVERALL, Grouping.CHANNEL, Grouping.TEAM, Grouping.REGION, Grouping.PRIORITY, Grouping.PRODUCT);
   }
 
   @Override
@@ -36,6 +36,7 @@ public final class ServicePreAggregator extends FactPreAggregator<TicketFact, Se
       case TEAM -> f.team;
       case REGION -> f.region;
       case PRIORITY -> f.priority;
+      case PRODUCT -> f.product;
       default -> Grouping.ALL;
     };
   }

@@ -297,6 +297,8 @@ public final class TicketLifecycleFunction extends KeyedProcessFunction<String, 
   }
 
   private static TicketFact fact(Kind kind, TicketState s, long time) {
-    return new TicketFact(kind, time, s.channel, s.team, s.region, s.priority);
+    TicketFact f = new TicketFact(kind, time, s.channel, s.team, s.region, s.priority);
+    f.product = s.product;
+    return f;
   }
 }

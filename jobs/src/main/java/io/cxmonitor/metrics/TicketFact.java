@@ -42,6 +42,8 @@ public final class TicketFact {
   public String team;
   public String region;
   public String priority;
+  /** Product of the ticket's customer ({@code unknown} for repeat-contact facts without one). */
+  public String product;
   public String fromChannel;
   public long durationMs;
   public boolean flag;

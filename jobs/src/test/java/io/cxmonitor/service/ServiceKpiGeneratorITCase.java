@@ -188,7 +188,7 @@ class ServiceKpiGeneratorITCase {
     env.execute("service-generator-it");
 
     try (InfluxDB client = InfluxDBFactory.connect(influx.url())) {
-      String overall1h = "\"window\" = '1h' AND \"channel\" = 'all' AND \"team\" = 'all' AND \"region\" = 'all' AND \"priority\" = 'all'";
+      String overall1h = "\"window\" = '1h' AND \"channel\" = 'all' AND \"team\" = 'all' AND \"region\" = 'all' AND \"priority\" = 'all' AND \"product\" = 'all'";
       Map<String, Double> totals = row(client, "SELECT sum(\"fcr_n\") AS fcr_n, sum(\"fcr_yes\") AS fcr_yes, "
           + "sum(\"repeats\") AS repeats, sum(\"repeats_switched\") AS switched, sum(\"contacts\") AS contacts, "
           + "sum(\"abandoned\") AS abandoned, sum(\"queued\") AS queued FROM \"cx_service\" WHERE " + overall1h);
@@ -202,14 +202,14 @@ class ServiceKpiGeneratorITCase {
       for (Channel c : new Channel[] {Channel.PHONE, Channel.CHAT, Channel.ZALO_OA}) {
         String ch = c.name().toLowerCase(Locale.ROOT);
         Map<String, Double> perChannel = row(client, "SELECT sum(\"abandoned\") AS abandoned, sum(\"queued\") AS queued FROM \"cx_service\" "
-            + "WHERE \"window\" = '1h' AND \"channel\" = '" + ch + "' AND \"team\" = 'all' AND \"region\" = 'all' AND \"priority\" = 'all'");
+            + "WHERE \"window\" = '1h' AND \"channel\" = '" + ch + "' AND \"team\" = 'all' AND \"region\" = 'all' AND \"priority\" = 'all' AND \"product\" = 'all'");
         assertThat(perChannel.get("abandoned")).as("abandoned %s", ch).isEqualTo((double) abandoned.getOrDefault(ch, 0L));
         assertThat(perChannel.get("queued")).as("queued %s", ch).isEqualTo((double) queued.getOrDefault(ch, 0L));
       }
       for (Map.Entry<String, Long> b : backlog.entrySet()) {
         String where = b.getKey().equals("all")
-            ? "\"channel\" = 'all' AND \"team\" = 'all' AND \"region\" = 'all' AND \"priority\" = 'all'"
-            : "\"channel\" = '" + b.getKey() + "' AND \"team\" = 'all' AND \"region\" = 'all' AND \"priority\" = 'all'";
+            ? "\"channel\" = 'all' AND \"team\" = 'all' AND \"region\" = 'all' AND \"priority\" = 'all' AND \"product\" = 'all'"
+            : "\"channel\" = '" + b.getKey() + "' AND \"team\" = 'all' AND \"region\" = 'all' AND \"priority\" = 'all' AND \"product\" = 'all'";
         Map<String, Double> last = row(client, "SELECT last(\"open\") AS open FROM \"cx_backlog\" WHERE " + where);
         assertThat(last.get("open")).as("open tickets at the end, %s", b.getKey()).isEqualTo((double) b.getValue());
       }

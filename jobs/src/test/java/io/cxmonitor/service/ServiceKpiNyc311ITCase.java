@@ -147,7 +147,7 @@ class ServiceKpiNyc311ITCase {
     }
     try (InfluxDB client = InfluxDBFactory.connect(influx.url())) {
       QueryResult q = client.query(new Query("SELECT \"n\", \"p50_s\", \"p90_s\", \"channel\", \"team\" FROM \"cx_ttr\" "
-          + "WHERE \"window\" = '24h' AND \"region\" = 'all' AND \"priority\" = 'all' AND \"n\" > 0", DB), TimeUnit.MILLISECONDS);
+          + "WHERE \"window\" = '24h' AND \"region\" = 'all' AND \"priority\" = 'all' AND \"product\" = 'all' AND \"n\" > 0", DB), TimeUnit.MILLISECONDS);
       Map<String, double[]> actual = new HashMap<>();
       for (QueryResult.Series s : q.getResults().get(0).getSeries()) {
         for (List<Object> v : s.getValues()) {
@@ -187,7 +187,7 @@ class ServiceKpiNyc311ITCase {
 
       // SLA breaches: counted in InfluxDB (the 1h windows do not overlap with hourly buckets) ...
       QueryResult breaches = client.query(new Query("SELECT sum(\"sla_frt_breaches\"), sum(\"sla_ttr_breaches\") FROM \"cx_service\" "
-          + "WHERE \"window\" = '1h' AND \"channel\" = 'all' AND \"team\" = 'all' AND \"region\" = 'all' AND \"priority\" = 'all'", DB));
+          + "WHERE \"window\" = '1h' AND \"channel\" = 'all' AND \"team\" = 'all' AND \"region\" = 'all' AND \"priority\" = 'all' AND \"product\" = 'all'", DB));
       List<Object> sums = breaches.getResults().get(0).getSeries().get(0).getValues().get(0);
       assertThat(((Number) sums.get(1)).longValue()).isEqualTo(expectedFirstResponseBreaches);
       assertThat(((Number) sums.get(2)).longValue()).isEqualTo(expectedResolutionBreaches);

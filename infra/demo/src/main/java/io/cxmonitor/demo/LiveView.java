@@ -84,7 +84,7 @@ final class LiveView {
   /** One line of service KPIs, overall. */
   private String service() {
     String all = "\"" + TAG_CHANNEL + "\" = 'all' AND \"" + TAG_TEAM + "\" = 'all' AND \"" + TAG_REGION + "\" = 'all' AND \""
-        + TAG_PRIORITY + "\" = 'all' AND time > now() - 3h";
+        + TAG_PRIORITY + "\" = 'all' AND \"" + TAG_PRODUCT + "\" = 'all' AND time > now() - 3h";
     double[] ttr = one("SELECT last(\"" + FIELD_P50_S + "\"), last(\"" + FIELD_P90_S + "\"), last(\"" + FIELD_N + "\") FROM \""
         + MEASUREMENT_TTR + "\" WHERE \"" + TAG_WINDOW + "\" = '" + window + "' AND " + all);
     double[] frt = one("SELECT last(\"" + FIELD_P90_S + "\") FROM \"" + MEASUREMENT_FRT + "\" WHERE \"" + TAG_WINDOW + "\" = '"

@@ -31,7 +31,7 @@ public final class InfluxSchema {
   public static final String TAG_TO_CHANNEL = "to_channel";
 
   public static final List<String> DIMENSION_TAGS = List.of(TAG_CHANNEL, TAG_REGION, TAG_TEAM, TAG_PRODUCT);
-  public static final List<String> SERVICE_DIMENSION_TAGS = List.of(TAG_CHANNEL, TAG_TEAM, TAG_REGION, TAG_PRIORITY);
+  public static final List<String> SERVICE_DIMENSION_TAGS = List.of(TAG_CHANNEL, TAG_TEAM, TAG_REGION, TAG_PRIORITY, TAG_PRODUCT);
 
   public static final String WINDOW_1M = "1m";
   public static final String WINDOW_1H = "1h";

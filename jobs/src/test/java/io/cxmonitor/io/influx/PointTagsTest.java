@@ -14,7 +14,8 @@ class PointTagsTest {
   void aGroupedPointHasItsValueAndAllElsewhere() {
     assertThat(PointTags.of(Grouping.TEAM, "tier2", "1h", InfluxSchema.SERVICE_DIMENSION_TAGS))
         .containsEntry("window", "1h").containsEntry("team", "tier2")
-        .containsEntry("channel", "all").containsEntry("region", "all").containsEntry("priority", "all").hasSize(5);
+        .containsEntry("channel", "all").containsEntry("region", "all").containsEntry("priority", "all")
+        .containsEntry("product", "all").hasSize(6);
     assertThat(PointTags.of(Grouping.OVERALL, "all", null, InfluxSchema.CHURN_DIMENSION_TAGS))
         .containsOnlyKeys("region", "product", "plan").doesNotContainKey("window");
   }
