@@ -1,6 +1,7 @@
 package io.cxmonitor.churn;
 
 import io.cxmonitor.JobOptions;
+import io.cxmonitor.SlaOptions;
 import io.cxmonitor.io.influx.InfluxSink;
 import io.cxmonitor.io.kafka.KafkaIo;
 import io.cxmonitor.io.kafka.Topics;
@@ -70,11 +71,8 @@ public final class ChurnKpiJob implements Callable<Integer> {
   @Option(names = "--follow-up-due-low-csat", defaultValue = "PT24H", description = "Default: ${DEFAULT-VALUE}")
   Duration lowCsatDue;
 
-  @Option(names = "--first-response-sla", defaultValue = SlaPolicy.DEFAULT_FIRST_RESPONSE, description = "Default: ${DEFAULT-VALUE}")
-  String firstResponseSla;
-
-  @Option(names = "--resolution-sla", defaultValue = SlaPolicy.DEFAULT_RESOLUTION, description = "Default: ${DEFAULT-VALUE}")
-  String resolutionSla;
+  @Mixin
+  SlaOptions slaOptions;
 
   @Mixin
   JobOptions options;
@@ -99,10 +97,10 @@ public final class ChurnKpiJob implements Callable<Integer> {
     options.validate(cmd);
     try {
       risk = new RiskPolicy(riskWeights, halfLife, enter, exit);
-      sla = new SlaPolicy(firstResponseSla, resolutionSla);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(cmd, e.getMessage());
     }
+    sla = slaOptions.policy(cmd);
   }
 
   public void configure(StreamExecutionEnvironment env) {

@@ -1,6 +1,7 @@
 package io.cxmonitor.service;
 
 import io.cxmonitor.JobOptions;
+import io.cxmonitor.SlaOptions;
 import io.cxmonitor.io.influx.InfluxSink;
 import io.cxmonitor.io.kafka.KafkaIo;
 import io.cxmonitor.io.kafka.Topics;
@@ -28,14 +29,6 @@ public final class ServiceKpiJob implements Callable<Integer> {
   @Option(names = "--alert-topic", defaultValue = Topics.ALERTS, description = "SLA breach alert topic. Default: ${DEFAULT-VALUE}")
   String alertTopic;
 
-  @Option(names = "--first-response-sla", defaultValue = SlaPolicy.DEFAULT_FIRST_RESPONSE,
-      description = "First-response SLA per priority. Default: ${DEFAULT-VALUE}")
-  String firstResponseSla;
-
-  @Option(names = "--resolution-sla", defaultValue = SlaPolicy.DEFAULT_RESOLUTION,
-      description = "Resolution SLA per priority. Default: ${DEFAULT-VALUE}")
-  String resolutionSla;
-
   @Option(names = "--reopen-window", defaultValue = "P7D",
       description = "A resolved ticket counts as first-contact resolution only if not reopened within this. Default: ${DEFAULT-VALUE}")
   Duration reopenWindow;
@@ -47,6 +40,9 @@ public final class ServiceKpiJob implements Callable<Integer> {
   @Option(names = "--orphan-timeout", defaultValue = "P7D",
       description = "Events of a ticket whose OPENED never arrives are forgotten after this. Default: ${DEFAULT-VALUE}")
   Duration orphanTimeout;
+
+  @Mixin
+  SlaOptions slaOptions;
 
   @Mixin
   JobOptions options;
@@ -68,11 +64,7 @@ public final class ServiceKpiJob implements Callable<Integer> {
 
   void validate(CommandLine cmd) {
     options.validate(cmd);
-    try {
-      sla = new SlaPolicy(firstResponseSla, resolutionSla);
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(cmd, e.getMessage());
-    }
+    sla = slaOptions.policy(cmd);
     for (Duration d : new Duration[] {reopenWindow, repeatWindow, orphanTimeout}) {
       if (d.isNegative() || d.isZero()) {
         throw new CommandLine.ParameterException(cmd, "windows and timeouts must be positive, got " + d);
