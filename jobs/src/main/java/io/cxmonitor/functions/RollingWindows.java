@@ -121,11 +121,11 @@ public abstract class RollingWindows<P, A extends Rollable<A>> extends KeyedProc
       A merged = merge(minute, counts);
       A d = day.value();
       d.add(counts);
-      day.update(d);
+      store(day, d);
       if (minute > last - hourBuckets) {
         A h = hour.value();
         h.add(counts);
-        hour.update(h);
+        store(hour, h);
       }
       if (bucketWindow != null) {
         emit(ctx.getCurrentKey(), bucketWindow, minute, merged, out);
@@ -143,8 +143,15 @@ public abstract class RollingWindows<P, A extends Rollable<A>> extends KeyedProc
     } else {
       existing.add(counts);
     }
+    existing.prepareForStorage();
     minutes.put(minute, existing);
     return existing;
+  }
+
+  /** Updates state once per change: the aggregate's serialised form is brought up to date only here. */
+  private void store(ValueState<A> state, A aggregate) throws Exception {
+    aggregate.prepareForStorage();
+    state.update(aggregate);
   }
 
   @Override
@@ -203,8 +210,8 @@ public abstract class RollingWindows<P, A extends Rollable<A>> extends KeyedProc
         }
       }
     } else {
-      hour.update(h);
-      day.update(d);
+      store(hour, h);
+      store(day, d);
       lastTick.update(m);
       ctx.timerService().registerEventTimeTimer(timestamp + bucketMillis);
     }

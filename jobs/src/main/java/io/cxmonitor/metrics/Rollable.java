@@ -7,4 +7,7 @@ public interface Rollable<A> {
   void subtract(A other);
 
   boolean isEmpty();
+
+  /** Brings serialised fields up to date before Flink state or the network may copy the object. */
+  default void prepareForStorage() {}
 }

@@ -7,7 +7,7 @@ import org.HdrHistogram.Histogram;
  * Exact service aggregates of one group over some minutes: event counts, first-response and
  * resolution time histograms, repeat-contact channel pairs and the backlog change. Adds and
  * subtracts exactly (rolling windows). A Flink POJO: histograms live in {@code *Encoded} fields;
- * call {@link #seal()} before the object is stored or shipped.
+ * call {@link #seal()} (or {@link #prepareForStorage()}) before the object is stored or shipped.
  */
 public final class ServiceCounts implements Rollable<ServiceCounts> {
   static final int CHANNELS = Channel.values().length;
@@ -169,6 +169,10 @@ public final class ServiceCounts implements Rollable<ServiceCounts> {
         ttr().subtract(o.ttr());
       }
     }
+  }
+
+  @Override
+  public void prepareForStorage() {
     seal();
   }
 
