@@ -1,0 +1,145 @@
+package io.cxmonitor.upgrade;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cxmonitor.generator.KafkaPublisher;
+import io.cxmonitor.generator.SimulationConfig;
+import io.cxmonitor.io.kafka.Topics;
+import io.cxmonitor.testkit.KafkaBroker;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.awaitility.Awaitility;
+
+/**
+ * The data behind the upgrade fixtures: which records, split into the batch before the savepoint
+ * (1) and the batch after it (2), and how each job was started. Records are stored as published
+ * bytes, so later changes to the generator or the schemas cannot change what the savepoint saw.
+ */
+final class SavepointFixture {
+  private SavepointFixture() {}
+
+  static final String RECORDS = "records.bin.gz";
+  static final List<String> JOBS = List.of("surveys", "service", "churn");
+  static final Instant T0 = Instant.parse("2026-03-02T07:00:00Z");
+  /** Records emitted before this are batch 1, the rest batch 2. */
+  static final Instant CUT = T0.plus(Duration.ofMinutes(70));
+
+  /** One published record: its batch, topic, key, bytes and Kafka timestamp (its event time). */
+  record Record(int batch, String topic, String key, byte[] value, long timestamp) {}
+
+  static SimulationConfig simulation() {
+    return SimulationConfig.defaults(20261126L, T0, Duration.ofHours(2))
+        .withRate(20)
+        .withCustomers(1_500, 0.02)
+        .withDisorder(0.05, Duration.ofSeconds(20), 0.0);
+  }
+
+  static List<String> topicsOf(String job) {
+    return switch (job) {
+      case "surveys" -> List.of(Topics.SURVEYS);
+      case "service" -> List.of(Topics.INTERACTIONS);
+      case "churn" -> List.of(Topics.LIFECYCLE, Topics.SURVEYS, Topics.INTERACTIONS, Topics.FOLLOW_UPS_DONE);
+      default -> throw new IllegalArgumentException(job);
+    };
+  }
+
+  /** The command line every fixture and upgrade run uses, so the only difference is the code. */
+  static String[] args(String job, String bootstrap, String influxUrl, String runName) {
+    return new String[] {
+        "--bootstrap-servers", bootstrap, "--group-id", runName + "-" + job, "--start-from", "EARLIEST",
+        "--influx-url", influxUrl, "--influx-db", "cx_" + runName.replace('-', '_'),
+        "--checkpoint-interval", "PT1S", "--parallelism", "1", "--stats-interval", "PT1S"};
+  }
+
+  static void writeRecords(List<Record> records, Path file) throws IOException {
+    try (OutputStream f = Files.newOutputStream(file); DataOutputStream out = new DataOutputStream(new GZIPOutputStream(f))) {
+      for (Record r : records) {
+        out.writeByte(r.batch());
+        out.writeUTF(r.topic());
+        out.writeUTF(r.key() == null ? "" : r.key());
+        out.writeLong(r.timestamp());
+        out.writeInt(r.value().length);
+        out.write(r.value());
+      }
+    }
+  }
+
+  static List<Record> readRecords(InputStream in) throws IOException {
+    List<Record> records = new ArrayList<>();
+    try (DataInputStream data = new DataInputStream(new GZIPInputStream(in))) {
+      while (true) {
+        int batch;
+        try {
+          batch = data.readByte();
+        } catch (EOFException end) {
+          return records;
+        }
+        String topic = data.readUTF();
+        String key = data.readUTF();
+        long ts = data.readLong();
+        byte[] value = new byte[data.readInt()];
+        data.readFully(value);
+        records.add(new Record(batch, topic, key.isEmpty() ? null : key, value, ts));
+      }
+    }
+  }
+
+  /** Publishes the records of batches up to {@code lastBatch}, in their original order. */
+  static void publish(String bootstrap, List<Record> records, int lastBatch) {
+    try (KafkaPublisher publisher = new KafkaPublisher(bootstrap)) {
+      for (Record r : records) {
+        if (r.batch() <= lastBatch) {
+          publisher.sendRaw(r.topic(), r.key(), r.value(), r.timestamp());
+        }
+      }
+      publisher.flush();
+      assertThat(publisher.failed()).as("publish failures").isZero();
+    }
+  }
+
+  /**
+   * Waits until each job's consumer group has committed the end of each of its topics. Offsets
+   * are committed when a checkpoint completes, so by then the job's state holds every record.
+   */
+  static void awaitConsumed(KafkaBroker kafka, String runName, Collection<String> jobs) {
+    try (Admin admin = Admin.create(kafka.adminProps())) {
+      Awaitility.await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500)).until(() -> {
+        for (String job : jobs) {
+          Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+          for (String topic : topicsOf(job)) {
+            latest.put(new TopicPartition(topic, 0), OffsetSpec.latest());
+          }
+          var ends = admin.listOffsets(latest).all().get();
+          Map<TopicPartition, OffsetAndMetadata> committed =
+              admin.listConsumerGroupOffsets(runName + "-" + job).partitionsToOffsetAndMetadata().get();
+          for (var end : ends.entrySet()) {
+            OffsetAndMetadata c = committed.get(end.getKey());
+            if ((c == null ? 0 : c.offset()) < end.getValue().offset()) {
+              return false;
+            }
+          }
+        }
+        return true;
+      });
+    }
+  }
+}
