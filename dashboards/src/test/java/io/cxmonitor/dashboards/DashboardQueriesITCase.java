@@ -3,19 +3,20 @@ package io.cxmonitor.dashboards;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.cxmonitor.io.influx.ChurnPoints;
-import io.cxmonitor.io.influx.InfluxSink;
-import io.cxmonitor.io.influx.InfluxSinkOptions;
-import io.cxmonitor.io.influx.KpiPoint;
-import io.cxmonitor.io.influx.PipelinePoints;
-import io.cxmonitor.io.influx.ServicePoints;
+import io.cxmonitor.churn.ChurnPoints;
+import io.cxmonitor.platform.influx.InfluxSink;
+import io.cxmonitor.platform.influx.InfluxSinkOptions;
+import io.cxmonitor.platform.influx.KpiPoint;
+import io.cxmonitor.platform.influx.PipelinePoints;
+import io.cxmonitor.service.ServicePoints;
 import io.cxmonitor.metrics.ServiceCounts;
-import io.cxmonitor.metrics.TicketFact;
-import io.cxmonitor.metrics.TicketFact.Kind;
+import io.cxmonitor.service.ServiceFacts;
+import io.cxmonitor.service.TicketFact;
+import io.cxmonitor.service.TicketFact.Kind;
 import io.cxmonitor.schemas.Channel;
-import io.cxmonitor.io.influx.SurveyPoints;
+import io.cxmonitor.surveys.SurveyPoints;
 import io.cxmonitor.metrics.ChurnCounts;
-import io.cxmonitor.metrics.Grouping;
+import io.cxmonitor.platform.windows.Grouping;
 import io.cxmonitor.metrics.PipelineCounters;
 import io.cxmonitor.metrics.SurveyCounts;
 import io.cxmonitor.testkit.InfluxServer;
@@ -113,34 +114,34 @@ class DashboardQueriesITCase {
     int chatOrdinal = Channel.CHAT.ordinal();
     int phoneOrdinal = Channel.PHONE.ordinal();
     for (int i = 0; i < CHAT_TTR.length; i++) {
-      chat.record(fact(Kind.RESOLVED).withDuration(CHAT_TTR[i]).withFlag(i == 0), -1, chatOrdinal);
+      ServiceFacts.count(chat, fact(Kind.RESOLVED).withDuration(CHAT_TTR[i]).withFlag(i == 0), -1, chatOrdinal);
     }
     for (long v : PHONE_TTR) {
-      phone.record(fact(Kind.RESOLVED).withDuration(v), -1, phoneOrdinal);
+      ServiceFacts.count(phone, fact(Kind.RESOLVED).withDuration(v), -1, phoneOrdinal);
     }
     for (long v : CHAT_FRT) {
-      chat.record(fact(Kind.FIRST_RESPONSE).withDuration(v), -1, chatOrdinal);
+      ServiceFacts.count(chat, fact(Kind.FIRST_RESPONSE).withDuration(v), -1, chatOrdinal);
     }
     for (int i = 0; i < 6; i++) {
-      chat.record(fact(Kind.OPENED).withFlag(true), -1, chatOrdinal);
-      chat.record(fact(Kind.CONTACT), -1, chatOrdinal);
+      ServiceFacts.count(chat, fact(Kind.OPENED).withFlag(true), -1, chatOrdinal);
+      ServiceFacts.count(chat, fact(Kind.CONTACT), -1, chatOrdinal);
     }
     for (int i = 0; i < 4; i++) {
-      phone.record(fact(Kind.OPENED).withFlag(true), -1, phoneOrdinal);
+      ServiceFacts.count(phone, fact(Kind.OPENED).withFlag(true), -1, phoneOrdinal);
     }
-    chat.record(fact(Kind.ABANDONED), -1, chatOrdinal);
-    phone.record(fact(Kind.ABANDONED), -1, phoneOrdinal);
-    phone.record(fact(Kind.ABANDONED), -1, phoneOrdinal);
+    ServiceFacts.count(chat, fact(Kind.ABANDONED), -1, chatOrdinal);
+    ServiceFacts.count(phone, fact(Kind.ABANDONED), -1, phoneOrdinal);
+    ServiceFacts.count(phone, fact(Kind.ABANDONED), -1, phoneOrdinal);
     for (int i = 0; i < 4; i++) {
-      chat.record(fact(Kind.FCR_FINAL).withFlag(i < 3), -1, chatOrdinal);
+      ServiceFacts.count(chat, fact(Kind.FCR_FINAL).withFlag(i < 3), -1, chatOrdinal);
     }
-    chat.record(fact(Kind.REOPENED), -1, chatOrdinal);
-    chat.record(fact(Kind.SLA_BREACH_FIRST_RESPONSE), -1, chatOrdinal);
-    phone.record(fact(Kind.SLA_BREACH_FIRST_RESPONSE), -1, phoneOrdinal);
-    phone.record(fact(Kind.SLA_BREACH_RESOLUTION), -1, phoneOrdinal);
-    chat.record(fact(Kind.REPEAT_CONTACT).withFlag(true), phoneOrdinal, chatOrdinal);
-    chat.record(fact(Kind.REPEAT_CONTACT).withFlag(true), phoneOrdinal, chatOrdinal);
-    chat.record(fact(Kind.REPEAT_CONTACT).withFlag(false), chatOrdinal, chatOrdinal);
+    ServiceFacts.count(chat, fact(Kind.REOPENED), -1, chatOrdinal);
+    ServiceFacts.count(chat, fact(Kind.SLA_BREACH_FIRST_RESPONSE), -1, chatOrdinal);
+    ServiceFacts.count(phone, fact(Kind.SLA_BREACH_FIRST_RESPONSE), -1, phoneOrdinal);
+    ServiceFacts.count(phone, fact(Kind.SLA_BREACH_RESOLUTION), -1, phoneOrdinal);
+    ServiceFacts.count(chat, fact(Kind.REPEAT_CONTACT).withFlag(true), phoneOrdinal, chatOrdinal);
+    ServiceFacts.count(chat, fact(Kind.REPEAT_CONTACT).withFlag(true), phoneOrdinal, chatOrdinal);
+    ServiceFacts.count(chat, fact(Kind.REPEAT_CONTACT).withFlag(false), chatOrdinal, chatOrdinal);
     chat.seal();
     phone.seal();
     ServiceCounts all = ServiceCounts.copyOf(chat);

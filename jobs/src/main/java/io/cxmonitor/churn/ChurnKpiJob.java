@@ -1,12 +1,13 @@
 package io.cxmonitor.churn;
 
-import io.cxmonitor.JobOptions;
-import io.cxmonitor.SlaOptions;
-import io.cxmonitor.io.influx.InfluxSink;
-import io.cxmonitor.io.kafka.KafkaIo;
-import io.cxmonitor.io.kafka.Topics;
-import io.cxmonitor.metrics.RiskPolicy;
-import io.cxmonitor.metrics.SlaPolicy;
+import io.cxmonitor.platform.cli.JobOptions;
+import io.cxmonitor.rules.SlaOptions;
+import io.cxmonitor.platform.influx.InfluxSink;
+import io.cxmonitor.inputs.InputSources;
+import io.cxmonitor.platform.kafka.KafkaIo;
+import io.cxmonitor.platform.kafka.Topics;
+import io.cxmonitor.churn.risk.RiskPolicy;
+import io.cxmonitor.rules.SlaPolicy;
 import io.cxmonitor.schemas.AtRiskEvent;
 import io.cxmonitor.schemas.FollowUpAction;
 import io.cxmonitor.schemas.WireFormat;
@@ -110,10 +111,10 @@ public final class ChurnKpiJob implements Callable<Integer> {
     Properties none = new Properties();
     ChurnWorkflow.defineWorkflow(env,
         new ChurnWorkflow.Sources(
-            KafkaIo.lifecycleSource(b, lifecycleTopic, g, options.startFrom, options.bounded, none),
-            KafkaIo.surveySource(b, surveyTopic, g, options.startFrom, options.bounded, none),
-            KafkaIo.interactionSource(b, interactionTopic, g, options.startFrom, options.bounded, none),
-            KafkaIo.followUpDoneSource(b, doneTopic, g, options.startFrom, options.bounded, none)),
+            InputSources.lifecycleSource(b, lifecycleTopic, g, options.startFrom, options.bounded, none),
+            InputSources.surveySource(b, surveyTopic, g, options.startFrom, options.bounded, none),
+            InputSources.interactionSource(b, interactionTopic, g, options.startFrom, options.bounded, none),
+            InputSources.followUpDoneSource(b, doneTopic, g, options.startFrom, options.bounded, none)),
         new InfluxSink(options.influx(), JOB),
         KafkaIo.avroSink(b, atRiskTopic, WireFormat::atRisk, AtRiskEvent::getCustomerId),
         KafkaIo.avroSink(b, followUpTopic, WireFormat::followUps, FollowUpAction::getActionId),

@@ -1,23 +1,19 @@
 package io.cxmonitor.churn;
 
-import static io.cxmonitor.OperatorIds.*;
+import static io.cxmonitor.churn.ChurnOperators.*;
 
-import io.cxmonitor.functions.ChurnPreAggregator;
-import io.cxmonitor.functions.CountingOperator;
-import io.cxmonitor.functions.CustomerRiskFunction;
-import io.cxmonitor.functions.DecodedRouter;
-import io.cxmonitor.functions.FollowUpFunction;
-import io.cxmonitor.functions.RollingChurnWindows;
-import io.cxmonitor.io.influx.KpiPoint;
-import io.cxmonitor.io.kafka.DeadLetter;
-import io.cxmonitor.io.kafka.Decoded;
-import io.cxmonitor.io.kafka.MinuteAlignedWatermarks;
-import io.cxmonitor.metrics.ChurnPartial;
-import io.cxmonitor.metrics.CustomerFact;
+import io.cxmonitor.platform.pipeline.CountingOperator;
+import io.cxmonitor.churn.risk.CustomerRiskFunction;
+import io.cxmonitor.platform.pipeline.DecodedRouter;
+import io.cxmonitor.churn.followups.FollowUpFunction;
+import io.cxmonitor.platform.influx.KpiPoint;
+import io.cxmonitor.platform.kafka.DeadLetter;
+import io.cxmonitor.platform.kafka.Decoded;
+import io.cxmonitor.platform.kafka.MinuteAlignedWatermarks;
 import io.cxmonitor.metrics.CustomerSignal;
-import io.cxmonitor.metrics.FollowUpSignal;
-import io.cxmonitor.metrics.RiskPolicy;
-import io.cxmonitor.metrics.SlaPolicy;
+import io.cxmonitor.churn.followups.FollowUpSignal;
+import io.cxmonitor.churn.risk.RiskPolicy;
+import io.cxmonitor.rules.SlaPolicy;
 import io.cxmonitor.schemas.AtRiskEvent;
 import io.cxmonitor.schemas.CustomerLifecycleEvent;
 import io.cxmonitor.schemas.FollowUpAction;

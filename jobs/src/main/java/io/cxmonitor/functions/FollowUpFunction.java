@@ -1,30 +1,16 @@
 package io.cxmonitor.functions;
 
-import io.cxmonitor.metrics.CustomerFact;
-import io.cxmonitor.metrics.CustomerFact.Kind;
-import io.cxmonitor.metrics.FollowUpSignal;
-import io.cxmonitor.metrics.Grouping;
 import io.cxmonitor.schemas.FollowUpAction;
-import io.cxmonitor.schemas.FollowUpStatus;
-import io.cxmonitor.schemas.SurveyResponse;
-import java.time.Instant;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.util.Collector;
-import org.apache.flink.util.OutputTag;
 
 /**
- * Closed loop, keyed by action id: a detractor NPS or a CSAT of 1–2 creates a follow-up action
- * (OPEN event to Kafka) due after the policy's delay; a done event closes it — on time or late;
- * an action not done by its due time is reported once as OVERDUE. State is cleared when the action
- * is done and past due, or {@code keepAfterDue} after an overdue action's due time.
+ * Savepoint format, not a function: the state class below is written into savepoints under the
+ * binary name {@code io.cxmonitor.functions.FollowUpFunction$Action}, the name it had when {@code io.cxmonitor.churn.followups.FollowUpFunction} was released
+ * inside this class. Flink's POJO serializer resolves state classes by that name, so this holder
+ * keeps it; the function itself lives in {@code io.cxmonitor.churn.followups.FollowUpFunction}. Add fields freely (POJO schema evolution); never
+ * rename or move the class (see the README, "Savepoint format").
  */
-public final class FollowUpFunction extends KeyedProcessFunction<String, FollowUpSignal, CustomerFact> {
-  private static final long serialVersionUID = 1L;
-  public static final OutputTag<FollowUpAction> ACTIONS = new OutputTag<>("follow-ups", TypeInformation.of(FollowUpAction.class));
+public final class FollowUpFunction {
+  private FollowUpFunction() {}
 
   /** What the job keeps per action. */
   public static final class Action {
@@ -36,93 +22,5 @@ public final class FollowUpFunction extends KeyedProcessFunction<String, FollowU
     public FollowUpAction event;
 
     public Action() {}
-  }
-
-  private final long detractorDueMs;
-  private final long lowCsatDueMs;
-  private final long keepAfterDueMs;
-  private transient ValueState<Action> state;
-
-  public FollowUpFunction(long detractorDueMs, long lowCsatDueMs, long keepAfterDueMs) {
-    this.detractorDueMs = detractorDueMs;
-    this.lowCsatDueMs = lowCsatDueMs;
-    this.keepAfterDueMs = keepAfterDueMs;
-  }
-
-  @Override
-  public void open(OpenContext openContext) {
-    state = getRuntimeContext().getState(new ValueStateDescriptor<>("follow-up", Action.class));
-  }
-
-  @Override
-  public void processElement(FollowUpSignal s, Context ctx, Collector<CustomerFact> out) throws Exception {
-    Action a = state.value();
-    if (a == null) {
-      a = new Action();
-    }
-    if (s.created) {
-      if (a.createdAt != Long.MIN_VALUE) {
-        return; // duplicate survey response
-      }
-      SurveyResponse r = s.response;
-      a.createdAt = s.time;
-      a.dueAt = s.time + (s.reason.equals("detractor") ? detractorDueMs : lowCsatDueMs);
-      a.region = Grouping.tagValue(r.getRegion());
-      a.product = Grouping.tagValue(r.getProduct());
-      a.event = FollowUpAction.newBuilder()
-          .setActionId(s.actionId).setStatus(FollowUpStatus.OPEN).setCustomerId(r.getCustomerId())
-          .setTicketId(r.getTicketId()).setReason(s.reason).setNps(r.getNps()).setCsat(r.getCsat())
-          .setComment(r.getComment()).setCreatedAt(Instant.ofEpochMilli(a.createdAt)).setDueAt(Instant.ofEpochMilli(a.dueAt))
-          .setChannel(r.getChannel()).setRegion(r.getRegion()).setTeam(r.getTeam()).setProduct(r.getProduct()).build();
-      out.collect(fact(Kind.FOLLOW_UP_CREATED, a, s.time));
-      ctx.output(ACTIONS, a.event);
-      ctx.timerService().registerEventTimeTimer(a.dueAt);
-      if (a.doneAt != Long.MIN_VALUE) {
-        done(a, a.doneAt, out); // the done event came first
-      }
-    } else if (a.doneAt == Long.MIN_VALUE) {
-      a.doneAt = s.time;
-      if (a.createdAt != Long.MIN_VALUE) {
-        done(a, s.time, out);
-      } else {
-        ctx.timerService().registerEventTimeTimer(s.time + keepAfterDueMs); // forget a done event without action
-      }
-    }
-    state.update(a);
-  }
-
-  private void done(Action a, long t, Collector<CustomerFact> out) {
-    out.collect(fact(t <= a.dueAt ? Kind.FOLLOW_UP_DONE_ON_TIME : Kind.FOLLOW_UP_DONE_LATE, a, Math.max(t, a.createdAt)));
-  }
-
-  @Override
-  public void onTimer(long ts, OnTimerContext ctx, Collector<CustomerFact> out) throws Exception {
-    Action a = state.value();
-    if (a == null) {
-      return;
-    }
-    if (a.createdAt == Long.MIN_VALUE) {
-      state.clear(); // done event whose action never came
-      return;
-    }
-    if (ts == a.dueAt) {
-      boolean doneInTime = a.doneAt != Long.MIN_VALUE && a.doneAt <= a.dueAt;
-      if (!doneInTime) {
-        out.collect(fact(Kind.FOLLOW_UP_OVERDUE, a, ts));
-        FollowUpAction overdue = FollowUpAction.newBuilder(a.event).setStatus(FollowUpStatus.OVERDUE).build();
-        ctx.output(ACTIONS, overdue);
-      }
-      if (a.doneAt != Long.MIN_VALUE) {
-        state.clear();
-      } else {
-        ctx.timerService().registerEventTimeTimer(a.dueAt + keepAfterDueMs);
-      }
-    } else if (ts == a.dueAt + keepAfterDueMs) {
-      state.clear();
-    }
-  }
-
-  private static CustomerFact fact(Kind kind, Action a, long t) {
-    return new CustomerFact(kind, t, a.region, a.product, Grouping.UNKNOWN, 0);
   }
 }

@@ -1,5 +1,7 @@
 package io.cxmonitor.metrics;
 
+import io.cxmonitor.platform.windows.Rollable;
+
 /**
  * Exact churn, revenue, risk and follow-up aggregates of one group over some buckets. Gauge
  * deltas (active customers, MRR, at-risk customers, revenue at risk) are carried for the rolling
@@ -32,61 +34,6 @@ public final class ChurnCounts implements Rollable<ChurnCounts> {
     ChurnCounts c = new ChurnCounts();
     c.add(o);
     return c;
-  }
-
-  public void record(CustomerFact f) {
-    switch (f.kind) {
-      case SUBSCRIBED -> {
-        subscriptions++;
-        mrrNew += f.value;
-        activeDelta++;
-        mrrDelta += f.value;
-      }
-      case PLAN_OUT -> {
-        activeDelta--;
-        mrrDelta -= f.value;
-      }
-      case PLAN_IN -> {
-        activeDelta++;
-        mrrDelta += f.value;
-      }
-      case EXPANSION -> mrrExpansion += f.value;
-      case CONTRACTION -> mrrContraction += f.value;
-      case RENEWED -> renewals++;
-      case CANCELLED -> {
-        cancellations++;
-        mrrChurned += f.value;
-        activeDelta--;
-        mrrDelta -= f.value;
-      }
-      case AT_RISK -> {
-        enteredRisk++;
-        atRiskDelta++;
-        revenueAtRiskDelta += f.value;
-      }
-      case RECOVERED -> {
-        recovered++;
-        atRiskDelta--;
-        revenueAtRiskDelta -= f.value;
-      }
-      case CHURNED_AT_RISK -> {
-        churnedAtRisk++;
-        atRiskDelta--;
-        revenueAtRiskDelta -= f.value;
-      }
-      case RISK_OUT -> {
-        atRiskDelta--;
-        revenueAtRiskDelta -= f.value;
-      }
-      case RISK_IN -> {
-        atRiskDelta++;
-        revenueAtRiskDelta += f.value;
-      }
-      case FOLLOW_UP_CREATED -> followUpsCreated++;
-      case FOLLOW_UP_DONE_ON_TIME -> followUpsOnTime++;
-      case FOLLOW_UP_DONE_LATE -> followUpsLate++;
-      case FOLLOW_UP_OVERDUE -> followUpsOverdue++;
-    }
   }
 
   @Override

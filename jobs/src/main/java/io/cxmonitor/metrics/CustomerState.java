@@ -15,9 +15,9 @@ public final class CustomerState {
   public String region;
   public String product;
 
-  /** Risk contribution per {@link RiskPolicy.Signal}, decayed to {@link #scoreAt}. */
-  public double[] contributions = new double[RiskPolicy.Signal.values().length];
-  public int[] counts = new int[RiskPolicy.Signal.values().length];
+  /** Risk contribution per risk signal (indexed by the churn job's signal ordinal), decayed to {@link #scoreAt}. */
+  public double[] contributions;
+  public int[] counts;
   public long scoreAt = NONE;
   public boolean atRisk;
   /** Group of the at-risk gauge entry (plan at the time), and the MRR counted as at risk. */

@@ -1,5 +1,8 @@
 package io.cxmonitor.metrics;
 
+import io.cxmonitor.platform.stats.Durations;
+import io.cxmonitor.platform.windows.Rollable;
+
 import io.cxmonitor.schemas.Channel;
 import org.HdrHistogram.Histogram;
 
@@ -10,7 +13,7 @@ import org.HdrHistogram.Histogram;
  * call {@link #seal()} (or {@link #prepareForStorage()}) before the object is stored or shipped.
  */
 public final class ServiceCounts implements Rollable<ServiceCounts> {
-  static final int CHANNELS = Channel.values().length;
+  public static final int CHANNELS = Channel.values().length;
 
   public long opened;
   public long queued;
@@ -67,59 +70,6 @@ public final class ServiceCounts implements Rollable<ServiceCounts> {
       ttrEncoded = ttr.getTotalCount() == 0 ? null : Durations.encode(ttr);
     }
     return this;
-  }
-
-  /** Adds one fact; {@code fromChannel}/{@code toChannel} ordinals are only used for repeat contacts. */
-  public void record(TicketFact f, int fromChannel, int toChannel) {
-    switch (f.kind) {
-      case OPENED -> {
-        opened++;
-        backlogDelta++;
-        if (f.flag) {
-          queued++;
-        }
-      }
-      case FIRST_RESPONSE -> frt().recordValue(Math.max(0, f.durationMs));
-      case RESOLVED -> {
-        resolved++;
-        backlogDelta--;
-        if (f.flag) {
-          selfService++;
-        }
-        ttr().recordValue(Math.max(0, f.durationMs));
-      }
-      case RESOLVED_AGAIN, MOVED_OUT -> backlogDelta--;
-      case MOVED_IN -> backlogDelta++;
-      case REOPENED -> {
-        reopened++;
-        backlogDelta++;
-      }
-      case ABANDONED -> {
-        abandoned++;
-        backlogDelta--;
-      }
-      case FCR_FINAL -> {
-        fcrFinal++;
-        if (f.flag) {
-          fcrYes++;
-        }
-      }
-      case SLA_BREACH_FIRST_RESPONSE -> frtBreaches++;
-      case SLA_BREACH_RESOLUTION -> ttrBreaches++;
-      case CONTACT -> contacts++;
-      case REPEAT_CONTACT -> {
-        repeats++;
-        if (f.flag) {
-          repeatsSwitched++;
-        }
-        if (fromChannel >= 0 && toChannel >= 0) {
-          if (repeatPairs == null) {
-            repeatPairs = new long[CHANNELS * CHANNELS];
-          }
-          repeatPairs[fromChannel * CHANNELS + toChannel]++;
-        }
-      }
-    }
   }
 
   @Override

@@ -1,5 +1,7 @@
 package io.cxmonitor.metrics;
 
+import io.cxmonitor.platform.windows.Rollable;
+
 import java.util.Arrays;
 
 /**

@@ -1,11 +1,12 @@
 package io.cxmonitor.service;
 
-import io.cxmonitor.JobOptions;
-import io.cxmonitor.SlaOptions;
-import io.cxmonitor.io.influx.InfluxSink;
-import io.cxmonitor.io.kafka.KafkaIo;
-import io.cxmonitor.io.kafka.Topics;
-import io.cxmonitor.metrics.SlaPolicy;
+import io.cxmonitor.platform.cli.JobOptions;
+import io.cxmonitor.rules.SlaOptions;
+import io.cxmonitor.platform.influx.InfluxSink;
+import io.cxmonitor.inputs.InputSources;
+import io.cxmonitor.platform.kafka.KafkaIo;
+import io.cxmonitor.platform.kafka.Topics;
+import io.cxmonitor.rules.SlaPolicy;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -75,7 +76,7 @@ public final class ServiceKpiJob implements Callable<Integer> {
   public void configure(StreamExecutionEnvironment env) {
     options.configure(env);
     ServiceKpiWorkflow.defineWorkflow(env,
-        KafkaIo.interactionSource(options.bootstrapServers, topic, options.groupId(JOB), options.startFrom, options.bounded, new Properties()),
+        InputSources.interactionSource(options.bootstrapServers, topic, options.groupId(JOB), options.startFrom, options.bounded, new Properties()),
         new InfluxSink(options.influx(), JOB),
         KafkaIo.slaAlertSink(options.bootstrapServers, alertTopic),
         KafkaIo.deadLetterSink(options.bootstrapServers, options.deadLetterTopic, new Properties()),

@@ -1,20 +1,16 @@
 package io.cxmonitor.service;
 
-import static io.cxmonitor.OperatorIds.*;
+import static io.cxmonitor.service.ServiceOperators.*;
 
-import io.cxmonitor.functions.CountingOperator;
-import io.cxmonitor.functions.DecodedRouter;
-import io.cxmonitor.functions.RepeatContactFunction;
-import io.cxmonitor.functions.RollingServiceWindows;
-import io.cxmonitor.functions.ServicePreAggregator;
-import io.cxmonitor.functions.TicketLifecycleFunction;
-import io.cxmonitor.io.influx.KpiPoint;
-import io.cxmonitor.io.kafka.DeadLetter;
-import io.cxmonitor.io.kafka.Decoded;
-import io.cxmonitor.io.kafka.MinuteAlignedWatermarks;
-import io.cxmonitor.metrics.ServicePartial;
-import io.cxmonitor.metrics.SlaPolicy;
-import io.cxmonitor.metrics.TicketFact;
+import io.cxmonitor.platform.pipeline.CountingOperator;
+import io.cxmonitor.platform.pipeline.DecodedRouter;
+import io.cxmonitor.service.repeats.RepeatContactFunction;
+import io.cxmonitor.service.tickets.TicketLifecycleFunction;
+import io.cxmonitor.platform.influx.KpiPoint;
+import io.cxmonitor.platform.kafka.DeadLetter;
+import io.cxmonitor.platform.kafka.Decoded;
+import io.cxmonitor.platform.kafka.MinuteAlignedWatermarks;
+import io.cxmonitor.rules.SlaPolicy;
 import io.cxmonitor.schemas.InteractionEvent;
 import io.cxmonitor.schemas.SlaBreachAlert;
 import java.time.Duration;

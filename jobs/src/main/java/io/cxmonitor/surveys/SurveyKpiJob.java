@@ -1,9 +1,10 @@
 package io.cxmonitor.surveys;
 
-import io.cxmonitor.JobOptions;
-import io.cxmonitor.io.influx.InfluxSink;
-import io.cxmonitor.io.kafka.KafkaIo;
-import io.cxmonitor.io.kafka.Topics;
+import io.cxmonitor.platform.cli.JobOptions;
+import io.cxmonitor.platform.influx.InfluxSink;
+import io.cxmonitor.inputs.InputSources;
+import io.cxmonitor.platform.kafka.KafkaIo;
+import io.cxmonitor.platform.kafka.Topics;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -42,7 +43,7 @@ public final class SurveyKpiJob implements Callable<Integer> {
   public void configure(StreamExecutionEnvironment env) {
     options.configure(env);
     SurveyKpiWorkflow.defineWorkflow(env,
-        KafkaIo.surveySource(options.bootstrapServers, topic, options.groupId(JOB), options.startFrom, options.bounded, new Properties()),
+        InputSources.surveySource(options.bootstrapServers, topic, options.groupId(JOB), options.startFrom, options.bounded, new Properties()),
         new InfluxSink(options.influx(), JOB),
         KafkaIo.deadLetterSink(options.bootstrapServers, options.deadLetterTopic, new Properties()),
         new SurveyKpiWorkflow.Settings(JOB, options.outOfOrderness, options.idleness, options.statsInterval, options.bucket));

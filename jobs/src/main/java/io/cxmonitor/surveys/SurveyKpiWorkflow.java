@@ -1,14 +1,11 @@
 package io.cxmonitor.surveys;
 
-import static io.cxmonitor.OperatorIds.*;
+import static io.cxmonitor.surveys.SurveyOperators.*;
 
-import io.cxmonitor.functions.RollingSurveyWindows;
-import io.cxmonitor.functions.SurveyPreAggregator;
-import io.cxmonitor.io.influx.KpiPoint;
-import io.cxmonitor.io.kafka.DeadLetter;
-import io.cxmonitor.io.kafka.Decoded;
-import io.cxmonitor.io.kafka.MinuteAlignedWatermarks;
-import io.cxmonitor.metrics.SurveyPartial;
+import io.cxmonitor.platform.influx.KpiPoint;
+import io.cxmonitor.platform.kafka.DeadLetter;
+import io.cxmonitor.platform.kafka.Decoded;
+import io.cxmonitor.platform.kafka.MinuteAlignedWatermarks;
 import io.cxmonitor.schemas.SurveyResponse;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;

@@ -3,10 +3,10 @@ package io.cxmonitor.churn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.cxmonitor.generator.CxSimulation;
-import io.cxmonitor.generator.GeneratedRecord;
-import io.cxmonitor.generator.KafkaPublisher;
-import io.cxmonitor.generator.SimulationConfig;
+import io.cxmonitor.tools.generator.CxSimulation;
+import io.cxmonitor.tools.generator.GeneratedRecord;
+import io.cxmonitor.tools.generator.KafkaPublisher;
+import io.cxmonitor.tools.generator.SimulationConfig;
 import io.cxmonitor.schemas.CustomerLifecycleEvent;
 import io.cxmonitor.schemas.InteractionEvent;
 import io.cxmonitor.schemas.SurveyResponse;

@@ -2,14 +2,13 @@ package io.cxmonitor.churn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cxmonitor.functions.CustomerRiskFunction;
-import io.cxmonitor.generator.CxSimulation;
-import io.cxmonitor.generator.GeneratedRecord;
-import io.cxmonitor.generator.SimulationConfig;
-import io.cxmonitor.metrics.CustomerFact;
+import io.cxmonitor.churn.risk.CustomerRiskFunction;
+import io.cxmonitor.tools.generator.CxSimulation;
+import io.cxmonitor.tools.generator.GeneratedRecord;
+import io.cxmonitor.tools.generator.SimulationConfig;
 import io.cxmonitor.metrics.CustomerSignal;
-import io.cxmonitor.metrics.RiskPolicy;
-import io.cxmonitor.metrics.SlaPolicy;
+import io.cxmonitor.churn.risk.RiskPolicy;
+import io.cxmonitor.rules.SlaPolicy;
 import io.cxmonitor.schemas.AtRiskEvent;
 import io.cxmonitor.schemas.CustomerLifecycleEvent;
 import io.cxmonitor.schemas.InteractionEvent;

@@ -2,10 +2,10 @@ package io.cxmonitor.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cxmonitor.generator.CxSimulation;
-import io.cxmonitor.generator.GeneratedRecord;
-import io.cxmonitor.generator.KafkaPublisher;
-import io.cxmonitor.generator.SimulationConfig;
+import io.cxmonitor.tools.generator.CxSimulation;
+import io.cxmonitor.tools.generator.GeneratedRecord;
+import io.cxmonitor.tools.generator.KafkaPublisher;
+import io.cxmonitor.tools.generator.SimulationConfig;
 import io.cxmonitor.schemas.Channel;
 import io.cxmonitor.schemas.InteractionEvent;
 import io.cxmonitor.testkit.InfluxServer;

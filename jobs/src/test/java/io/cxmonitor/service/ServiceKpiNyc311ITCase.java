@@ -3,8 +3,8 @@ package io.cxmonitor.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.cxmonitor.replay.ReplayCli;
-import io.cxmonitor.replay.ReplayMapping;
+import io.cxmonitor.tools.replay.ReplayCli;
+import io.cxmonitor.tools.replay.ReplayMapping;
 import io.cxmonitor.testkit.InfluxServer;
 import io.cxmonitor.testkit.KafkaBroker;
 import java.io.Reader;

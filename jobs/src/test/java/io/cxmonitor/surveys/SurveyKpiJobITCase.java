@@ -3,11 +3,11 @@ package io.cxmonitor.surveys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.cxmonitor.generator.CxSimulation;
-import io.cxmonitor.generator.GeneratedRecord;
-import io.cxmonitor.generator.KafkaPublisher;
-import io.cxmonitor.generator.SimulationConfig;
-import io.cxmonitor.io.kafka.DeadLetter;
+import io.cxmonitor.tools.generator.CxSimulation;
+import io.cxmonitor.tools.generator.GeneratedRecord;
+import io.cxmonitor.tools.generator.KafkaPublisher;
+import io.cxmonitor.tools.generator.SimulationConfig;
+import io.cxmonitor.platform.kafka.DeadLetter;
 import io.cxmonitor.schemas.SurveyResponse;
 import io.cxmonitor.schemas.WireFormat;
 import io.cxmonitor.testkit.InfluxServer;

@@ -2,9 +2,9 @@ package io.cxmonitor.upgrade;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cxmonitor.generator.KafkaPublisher;
-import io.cxmonitor.generator.SimulationConfig;
-import io.cxmonitor.io.kafka.Topics;
+import io.cxmonitor.tools.generator.KafkaPublisher;
+import io.cxmonitor.tools.generator.SimulationConfig;
+import io.cxmonitor.platform.kafka.Topics;
 import io.cxmonitor.testkit.KafkaBroker;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;

@@ -1,10 +1,10 @@
 package io.cxmonitor.upgrade;
 
 import io.cxmonitor.churn.ChurnKpiJob;
-import io.cxmonitor.generator.CxSimulation;
-import io.cxmonitor.generator.GeneratedRecord;
-import io.cxmonitor.generator.KafkaPublisher;
-import io.cxmonitor.io.kafka.Topics;
+import io.cxmonitor.tools.generator.CxSimulation;
+import io.cxmonitor.tools.generator.GeneratedRecord;
+import io.cxmonitor.tools.generator.KafkaPublisher;
+import io.cxmonitor.platform.kafka.Topics;
 import io.cxmonitor.service.ServiceKpiJob;
 import io.cxmonitor.surveys.SurveyKpiJob;
 import io.cxmonitor.testkit.InfluxServer;

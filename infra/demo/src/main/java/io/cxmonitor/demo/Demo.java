@@ -1,7 +1,7 @@
 package io.cxmonitor.demo;
 
 import io.cxmonitor.churn.ChurnKpiJob;
-import io.cxmonitor.generator.GeneratorCli;
+import io.cxmonitor.tools.generator.GeneratorCli;
 import io.cxmonitor.service.ServiceKpiJob;
 import io.cxmonitor.surveys.SurveyKpiJob;
 import io.cxmonitor.testkit.InfluxServer;

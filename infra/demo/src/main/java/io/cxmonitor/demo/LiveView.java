@@ -1,6 +1,9 @@
 package io.cxmonitor.demo;
 
-import static io.cxmonitor.io.influx.InfluxSchema.*;
+import static io.cxmonitor.churn.ChurnInfluxNames.*;
+import static io.cxmonitor.platform.influx.InfluxSchema.*;
+import static io.cxmonitor.service.ServiceInfluxNames.*;
+import static io.cxmonitor.surveys.SurveyInfluxNames.*;
 
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,0 +1,59 @@
+package io.cxmonitor.churn;
+
+/** A change to the customer base, revenue, risk or follow-ups that counts toward churn KPIs. */
+public final class CustomerFact {
+  /** What happened; {@link #value} is MRR in minor units where it applies. */
+  public enum Kind {
+    /** Became active: +1 active, +value MRR (new). */
+    SUBSCRIBED,
+    /** Still active under a new plan: leaves the old plan's group (−1, −value MRR). */
+    PLAN_OUT,
+    /** ... and joins the new plan's group (+1, +value MRR). */
+    PLAN_IN,
+    /** MRR went up by value (windowed movement; the gauge moves through PLAN_OUT/PLAN_IN). */
+    EXPANSION,
+    /** MRR went down by value (windowed movement). */
+    CONTRACTION,
+    /** Renewed, no MRR change. */
+    RENEWED,
+    /** Cancelled: −1 active, −value MRR (churned MRR). */
+    CANCELLED,
+    /** Entered at-risk: +1 at risk, +value revenue at risk. */
+    AT_RISK,
+    /** Left at-risk by recovering: −1, −value. */
+    RECOVERED,
+    /** Left at-risk by cancelling: −1, −value. */
+    CHURNED_AT_RISK,
+    /** An at-risk customer's plan or MRR changed: leaves the old group's at-risk gauge (−1, −value) ... */
+    RISK_OUT,
+    /** ... and joins the new one (+1, +value). */
+    RISK_IN,
+    FOLLOW_UP_CREATED,
+    FOLLOW_UP_DONE_ON_TIME,
+    FOLLOW_UP_DONE_LATE,
+    FOLLOW_UP_OVERDUE
+  }
+
+  public Kind kind;
+  public long time;
+  public String region;
+  public String product;
+  public String plan;
+  public long value;
+
+  public CustomerFact() {}
+
+  public CustomerFact(Kind kind, long time, String region, String product, String plan, long value) {
+    this.kind = kind;
+    this.time = time;
+    this.region = region;
+    this.product = product;
+    this.plan = plan;
+    this.value = value;
+  }
+
+  @Override
+  public String toString() {
+    return kind + "@" + time + "{" + region + "," + product + "," + plan + "," + value + "}";
+  }
+}

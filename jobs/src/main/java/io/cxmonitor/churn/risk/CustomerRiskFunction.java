@@ -1,0 +1,312 @@
+package io.cxmonitor.churn.risk;
+
+import io.cxmonitor.churn.CustomerFact;
+import io.cxmonitor.churn.CustomerFact.Kind;
+import io.cxmonitor.metrics.CustomerSignal;
+import io.cxmonitor.metrics.CustomerState;
+import io.cxmonitor.platform.windows.Grouping;
+import io.cxmonitor.churn.risk.RiskPolicy.Signal;
+import io.cxmonitor.rules.SlaPolicy;
+import io.cxmonitor.schemas.AtRiskEvent;
+import io.cxmonitor.schemas.Priority;
+import io.cxmonitor.schemas.RiskReason;
+import io.cxmonitor.schemas.RiskState;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Per customer (keyed by customer id), across lifecycle, survey and interaction events: keeps
+ * the subscription (active base, MRR, plan changes, cancellations as {@link CustomerFact}s) and a
+ * churn-risk score. Signals (detractor NPS, CSAT ≤ 2, CES ≥ 5, repeat contact, reopen, late
+ * first response, long resolution, downgrade) add their weight; points halve every half-life.
+ * Reaching the enter threshold makes the customer at risk, an {@link AtRiskEvent} with the score
+ * and its reasons goes out, and the customer counts (with their MRR) until the score decays
+ * below the exit threshold (a timer) or they cancel.
+ *
+ * <p>Signals are buffered until the watermark passes them and handled in event-time order, so
+ * results do not depend on arrival order. State is cleared for customers that are neither
+ * subscribed nor at risk after {@code inactiveTtl} without signals.
+ */
+public final class CustomerRiskFunction extends KeyedProcessFunction<String, CustomerSignal, CustomerFact> {
+  private static final long serialVersionUID = 1L;
+
+  public static final OutputTag<AtRiskEvent> AT_RISK_EVENTS = new OutputTag<>("at-risk", TypeInformation.of(AtRiskEvent.class));
+
+  private final RiskPolicy risk;
+  private final SlaPolicy sla;
+  private final long repeatWindowMs;
+  private final long inactiveTtlMs;
+
+  private transient ValueState<CustomerState> state;
+  private transient MapState<Long, List<CustomerSignal>> pending;
+  /** Open tickets: id → [openedAt, priority ordinal, replied (0/1)]. */
+  private transient MapState<String, long[]> tickets;
+
+  public CustomerRiskFunction(RiskPolicy risk, SlaPolicy sla, long repeatWindowMs, long inactiveTtlMs) {
+    this.risk = risk;
+    this.sla = sla;
+    this.repeatWindowMs = repeatWindowMs;
+    this.inactiveTtlMs = inactiveTtlMs;
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    state = getRuntimeContext().getState(new ValueStateDescriptor<>("customer", CustomerState.class));
+    pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-signals", Types.LONG,
+        Types.LIST(TypeInformation.of(CustomerSignal.class))));
+    tickets = getRuntimeContext().getMapState(new MapStateDescriptor<>("open-tickets", String.class, long[].class));
+  }
+
+  @Override
+  public void processElement(CustomerSignal s, Context ctx, Collector<CustomerFact> out) throws Exception {
+    List<CustomerSignal> at = pending.get(s.time);
+    if (at == null) {
+      at = new ArrayList<>(1);
+    }
+    at.add(s);
+    pending.put(s.time, at);
+    ctx.timerService().registerEventTimeTimer(s.time);
+  }
+
+  @Override
+  public void onTimer(long ts, OnTimerContext ctx, Collector<CustomerFact> out) throws Exception {
+    CustomerState c = state.value();
+    List<CustomerSignal> due = pending.get(ts);
+    if (due != null) {
+      pending.remove(ts);
+      if (c == null) {
+        c = newCustomer();
+      }
+      due.sort(Comparator.comparing((CustomerSignal x) -> x.kind).thenComparing(x -> x.ticketId == null ? "" : x.ticketId));
+      for (CustomerSignal s : due) {
+        handle(c, s, ctx, out);
+      }
+      if (c.cleanupAt != CustomerState.NONE) {
+        ctx.timerService().deleteEventTimeTimer(c.cleanupAt);
+      }
+      c.cleanupAt = ts + inactiveTtlMs;
+      ctx.timerService().registerEventTimeTimer(c.cleanupAt);
+    }
+    if (c == null) {
+      return;
+    }
+    if (ts == c.exitAt && c.atRisk) {
+      c.exitAt = CustomerState.NONE;
+      decayTo(c, ts);
+      if (c.score() <= risk.exit() + 1e-9) {
+        leaveRisk(c, ts, RiskState.RECOVERED, Kind.RECOVERED, ctx, out);
+      } else {
+        scheduleExit(c, ctx);
+      }
+    }
+    if (ts == c.cleanupAt && due == null) {
+      if (!c.active && !c.atRisk) {
+        state.clear();
+        tickets.clear();
+        return;
+      }
+      c.lastContactAt = CustomerState.NONE;
+      c.lastContactTicket = null;
+      c.cleanupAt = CustomerState.NONE;
+      // tickets that never resolved within the TTL will not produce a resolution signal any more
+      var it = tickets.entries().iterator();
+      while (it.hasNext()) {
+        if (it.next().getValue()[0] <= ts - inactiveTtlMs) {
+          it.remove();
+        }
+      }
+    }
+    state.update(c);
+  }
+
+  private void handle(CustomerState c, CustomerSignal s, OnTimerContext ctx, Collector<CustomerFact> out) throws Exception {
+    if (s.region != null) {
+      c.region = Grouping.tagValue(s.region);
+    }
+    if (s.product != null) {
+      c.product = Grouping.tagValue(s.product);
+    }
+    switch (s.kind) {
+      case SUBSCRIBED -> {
+        if (!c.active) {
+          c.active = true;
+          c.plan = Grouping.tagValue(s.plan);
+          c.mrr = s.mrr;
+          out.collect(fact(Kind.SUBSCRIBED, s.time, c, c.plan, c.mrr));
+        }
+      }
+      case UPGRADED, DOWNGRADED -> {
+        if (c.active) {
+          String newPlan = Grouping.tagValue(s.plan);
+          out.collect(fact(Kind.PLAN_OUT, s.time, c, c.plan, c.mrr));
+          out.collect(fact(Kind.PLAN_IN, s.time, c, newPlan, s.mrr));
+          long delta = s.mrr - c.mrr;
+          if (delta > 0) {
+            out.collect(fact(Kind.EXPANSION, s.time, c, newPlan, delta));
+          } else if (delta < 0) {
+            out.collect(fact(Kind.CONTRACTION, s.time, c, newPlan, -delta));
+          }
+          c.plan = newPlan;
+          c.mrr = s.mrr;
+          if (c.atRisk) {
+            out.collect(fact(Kind.RISK_OUT, s.time, c, c.riskPlan, c.riskMrr));
+            c.riskPlan = c.plan;
+            c.riskMrr = c.mrr;
+            out.collect(fact(Kind.RISK_IN, s.time, c, c.riskPlan, c.riskMrr));
+          }
+        }
+        if (s.kind == CustomerSignal.Kind.DOWNGRADED) {
+          signal(c, Signal.DOWNGRADE, s.time, ctx, out);
+        }
+      }
+      case RENEWED -> out.collect(fact(Kind.RENEWED, s.time, c, c.plan, 0));
+      case CANCELLED -> {
+        if (c.active) {
+          out.collect(fact(Kind.CANCELLED, s.time, c, c.plan, c.mrr));
+          if (c.atRisk) {
+            leaveRisk(c, s.time, RiskState.CHURNED, Kind.CHURNED_AT_RISK, ctx, out);
+          }
+          c.active = false;
+          c.mrr = 0;
+        }
+      }
+      case SURVEY -> {
+        if (s.nps != null && s.nps <= 6) {
+          signal(c, Signal.DETRACTOR, s.time, ctx, out);
+        }
+        if (s.csat != null && s.csat <= 2) {
+          signal(c, Signal.LOW_CSAT, s.time, ctx, out);
+        }
+        if (s.ces != null && s.ces >= 5) {
+          signal(c, Signal.HIGH_EFFORT, s.time, ctx, out);
+        }
+      }
+      case OPENED -> {
+        if (tickets.contains(s.ticketId) || s.ticketId.equals(c.lastContactTicket)) {
+          return; // a duplicate OPENED (replay): not a new contact
+        }
+        if (c.lastContactAt != CustomerState.NONE && !s.ticketId.equals(c.lastContactTicket)
+            && s.time - c.lastContactAt <= repeatWindowMs) {
+          signal(c, Signal.REPEAT_CONTACT, s.time, ctx, out);
+        }
+        c.lastContactAt = s.time;
+        c.lastContactTicket = s.ticketId;
+        tickets.put(s.ticketId, new long[] {s.time, s.priority, 0});
+      }
+      case AGENT_REPLY -> {
+        long[] t = tickets.get(s.ticketId);
+        if (t != null && t[2] == 0) {
+          t[2] = 1;
+          tickets.put(s.ticketId, t);
+          if (s.time - t[0] > sla.firstResponseMs(Priority.values()[(int) t[1]])) {
+            signal(c, Signal.SLA_BREACH, s.time, ctx, out);
+          }
+        }
+      }
+      case RESOLVED -> {
+        long[] t = tickets.get(s.ticketId);
+        if (t != null) {
+          tickets.remove(s.ticketId);
+          if (s.time - t[0] > sla.resolutionMs(Priority.values()[(int) t[1]])) {
+            signal(c, Signal.LONG_RESOLUTION, s.time, ctx, out);
+          }
+        }
+      }
+      case REOPENED -> signal(c, Signal.REOPEN, s.time, ctx, out);
+      case ABANDONED -> tickets.remove(s.ticketId);
+    }
+  }
+
+  private void signal(CustomerState c, Signal signal, long t, OnTimerContext ctx, Collector<CustomerFact> out) {
+    decayTo(c, t);
+    c.contributions[signal.ordinal()] += risk.weight(signal);
+    c.counts[signal.ordinal()]++;
+    if (!c.atRisk && c.score() >= risk.enter()) {
+      c.atRisk = true;
+      c.riskPlan = c.plan == null ? Grouping.UNKNOWN : c.plan;
+      c.riskMrr = c.active ? c.mrr : 0;
+      out.collect(fact(Kind.AT_RISK, t, c, c.riskPlan, c.riskMrr));
+      ctx.output(AT_RISK_EVENTS, event(ctx.getCurrentKey(), c, RiskState.AT_RISK, t, risk.enter()));
+    }
+    if (c.atRisk) {
+      scheduleExit(c, ctx);
+    }
+  }
+
+  private void scheduleExit(CustomerState c, OnTimerContext ctx) {
+    if (c.exitAt != CustomerState.NONE) {
+      ctx.timerService().deleteEventTimeTimer(c.exitAt);
+    }
+    c.exitAt = Math.max(risk.timeToDecay(c.score(), c.scoreAt, risk.exit()), c.scoreAt + 1);
+    ctx.timerService().registerEventTimeTimer(c.exitAt);
+  }
+
+  private void leaveRisk(CustomerState c, long t, RiskState why, Kind kind, OnTimerContext ctx, Collector<CustomerFact> out) {
+    decayTo(c, t);
+    out.collect(fact(kind, t, c, c.riskPlan, c.riskMrr));
+    ctx.output(AT_RISK_EVENTS, event(ctx.getCurrentKey(), c, why, t, why == RiskState.RECOVERED ? risk.exit() : risk.enter()));
+    c.atRisk = false;
+    c.riskMrr = 0;
+    if (c.exitAt != CustomerState.NONE) {
+      ctx.timerService().deleteEventTimeTimer(c.exitAt);
+      c.exitAt = CustomerState.NONE;
+    }
+    if (c.cleanupAt == CustomerState.NONE) {
+      c.cleanupAt = t + inactiveTtlMs; // cleanup passed while at risk: forget them a TTL from now
+      ctx.timerService().registerEventTimeTimer(c.cleanupAt);
+    }
+  }
+
+  private void decayTo(CustomerState c, long t) {
+    if (c.scoreAt != CustomerState.NONE && t > c.scoreAt) {
+      for (int i = 0; i < c.contributions.length; i++) {
+        c.contributions[i] = risk.decay(c.contributions[i], c.scoreAt, t);
+      }
+    }
+    if (c.scoreAt == CustomerState.NONE || t > c.scoreAt) {
+      c.scoreAt = t;
+    }
+  }
+
+  private static AtRiskEvent event(String customer, CustomerState c, RiskState state, long t, double threshold) {
+    List<RiskReason> reasons = new ArrayList<>();
+    for (Signal s : Signal.values()) {
+      if (c.counts[s.ordinal()] > 0 && c.contributions[s.ordinal()] > 1e-6) {
+        reasons.add(RiskReason.newBuilder().setSignal(s.tag()).setContribution(c.contributions[s.ordinal()])
+            .setCount(c.counts[s.ordinal()]).build());
+      }
+    }
+    reasons.sort(Comparator.comparingDouble(RiskReason::getContribution).reversed());
+    return AtRiskEvent.newBuilder()
+        .setEventId(customer + "/" + state + "/" + t)
+        .setCustomerId(customer).setState(state).setEventTime(Instant.ofEpochMilli(t))
+        .setScore(c.score()).setThreshold(threshold).setReasons(reasons)
+        .setMrrMinor(c.riskMrr)
+        .setPlan(c.plan).setRegion(c.region).setProduct(c.product).build();
+  }
+
+  private static CustomerFact fact(Kind kind, long t, CustomerState c, String plan, long value) {
+    return new CustomerFact(kind, t, c.region == null ? Grouping.UNKNOWN : c.region,
+        c.product == null ? Grouping.UNKNOWN : c.product, plan == null ? Grouping.UNKNOWN : plan, value);
+  }
+
+  /** A customer seen for the first time: no subscription, no risk. */
+  static CustomerState newCustomer() {
+    CustomerState c = new CustomerState();
+    c.contributions = new double[RiskPolicy.Signal.values().length];
+    c.counts = new int[RiskPolicy.Signal.values().length];
+    return c;
+  }
+}

@@ -1,0 +1,65 @@
+package io.cxmonitor.inputs;
+
+import io.cxmonitor.platform.kafka.Decoded;
+import io.cxmonitor.platform.kafka.DecodingDeserializer;
+import io.cxmonitor.platform.kafka.KafkaIo;
+import io.cxmonitor.platform.kafka.KafkaIo.StartFrom;
+import io.cxmonitor.schemas.CustomerLifecycleEvent;
+import io.cxmonitor.schemas.FollowUpDone;
+import io.cxmonitor.schemas.InteractionEvent;
+import io.cxmonitor.schemas.SurveyResponse;
+import io.cxmonitor.schemas.WireFormat;
+import java.util.Properties;
+import org.apache.flink.api.common.typeinfo.TypeHint;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+
+/**
+ * The input streams as every job reads them: decoded from Avro and validated by the same rules,
+ * so a survey or interaction that one job rejects is rejected by all.
+ */
+public final class InputSources {
+  private InputSources() {}
+
+  public static KafkaSource<Decoded<SurveyResponse>> surveySource(
+      String bootstrapServers, String topic, String groupId, StartFrom startFrom, boolean bounded, Properties extra) {
+    return KafkaIo.source(bootstrapServers, topic, groupId, startFrom, bounded, extra,
+        new DecodingDeserializer<>(WireFormat::surveys, SurveyValidation::problem,
+            TypeInformation.of(new TypeHint<Decoded<SurveyResponse>>() {})));
+  }
+
+  public static KafkaSource<Decoded<InteractionEvent>> interactionSource(
+      String bootstrapServers, String topic, String groupId, StartFrom startFrom, boolean bounded, Properties extra) {
+    return KafkaIo.source(bootstrapServers, topic, groupId, startFrom, bounded, extra,
+        new DecodingDeserializer<>(WireFormat::interactions, InteractionValidation::problem,
+            TypeInformation.of(new TypeHint<Decoded<InteractionEvent>>() {})));
+  }
+
+  public static KafkaSource<Decoded<CustomerLifecycleEvent>> lifecycleSource(
+      String bootstrapServers, String topic, String groupId, StartFrom startFrom, boolean bounded, Properties extra) {
+    return KafkaIo.source(bootstrapServers, topic, groupId, startFrom, bounded, extra,
+        new DecodingDeserializer<>(WireFormat::lifecycle, InputSources::lifecycleProblem,
+            TypeInformation.of(new TypeHint<Decoded<CustomerLifecycleEvent>>() {})));
+  }
+
+  public static KafkaSource<Decoded<FollowUpDone>> followUpDoneSource(
+      String bootstrapServers, String topic, String groupId, StartFrom startFrom, boolean bounded, Properties extra) {
+    return KafkaIo.source(bootstrapServers, topic, groupId, startFrom, bounded, extra,
+        new DecodingDeserializer<>(WireFormat::followUpsDone, (d, now) -> d.getActionId() == null || d.getActionId().isBlank()
+            ? "action_id is empty" : EventTimeCheck.problem("done_at", d.getDoneAt(), now, "follow-up " + d.getActionId()),
+            TypeInformation.of(new TypeHint<Decoded<FollowUpDone>>() {})));
+  }
+
+  static String lifecycleProblem(CustomerLifecycleEvent e, long now) {
+    if (e.getCustomerId() == null || e.getCustomerId().isBlank()) {
+      return "customer_id is empty (event " + e.getEventId() + ")";
+    }
+    if (e.getMrrMinor() < 0) {
+      return "mrr_minor = " + e.getMrrMinor() + " is negative (event " + e.getEventId() + ")";
+    }
+    if (e.getType() == io.cxmonitor.schemas.LifecycleType.UNKNOWN) {
+      return "type is not one this job knows (event " + e.getEventId() + ")";
+    }
+    return EventTimeCheck.problem("event_time", e.getEventTime(), now, "event " + e.getEventId());
+  }
+}

@@ -1,0 +1,114 @@
+package io.cxmonitor.platform.cli;
+
+import io.cxmonitor.platform.influx.InfluxSinkOptions;
+import io.cxmonitor.platform.kafka.KafkaIo;
+import io.cxmonitor.platform.kafka.Topics;
+import java.time.Duration;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/** Options every KPI job shares (a picocli mixin): Kafka, InfluxDB, event time, checkpoints. */
+public final class JobOptions {
+  /** Password from the environment only, so it never shows in process lists. */
+  public static final String PASSWORD_ENV = "CX_INFLUX_PASSWORD";
+
+  @Option(names = "--bootstrap-servers", defaultValue = "${env:CX_KAFKA_BOOTSTRAP:-127.0.0.1:9092}",
+      description = "Kafka bootstrap servers (env CX_KAFKA_BOOTSTRAP). Default: ${DEFAULT-VALUE}")
+  public String bootstrapServers;
+
+  @Option(names = "--dead-letter-topic", defaultValue = Topics.DEAD_LETTER,
+      description = "Topic for late, invalid and undecodable records. Default: ${DEFAULT-VALUE}")
+  public String deadLetterTopic;
+
+  @Option(names = "--group-id", description = "Kafka consumer group. Default: cx-<job>.")
+  public String groupId;
+
+  @Option(names = "--start-from", defaultValue = "COMMITTED",
+      description = "Without a checkpoint start from: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}")
+  public KafkaIo.StartFrom startFrom;
+
+  @Option(names = "--bounded", description = "Stop at the offsets that are latest when the job starts (backfills, tests).")
+  public boolean bounded;
+
+  @Option(names = "--influx-url", defaultValue = "${env:CX_INFLUX_URL:-http://127.0.0.1:8086}",
+      description = "InfluxDB base URL (env CX_INFLUX_URL). Default: ${DEFAULT-VALUE}")
+  public String influxUrl;
+
+  @Option(names = "--influx-db", defaultValue = "${env:CX_INFLUX_DB:-cx}",
+      description = "InfluxDB database (v1) or DBRP-mapped bucket (env CX_INFLUX_DB). Default: ${DEFAULT-VALUE}")
+  public String influxDb;
+
+  @Option(names = "--influx-user", defaultValue = "${env:CX_INFLUX_USER}", description = "InfluxDB user (env CX_INFLUX_USER); password from CX_INFLUX_PASSWORD.")
+  public String influxUser;
+
+  @Option(names = "--influx-create-db", defaultValue = "true", negatable = true, fallbackValue = "true",
+      description = "Issue CREATE DATABASE on start (use --no-influx-create-db for InfluxDB 2.x/3.x). Default: ${DEFAULT-VALUE}")
+  public boolean influxCreateDb;
+
+  @Option(names = "--out-of-orderness", defaultValue = "PT30S",
+      description = "How far behind the newest event a record may arrive and still count (ISO-8601). Default: ${DEFAULT-VALUE}")
+  public Duration outOfOrderness;
+
+  @Option(names = "--idleness", defaultValue = "PT1M",
+      description = "A partition without data for this long stops holding back the watermark. Default: ${DEFAULT-VALUE}")
+  public Duration idleness;
+
+  @Option(names = "--checkpoint-interval", defaultValue = "PT30S",
+      description = "Checkpoint interval; every checkpoint flushes the InfluxDB sink. Default: ${DEFAULT-VALUE}")
+  public Duration checkpointInterval;
+
+  @Option(names = "--checkpoint-dir",
+      description = "Checkpoint storage URI (file:///..., s3://...). Without it the cluster's configuration applies; "
+          + "a local run keeps checkpoints in JobManager memory, which holds only small state.")
+  public String checkpointDir;
+
+  @Option(names = "--parallelism", defaultValue = "0", description = "Job parallelism; 0 keeps the cluster default.")
+  public int parallelism;
+
+  @Option(names = "--stats-interval", defaultValue = "PT10S", description = "How often pipeline counters are written. Default: ${DEFAULT-VALUE}")
+  public Duration statsInterval;
+
+  @Option(names = "--bucket", defaultValue = "PT1M",
+      description = "Time resolution of the windows: the 1-bucket window and how often the rolling 1h and 24h values "
+          + "are updated. Must divide an hour. Use PT1H to backfill months of history. Default: ${DEFAULT-VALUE}")
+  public Duration bucket;
+
+  /** Throws a picocli error that says what is wrong and how to fix it. */
+  public void validate(CommandLine cmd) {
+    if (outOfOrderness.isNegative()) {
+      throw new CommandLine.ParameterException(cmd, "--out-of-orderness must not be negative, got " + outOfOrderness);
+    }
+    if (bucket.toMillis() < 1000 || 3_600_000L % bucket.toMillis() != 0) {
+      throw new CommandLine.ParameterException(cmd, "--bucket must be at least PT1S and divide one hour (PT1M, PT5M, PT1H ...), got " + bucket);
+    }
+    if (!influxUrl.startsWith("http://") && !influxUrl.startsWith("https://")) {
+      throw new CommandLine.ParameterException(cmd, "--influx-url must start with http:// or https://, got '" + influxUrl + "'");
+    }
+  }
+
+  public String groupId(String job) {
+    return groupId != null ? groupId : "cx-" + job;
+  }
+
+  public InfluxSinkOptions influx() {
+    return InfluxSinkOptions.defaults(influxUrl, influxDb)
+        .withCredentials(influxUser, System.getenv(PASSWORD_ENV))
+        .withCreateDatabase(influxCreateDb);
+  }
+
+  public void configure(StreamExecutionEnvironment env) {
+    if (parallelism > 0) {
+      env.setParallelism(parallelism);
+    }
+    env.getConfig().enableObjectReuse();
+    env.enableCheckpointing(checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
+    if (checkpointDir != null) {
+      org.apache.flink.configuration.Configuration conf = new org.apache.flink.configuration.Configuration();
+      conf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+      conf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir);
+      env.configure(conf);
+    }
+  }
+}

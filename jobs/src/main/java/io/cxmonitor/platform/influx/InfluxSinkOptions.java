@@ -1,0 +1,77 @@
+package io.cxmonitor.platform.influx;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Where and how the sink writes. Defaults suit a local InfluxDB 1.x; InfluxDB 2.x/3.x serve the
+ * same v1 {@code /write} API (with a DBRP mapping, token as password).
+ *
+ * @param url             base URL, e.g. {@code http://127.0.0.1:8086}
+ * @param database        database (v1) or DBRP-mapped bucket
+ * @param username        may be null when auth is off
+ * @param password        may be null when auth is off
+ * @param batchSize       points per write request; reached → written at once
+ * @param flushInterval   buffered points are written at least this often
+ * @param maxRetryTime    how long a failing write is retried before the job fails (and restarts
+ *                        from its last checkpoint, which re-writes the same idempotent points)
+ * @param initialBackoff  first retry delay; doubles up to {@code maxBackoff}
+ * @param maxBackoff      cap of the retry delay
+ * @param statsInterval   how often each writer reports its own counters as a {@code cx_sink} point
+ * @param createDatabase  issue {@code CREATE DATABASE} on start (skip for 2.x/3.x or without admin rights)
+ */
+public record InfluxSinkOptions(
+    String url,
+    String database,
+    String username,
+    String password,
+    int batchSize,
+    Duration flushInterval,
+    Duration maxRetryTime,
+    Duration initialBackoff,
+    Duration maxBackoff,
+    Duration statsInterval,
+    boolean createDatabase)
+    implements Serializable {
+
+  public InfluxSinkOptions {
+    Objects.requireNonNull(url, "url");
+    Objects.requireNonNull(database, "database");
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
+    }
+  }
+
+  public static InfluxSinkOptions defaults(String url, String database) {
+    return new InfluxSinkOptions(url, database, null, null, 5_000, Duration.ofSeconds(1),
+        Duration.ofMinutes(2), Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofSeconds(10), true);
+  }
+
+  public InfluxSinkOptions withCredentials(String user, String pass) {
+    return new InfluxSinkOptions(url, database, user, pass, batchSize, flushInterval, maxRetryTime,
+        initialBackoff, maxBackoff, statsInterval, createDatabase);
+  }
+
+  public InfluxSinkOptions withRetry(Duration maxRetry, Duration initial, Duration max) {
+    return new InfluxSinkOptions(url, database, username, password, batchSize, flushInterval, maxRetry,
+        initial, max, statsInterval, createDatabase);
+  }
+
+  public InfluxSinkOptions withBatching(int size, Duration interval) {
+    return new InfluxSinkOptions(url, database, username, password, size, interval, maxRetryTime,
+        initialBackoff, maxBackoff, statsInterval, createDatabase);
+  }
+
+  public InfluxSinkOptions withCreateDatabase(boolean create) {
+    return new InfluxSinkOptions(url, database, username, password, batchSize, flushInterval, maxRetryTime,
+        initialBackoff, maxBackoff, statsInterval, create);
+  }
+
+  /** For logs: never prints the password. */
+  @Override
+  public String toString() {
+    return "InfluxSinkOptions{url=" + url + ", database=" + database + ", user=" + username
+        + ", batchSize=" + batchSize + ", flushInterval=" + flushInterval + ", maxRetryTime=" + maxRetryTime + '}';
+  }
+}

@@ -1,0 +1,136 @@
+package io.cxmonitor.platform.influx;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import okhttp3.OkHttpClient;
+import okhttp3.Response;
+import org.influxdb.InfluxDB;
+import org.influxdb.InfluxDBException;
+import org.influxdb.InfluxDBFactory;
+import org.influxdb.InfluxDBIOException;
+import org.influxdb.dto.BatchPoints;
+import org.influxdb.dto.Point;
+import org.influxdb.dto.Query;
+import org.influxdb.dto.QueryResult;
+
+/**
+ * Synchronous writes over the v1 HTTP API through influxdb-java, with every failure classified
+ * as retryable (network, HTTP 5xx, 429) or rejected (other 4xx: the server will never accept
+ * this batch). influxdb-java hides the status code, so an interceptor turns 5xx/429 responses
+ * into {@link RetryableStatusException}s before the client parses them.
+ */
+public final class InfluxWriteClient implements AutoCloseable {
+
+  /** A write that may succeed later. */
+  public static final class RetryableWriteException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    RetryableWriteException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** A write the server refused for good (bad point, type conflict, auth). */
+  public static final class RejectedWriteException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    RejectedWriteException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  static final class RetryableStatusException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    RetryableStatusException(int code, String body) {
+      super("HTTP " + code + (body == null || body.isBlank() ? "" : ": " + body.trim()));
+    }
+  }
+
+  private final InfluxDB client;
+  private final String database;
+
+  public InfluxWriteClient(InfluxSinkOptions options) {
+    OkHttpClient.Builder http = new OkHttpClient.Builder()
+        .connectTimeout(5, TimeUnit.SECONDS)
+        .readTimeout(30, TimeUnit.SECONDS)
+        .writeTimeout(30, TimeUnit.SECONDS)
+        .retryOnConnectionFailure(false)
+        .addInterceptor(chain -> {
+          Response response = chain.proceed(chain.request());
+          int code = response.code();
+          if (code == 429 || code >= 500) {
+            String body = response.body() == null ? "" : response.body().string();
+            response.close();
+            throw new RetryableStatusException(code, body);
+          }
+          return response;
+        });
+    this.client = options.username() == null
+        ? InfluxDBFactory.connect(options.url(), http)
+        : InfluxDBFactory.connect(options.url(), options.username(), options.password(), http);
+    this.database = options.database();
+  }
+
+  /** CREATE DATABASE is idempotent in InfluxDB 1.x; 2.x/3.x may refuse it (map a bucket instead). */
+  public void createDatabase() throws IOException {
+    query("CREATE DATABASE \"" + database.replace("\"", "\\\"") + "\"");
+  }
+
+  public QueryResult query(String influxQl) throws IOException {
+    try {
+      QueryResult result = client.query(new Query(influxQl, database));
+      if (result.hasError()) {
+        throw new RejectedWriteException("query failed: " + result.getError() + " — " + influxQl, null);
+      }
+      return result;
+    } catch (InfluxDBIOException e) {
+      throw new RetryableWriteException("cannot reach InfluxDB: " + rootMessage(e), e);
+    } catch (InfluxDBException e) {
+      throw classify(e);
+    }
+  }
+
+  /** Writes the points in one request, or throws a classified exception. */
+  public void write(List<Point> points) throws IOException {
+    BatchPoints batch = BatchPoints.database(database).precision(TimeUnit.MILLISECONDS).points(points).build();
+    try {
+      client.write(batch);
+    } catch (InfluxDBIOException e) {
+      throw new RetryableWriteException("cannot reach InfluxDB: " + rootMessage(e), e);
+    } catch (InfluxDBException e) {
+      throw classify(e);
+    }
+  }
+
+  private static IOException classify(InfluxDBException e) {
+    if (e.isRetryWorth() && !(e instanceof InfluxDBException.DatabaseNotFoundException)
+        && !(e instanceof InfluxDBException.FieldTypeConflictException)
+        && !(e instanceof InfluxDBException.UnableToParseException)
+        && !(e instanceof InfluxDBException.PointsBeyondRetentionPolicyException)
+        && !(e instanceof InfluxDBException.AuthorizationFailedException)) {
+      // influxdb-java treats unknown messages as retry-worthy; only retry what is really transient.
+      if (e.getMessage() != null && (e.getMessage().contains("hinted handoff") || e.getMessage().contains("cache-max-memory"))) {
+        return new RetryableWriteException("InfluxDB is overloaded: " + e.getMessage(), e);
+      }
+    }
+    if (e instanceof InfluxDBException.DatabaseNotFoundException) {
+      return new RetryableWriteException("database not found (dropped while running?): " + e.getMessage(), e);
+    }
+    return new RejectedWriteException("InfluxDB rejected the write: " + e.getMessage(), e);
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}

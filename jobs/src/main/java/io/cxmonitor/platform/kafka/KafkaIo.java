@@ -1,0 +1,77 @@
+package io.cxmonitor.platform.kafka;
+
+import io.cxmonitor.schemas.SlaBreachAlert;
+import org.apache.avro.specific.SpecificRecord;
+import io.cxmonitor.schemas.WireFormat;
+import java.util.Properties;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/** Builds Kafka sources and sinks for any cx-monitor record type. */
+public final class KafkaIo {
+  private KafkaIo() {}
+
+  /** Where a job starts reading when it has no checkpoint or savepoint. */
+  public enum StartFrom {
+    /** Committed group offsets, else earliest: the normal production start. */
+    COMMITTED,
+    EARLIEST,
+    LATEST
+  }
+
+  /** Avro single-object-encoded records of any cx-monitor type, keyed by {@code key}. */
+  public static <T extends SpecificRecord> KafkaSink<T> avroSink(String bootstrapServers, String topic,
+      DecodingDeserializer.CodecFactory<T> codec, KeyOf<T> key) {
+    return KafkaSink.<T>builder()
+        .setBootstrapServers(bootstrapServers)
+        .setRecordSerializer(new AvroRecordSerializer<>(topic, codec, key))
+        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+        .build();
+  }
+
+  /** The Kafka key of a record. */
+  @FunctionalInterface
+  public interface KeyOf<T> extends java.io.Serializable {
+    String key(T record);
+  }
+
+  /** A Kafka source of one topic that decodes and validates with {@code deserializer}. */
+  public static <T extends SpecificRecord> KafkaSource<Decoded<T>> source(String bootstrapServers, String topic,
+      String groupId, StartFrom startFrom, boolean bounded, Properties extra, DecodingDeserializer<T> deserializer) {
+    KafkaSourceBuilder<Decoded<T>> b = KafkaSource.<Decoded<T>>builder()
+        .setBootstrapServers(bootstrapServers)
+        .setTopics(topic)
+        .setGroupId(groupId)
+        .setStartingOffsets(switch (startFrom) {
+          case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+          case EARLIEST -> OffsetsInitializer.earliest();
+          case LATEST -> OffsetsInitializer.latest();
+        })
+        .setDeserializer(deserializer)
+        .setProperty("commit.offsets.on.checkpoint", "true")
+        .setProperty("partition.discovery.interval.ms", "60000")
+        .setProperties(extra);
+    if (bounded) {
+      b.setBounded(OffsetsInitializer.latest());
+    }
+    return b.build();
+  }
+
+  /** Avro single-object-encoded SLA alerts, keyed by ticket id. */
+  public static KafkaSink<SlaBreachAlert> slaAlertSink(String bootstrapServers, String topic) {
+    return avroSink(bootstrapServers, topic, WireFormat::slaAlerts, SlaBreachAlert::getTicketId);
+  }
+
+  public static KafkaSink<DeadLetter> deadLetterSink(String bootstrapServers, String topic, Properties extra) {
+    return KafkaSink.<DeadLetter>builder()
+        .setBootstrapServers(bootstrapServers)
+        .setRecordSerializer(new DeadLetterSerializer(topic))
+        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+        .setKafkaProducerConfig(extra)
+        .build();
+  }
+}

@@ -1,0 +1,130 @@
+package io.cxmonitor.platform.windows;
+
+import io.cxmonitor.platform.pipeline.CountingOperator;
+
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+
+/**
+ * First phase of a two-phase aggregation of facts: adds every fact to each grouping of its
+ * event-time bucket in local maps and ships one partial per group and bucket when the
+ * watermark closes the bucket and before every checkpoint barrier. A fact for a closed bucket
+ * is late: it is counted ({@code late_total}) and only its gauge change is kept, moved to the
+ * first open bucket, so gauges (backlog, active customers) never drift.
+ *
+ * @param <F> fact
+ * @param <A> aggregate
+ * @param <P> partial shipped downstream
+ */
+public abstract class FactPreAggregator<F, A extends Rollable<A>, P> extends CountingOperator<F, P> {
+  private static final long serialVersionUID = 1L;
+
+  private final Grouping[] groupings;
+  private transient TreeMap<Long, Map<String, A>[]> open;
+
+  protected FactPreAggregator(String job, long bucketMillis, long statsIntervalMillis, Grouping... groupings) {
+    super(job, bucketMillis, statsIntervalMillis);
+    this.groupings = groupings;
+  }
+
+  protected abstract long timeOf(F fact);
+
+  /** The fact's tag value for each grouping, in the order given to the constructor. */
+  protected abstract String valueOf(F fact, Grouping grouping);
+
+  protected abstract A newAggregate();
+
+  protected abstract void record(A aggregate, F fact);
+
+  /** Applies only the fact's gauge change (for late facts). */
+  protected abstract void recordGaugeOnly(A aggregate, F fact);
+
+  protected abstract P partial(Grouping grouping, String value, long bucket, A aggregate);
+
+  /** Whether to aggregate the record; false when the subclass has dealt with it (e.g. dead-lettered it). */
+  protected boolean accept(F fact) {
+    return true;
+  }
+
+  /**
+   * A record for a closed bucket (already counted as late). By default only its gauge change is
+   * kept, moved to the first open bucket.
+   */
+  protected void onLate(F fact) {
+    Map<String, A>[] groups = groupsOf(Math.floorDiv(watermark + 1, bucketMillis));
+    for (int g = 0; g < groupings.length; g++) {
+      recordGaugeOnly(aggregate(groups[g], valueOf(fact, groupings[g])), fact);
+    }
+  }
+
+  @Override
+  public void open() throws Exception {
+    super.open();
+    open = new TreeMap<>();
+  }
+
+  @Override
+  public void processElement(StreamRecord<F> element) {
+    F f = element.getValue();
+    if (!accept(f)) {
+      return;
+    }
+    long bucket = bucketOf(timeOf(f));
+    if (closed(bucket)) {
+      counters.late++;
+      onLate(f);
+      return;
+    }
+    counters.events++;
+    Map<String, A>[] groups = groupsOf(bucket);
+    for (int g = 0; g < groupings.length; g++) {
+      record(aggregate(groups[g], valueOf(f, groupings[g])), f);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, A>[] groupsOf(long bucket) {
+    return open.computeIfAbsent(bucket, b -> {
+      Map<String, A>[] groups = new Map[groupings.length];
+      for (int i = 0; i < groups.length; i++) {
+        groups[i] = new HashMap<>();
+      }
+      return groups;
+    });
+  }
+
+  private A aggregate(Map<String, A> group, String value) {
+    return group.computeIfAbsent(value == null ? Grouping.UNKNOWN : value, v -> newAggregate());
+  }
+
+  @Override
+  protected void onWatermark(long newWatermark) {
+    Iterator<Map.Entry<Long, Map<String, A>[]>> it = open.entrySet().iterator();
+    while (it.hasNext()) {
+      Map.Entry<Long, Map<String, A>[]> e = it.next();
+      if (!closed(e.getKey())) {
+        break;
+      }
+      emit(e.getKey(), e.getValue());
+      it.remove();
+    }
+  }
+
+  private void emit(long bucket, Map<String, A>[] groups) {
+    long timestamp = (bucket + 1) * bucketMillis - 1;
+    for (int g = 0; g < groups.length; g++) {
+      for (Map.Entry<String, A> e : groups[g].entrySet()) {
+        output.collect(new StreamRecord<>(partial(groupings[g], e.getKey(), bucket, e.getValue()), timestamp));
+      }
+    }
+  }
+
+  @Override
+  protected void flush() {
+    open.forEach(this::emit);
+    open.clear();
+  }
+}

@@ -1,0 +1,218 @@
+package io.cxmonitor.platform.windows;
+
+import io.cxmonitor.platform.influx.InfluxSchema;
+import io.cxmonitor.platform.influx.KpiPoint;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Second phase of a two-phase aggregation, keyed by group (e.g. {@code channel=chat}): merges
+ * per-minute partials and, at the end of every event-time minute, emits the 1-minute value and
+ * the rolling 1-hour and 24-hour values.
+ *
+ * <p>Design: per-minute aggregates in MapState plus running 1 h / 24 h sums. Each minute tick
+ * adds the minute that enters and subtracts the ones that leave (exact: aggregates are counts
+ * or histograms), so the cost per tick is constant and the cost per event is zero here (events
+ * were pre-aggregated upstream) — nothing grows with window length or slide. A group keeps
+ * ticking while its 24-hour window holds data (or {@link #keepTicking} says so); a window is
+ * written while it holds data and once more, with n = 0, when it empties; the tick that empties
+ * the 24-hour window clears all state.
+ *
+ * <p>A partial for a minute that has already ticked (only possible when an idle source partition
+ * resumes behind the others) is merged into the running sums and its 1-minute value is
+ * rewritten; when the group has stopped ticking it is dropped and counted, because the history
+ * it would need is gone.
+ *
+ * @param <P> partial: one group's aggregate of one minute
+ * @param <A> the aggregate
+ */
+public abstract class RollingWindows<P, A extends Rollable<A>> extends KeyedProcessFunction<String, P, KpiPoint> {
+  private static final long serialVersionUID = 1L;
+  private final Class<A> type;
+  /** Time resolution: the windows tick once per bucket (one minute by default). */
+  protected final long bucketMillis;
+  private final int hourBuckets;
+  private final int dayBuckets;
+  /** Label of the one-bucket window ("1m"), or null when the bucket is an hour (then it is the 1h window). */
+  private final String bucketWindow;
+  private transient MapState<Long, A> minutes;
+  private transient ValueState<A> hour;
+  private transient ValueState<A> day;
+  private transient ValueState<Long> lastTick;
+  private transient Counter latePartialsMerged;
+  private transient Counter latePartialsDropped;
+
+  protected RollingWindows(Class<A> type, long bucketMillis) {
+    if (bucketMillis <= 0 || 3_600_000L % bucketMillis != 0) {
+      throw new IllegalArgumentException("bucket must divide one hour, got " + bucketMillis + " ms");
+    }
+    this.type = type;
+    this.bucketMillis = bucketMillis;
+    this.hourBuckets = (int) (3_600_000L / bucketMillis);
+    this.dayBuckets = (int) (86_400_000L / bucketMillis);
+    this.bucketWindow = hourBuckets == 1 ? null : InfluxSchema.windowLabel(bucketMillis);
+  }
+
+  protected abstract long minuteOf(P partial);
+
+  protected abstract A aggregateOf(P partial);
+
+  protected abstract A empty();
+
+  protected abstract A copy(A aggregate);
+
+  /** Writes the points of one group, window and bucket (window end = (bucket + 1) × bucket length). */
+  protected abstract void emit(String key, String window, long minute, A aggregate, Collector<KpiPoint> out) throws Exception;
+
+  /**
+   * Called once per tick with the minute's aggregate (null if none) before the windows are
+   * emitted; returns whether the group must keep ticking even with an empty 24 h window (e.g. a
+   * backlog gauge that is still non-zero).
+   */
+  protected boolean keepTicking(String key, long minute, A entering, Collector<KpiPoint> out) throws Exception {
+    return false;
+  }
+
+  /** How many buckets a window label spans. */
+  protected final int bucketsOf(String window) {
+    return switch (window) {
+      case InfluxSchema.WINDOW_1H -> hourBuckets;
+      case InfluxSchema.WINDOW_24H -> dayBuckets;
+      default -> 1;
+    };
+  }
+
+  protected final int dayBuckets() {
+    return dayBuckets;
+  }
+
+  /** Clears subclass state when the group stops ticking. */
+  protected void clearExtra() throws Exception {}
+
+  @Override
+  public void open(OpenContext openContext) throws Exception {
+    minutes = getRuntimeContext().getMapState(new MapStateDescriptor<>("minutes", Long.class, type));
+    hour = getRuntimeContext().getState(new ValueStateDescriptor<>("rolling-1h", type));
+    day = getRuntimeContext().getState(new ValueStateDescriptor<>("rolling-24h", type));
+    lastTick = getRuntimeContext().getState(new ValueStateDescriptor<>("last-tick-minute", Long.class));
+    latePartialsMerged = getRuntimeContext().getMetricGroup().counter("latePartialsMerged");
+    latePartialsDropped = getRuntimeContext().getMetricGroup().counter("latePartialsDropped");
+  }
+
+  @Override
+  public void processElement(P p, Context ctx, Collector<KpiPoint> out) throws Exception {
+    long minute = minuteOf(p);
+    A counts = aggregateOf(p);
+    Long last = lastTick.value();
+    long minuteEnd = (minute + 1) * bucketMillis - 1;
+    if (minuteEnd <= ctx.timerService().currentWatermark() || (last != null && minute <= last)) {
+      if (last == null || minute <= last - dayBuckets) {
+        latePartialsDropped.inc();
+        return;
+      }
+      latePartialsMerged.inc();
+      A merged = merge(minute, counts);
+      A d = day.value();
+      d.add(counts);
+      store(day, d);
+      if (minute > last - hourBuckets) {
+        A h = hour.value();
+        h.add(counts);
+        store(hour, h);
+      }
+      if (bucketWindow != null) {
+        emit(ctx.getCurrentKey(), bucketWindow, minute, merged, out);
+      }
+      return;
+    }
+    merge(minute, counts);
+    ctx.timerService().registerEventTimeTimer(minuteEnd);
+  }
+
+  private A merge(long minute, A counts) throws Exception {
+    A existing = minutes.get(minute);
+    if (existing == null) {
+      existing = copy(counts);
+    } else {
+      existing.add(counts);
+    }
+    existing.prepareForStorage();
+    minutes.put(minute, existing);
+    return existing;
+  }
+
+  /** Updates state once per change: the aggregate's serialised form is brought up to date only here. */
+  private void store(ValueState<A> state, A aggregate) throws Exception {
+    aggregate.prepareForStorage();
+    state.update(aggregate);
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<KpiPoint> out) throws Exception {
+    long m = (timestamp + 1) / bucketMillis - 1;
+    Long last = lastTick.value();
+    if (last != null && m <= last) {
+      return;
+    }
+    A h = hour.value() == null ? empty() : hour.value();
+    A d = day.value() == null ? empty() : day.value();
+    boolean hourWasEmpty = h.isEmpty();
+    boolean dayWasEmpty = d.isEmpty();
+    A entering = minutes.get(m);
+    boolean previousBucketHadData = minutes.contains(m - 1);
+    if (entering != null) {
+      h.add(entering);
+      d.add(entering);
+    }
+    A leavingHour = minutes.get(m - hourBuckets);
+    if (leavingHour != null) {
+      h.subtract(leavingHour);
+    }
+    A leavingDay = minutes.get(m - dayBuckets);
+    if (leavingDay != null) {
+      d.subtract(leavingDay);
+      minutes.remove(m - dayBuckets);
+    }
+    String key = ctx.getCurrentKey();
+    boolean keep = keepTicking(key, m, entering, out);
+    // A window is written when it holds data or just became empty (one n = 0 point); a window
+    // that stays empty is not rewritten every bucket.
+    if (bucketWindow != null && (entering != null || previousBucketHadData)) {
+      emit(key, bucketWindow, m, entering == null ? empty() : entering, out);
+    }
+    if (!h.isEmpty() || !hourWasEmpty) {
+      emit(key, InfluxSchema.WINDOW_1H, m, h, out);
+    }
+    if (!d.isEmpty() || !dayWasEmpty) {
+      emit(key, InfluxSchema.WINDOW_24H, m, d, out);
+    }
+
+    // At the end of a bounded input the watermark is +infinity: a gauge that would keep the group
+    // ticking (open backlog) must not tick forever.
+    boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
+    if (d.isEmpty() && (!keep || endOfInput)) {
+      // Window emptied: forget everything up to this minute; a later partial restarts the group.
+      hour.clear();
+      day.clear();
+      lastTick.clear();
+      clearExtra();
+      var it = minutes.keys().iterator();
+      while (it.hasNext()) {
+        if (it.next() <= m) {
+          it.remove();
+        }
+      }
+    } else {
+      store(hour, h);
+      store(day, d);
+      lastTick.update(m);
+      ctx.timerService().registerEventTimeTimer(timestamp + bucketMillis);
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package io.cxmonitor.service;
+
+import io.cxmonitor.platform.windows.RollingWindows;
+
+import io.cxmonitor.platform.influx.KpiPoint;
+import io.cxmonitor.platform.windows.Grouping;
+import io.cxmonitor.metrics.ServiceCounts;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.util.Collector;
+
+/**
+ * Service KPIs of one group for 1m, rolling 1h and 24h (see {@link RollingWindows}), plus the
+ * open-ticket backlog as a gauge written every minute: the group keeps ticking while tickets are
+ * open, even when nothing happens to them for days.
+ */
+public final class RollingServiceWindows extends RollingWindows<ServicePartial, ServiceCounts> {
+  private static final long serialVersionUID = 1L;
+  private transient ValueState<Long> backlog;
+
+  public RollingServiceWindows(long bucketMillis) {
+    super(ServiceCounts.class, bucketMillis);
+  }
+
+  @Override
+  public void open(OpenContext openContext) throws Exception {
+    super.open(openContext);
+    backlog = getRuntimeContext().getState(new ValueStateDescriptor<>("backlog", Long.class));
+  }
+
+  @Override
+  protected long minuteOf(ServicePartial p) {
+    return p.bucket;
+  }
+
+  @Override
+  protected ServiceCounts aggregateOf(ServicePartial p) {
+    return p.counts;
+  }
+
+  @Override
+  protected ServiceCounts empty() {
+    return new ServiceCounts();
+  }
+
+  @Override
+  protected ServiceCounts copy(ServiceCounts c) {
+    return ServiceCounts.copyOf(c);
+  }
+
+  @Override
+  protected boolean keepTicking(String key, long minute, ServiceCounts entering, Collector<KpiPoint> out) throws Exception {
+    long open = backlog.value() == null ? 0 : backlog.value();
+    if (entering != null) {
+      open += entering.backlogDelta;
+    }
+    backlog.update(open);
+    Grouping.Key k = Grouping.Key.parse(key);
+    out.collect(ServicePoints.backlog(k.grouping(), k.value(), (minute + 1) * bucketMillis, open));
+    return open != 0;
+  }
+
+  @Override
+  protected void clearExtra() throws Exception {
+    // Only reached with open tickets at the end of a bounded input: keep the gauge, so facts
+    // that still follow (FCR results, SLA breaches) do not restart it from zero.
+    Long open = backlog.value();
+    if (open == null || open == 0) {
+      backlog.clear();
+    }
+  }
+
+  @Override
+  protected void emit(String key, String window, long minute, ServiceCounts counts, Collector<KpiPoint> out) {
+    Grouping.Key k = Grouping.Key.parse(key);
+    ServicePoints.emit(k.grouping(), k.value(), window, (minute + 1) * bucketMillis, counts, out::collect);
+  }
+}

@@ -1,0 +1,63 @@
+package io.cxmonitor.service;
+
+import static io.cxmonitor.platform.influx.InfluxSchema.*;
+
+import java.util.List;
+
+/**
+ * The InfluxDB measurements, tags and fields of the service KPI job. Shared tags and fields (window, n, intervals, rate suffixes) are in {@code
+ * InfluxSchema}; a rename here fails the dashboards' contract test.
+ */
+public final class ServiceInfluxNames {
+  private ServiceInfluxNames() {}
+
+  // --- service tags ---
+  /** Channel of the repeat contact in {@link #MEASUREMENT_REPEAT_PAIRS} ({@link #TAG_CHANNEL} is the earlier contact's). */
+  public static final String TAG_TO_CHANNEL = "to_channel";
+  public static final List<String> SERVICE_DIMENSION_TAGS = List.of(TAG_CHANNEL, TAG_TEAM, TAG_REGION, TAG_PRIORITY, TAG_PRODUCT);
+
+  // --- cx_frt / cx_ttr: first response time and time to resolution, seconds, from an
+  // HdrHistogram (2 significant digits: every percentile within 1 % of the exact one) ---
+  public static final String MEASUREMENT_FRT = "cx_frt";
+  public static final String MEASUREMENT_TTR = "cx_ttr";
+  public static final String FIELD_MEAN_S = "mean_s";
+  public static final String FIELD_P50_S = "p50_s";
+  public static final String FIELD_P90_S = "p90_s";
+  public static final String FIELD_P99_S = "p99_s";
+  public static final String FIELD_MAX_S = "max_s";
+
+  // --- cx_service: counts and rates; every rate <r> has <r>_pct, <r>_ci_low, <r>_ci_high (Wilson) and <r>_n ---
+  public static final String MEASUREMENT_SERVICE = "cx_service";
+  public static final String FIELD_OPENED = "opened";
+  public static final String FIELD_RESOLVED = "resolved";
+  public static final String FIELD_QUEUED = "queued";
+  public static final String FIELD_ABANDONED = "abandoned";
+  public static final String FIELD_REOPENED = "reopened";
+  public static final String FIELD_CONTACTS = "contacts";
+  public static final String FIELD_REPEATS = "repeats";
+  public static final String FIELD_REPEATS_SWITCHED = "repeats_switched";
+  /** First-contact resolutions (the numerator of fcr_pct; fcr_n is the denominator). */
+  public static final String FIELD_FCR_YES = "fcr_yes";
+  public static final String FIELD_SELF_SERVED = "self_served";
+  public static final String FIELD_SLA_FRT_BREACHES = "sla_frt_breaches";
+  public static final String FIELD_SLA_TTR_BREACHES = "sla_ttr_breaches";
+  /** First-contact resolution among tickets whose reopen window has passed. */
+  public static final String RATE_FCR = "fcr";
+  /** Reopened / resolved. */
+  public static final String RATE_REOPEN = "reopen";
+  /** Abandoned / queued contacts (phone, chat, Zalo OA). */
+  public static final String RATE_ABANDON = "abandon";
+  /** Resolved without an agent / resolved. */
+  public static final String RATE_SELF_SERVICE = "self_service";
+  /** Repeat contacts / contacts. */
+  public static final String RATE_REPEAT = "repeat";
+  /** Repeat contacts on another channel than the previous contact / repeat contacts. */
+  public static final String RATE_REPEAT_SWITCHED = "repeat_switched";
+
+  // --- cx_repeat_pairs: repeat contacts by (earlier channel, repeat channel); tags window, channel, to_channel ---
+  public static final String MEASUREMENT_REPEAT_PAIRS = "cx_repeat_pairs";
+
+  // --- cx_backlog: open tickets, a gauge written every minute per group (no window tag) ---
+  public static final String MEASUREMENT_BACKLOG = "cx_backlog";
+  public static final String FIELD_OPEN = "open";
+}

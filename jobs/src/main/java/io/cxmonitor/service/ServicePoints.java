@@ -1,0 +1,82 @@
+package io.cxmonitor.service;
+
+import io.cxmonitor.platform.influx.KpiPoint;
+import io.cxmonitor.platform.influx.PointTags;
+
+import static io.cxmonitor.platform.influx.InfluxSchema.*;
+import static io.cxmonitor.service.ServiceInfluxNames.*;
+
+import io.cxmonitor.platform.windows.Grouping;
+import io.cxmonitor.metrics.ServiceCounts;
+import io.cxmonitor.schemas.Channel;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.HdrHistogram.Histogram;
+
+/** Maps the service aggregates of one group and window to points. */
+public final class ServicePoints {
+  private ServicePoints() {}
+
+  public static Map<String, String> tags(Grouping grouping, String value, String window) {
+    return PointTags.of(grouping, value, window, SERVICE_DIMENSION_TAGS);
+  }
+
+  public static void emit(Grouping grouping, String value, String window, long windowEnd, ServiceCounts c,
+      Consumer<KpiPoint> out) {
+    Map<String, String> tags = tags(grouping, value, window);
+    out.accept(new KpiPoint(MEASUREMENT_FRT, tags, durationFields(c.frt()), windowEnd));
+    out.accept(new KpiPoint(MEASUREMENT_TTR, tags, durationFields(c.ttr()), windowEnd));
+    Map<String, Object> f = new LinkedHashMap<>();
+    f.put(FIELD_OPENED, c.opened);
+    f.put(FIELD_RESOLVED, c.resolved);
+    f.put(FIELD_QUEUED, c.queued);
+    f.put(FIELD_ABANDONED, c.abandoned);
+    f.put(FIELD_REOPENED, c.reopened);
+    f.put(FIELD_CONTACTS, c.contacts);
+    f.put(FIELD_REPEATS, c.repeats);
+    f.put(FIELD_REPEATS_SWITCHED, c.repeatsSwitched);
+    f.put(FIELD_FCR_YES, c.fcrYes);
+    f.put(FIELD_SELF_SERVED, c.selfService);
+    f.put(FIELD_SLA_FRT_BREACHES, c.frtBreaches);
+    f.put(FIELD_SLA_TTR_BREACHES, c.ttrBreaches);
+    PointTags.rate(f, RATE_FCR, c.fcrYes, c.fcrFinal);
+    PointTags.rate(f, RATE_REOPEN, c.reopened, c.resolved);
+    PointTags.rate(f, RATE_ABANDON, c.abandoned, c.queued);
+    PointTags.rate(f, RATE_SELF_SERVICE, c.selfService, c.resolved);
+    PointTags.rate(f, RATE_REPEAT, c.repeats, c.contacts);
+    PointTags.rate(f, RATE_REPEAT_SWITCHED, c.repeatsSwitched, c.repeats);
+    out.accept(new KpiPoint(MEASUREMENT_SERVICE, tags, f, windowEnd));
+    if (grouping == Grouping.OVERALL && c.repeatPairs != null) {
+      Channel[] channels = Channel.values();
+      for (Channel from : channels) {
+        for (Channel to : channels) {
+          long n = c.repeatPairs[from.ordinal() * channels.length + to.ordinal()];
+          Map<String, String> pairTags = Map.of(TAG_WINDOW, window, TAG_CHANNEL, Grouping.tagValue(from.name()),
+              TAG_TO_CHANNEL, Grouping.tagValue(to.name()));
+          out.accept(new KpiPoint(MEASUREMENT_REPEAT_PAIRS, pairTags, Map.of(FIELD_N, n), windowEnd));
+        }
+      }
+    }
+  }
+
+  public static KpiPoint backlog(Grouping grouping, String value, long time, long open) {
+    return new KpiPoint(MEASUREMENT_BACKLOG, tags(grouping, value, null), Map.of(FIELD_OPEN, open), time);
+  }
+
+
+
+  static Map<String, Object> durationFields(Histogram h) {
+    Map<String, Object> f = new LinkedHashMap<>();
+    long n = h.getTotalCount();
+    f.put(FIELD_N, n);
+    if (n > 0) {
+      f.put(FIELD_MEAN_S, h.getMean() / 1000.0);
+      f.put(FIELD_P50_S, h.getValueAtPercentile(50) / 1000.0);
+      f.put(FIELD_P90_S, h.getValueAtPercentile(90) / 1000.0);
+      f.put(FIELD_P99_S, h.getValueAtPercentile(99) / 1000.0);
+      f.put(FIELD_MAX_S, h.getMaxValue() / 1000.0);
+    }
+    return f;
+  }
+}

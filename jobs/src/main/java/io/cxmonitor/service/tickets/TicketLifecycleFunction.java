@@ -1,0 +1,304 @@
+package io.cxmonitor.service.tickets;
+
+import io.cxmonitor.platform.windows.Grouping;
+import io.cxmonitor.rules.SlaPolicy;
+import io.cxmonitor.service.TicketFact;
+import io.cxmonitor.service.TicketFact.Kind;
+import io.cxmonitor.metrics.TicketState;
+import io.cxmonitor.schemas.Channel;
+import io.cxmonitor.schemas.InteractionEvent;
+import io.cxmonitor.schemas.Priority;
+import io.cxmonitor.schemas.SlaBreachAlert;
+import io.cxmonitor.schemas.SlaKind;
+import java.time.Instant;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Per ticket (keyed by ticket id): turns interaction events in any order into {@link TicketFact}s
+ * — opened, first response time, time to resolution, reopen, abandonment, transfers, the final
+ * first-contact-resolution outcome — and detects SLA breaches with event-time timers while the
+ * ticket is still open, emitting an {@link SlaBreachAlert} for each.
+ *
+ * <p>Rules: the first OPENED counts, duplicates are ignored; a reply or resolution that arrives
+ * before its OPENED is remembered and counted when OPENED comes; a second RESOLVED without a
+ * reopen in between is a duplicate; time to resolution is measured to the first resolution (a
+ * reopen counts in the reopen rate, its second resolution only closes the backlog again). FCR =
+ * resolved by an agent, never transferred or escalated, no customer reply after the first agent
+ * reply, and not reopened within the reopen window; it is final, and emitted, when that window
+ * has passed, and then the ticket's state is cleared. Abandoned tickets are cleared a day later;
+ * events of a ticket never OPENED are dropped after {@code orphanTimeout}.
+ */
+public final class TicketLifecycleFunction extends KeyedProcessFunction<String, InteractionEvent, TicketFact> {
+  private static final long serialVersionUID = 1L;
+
+  public static final OutputTag<SlaBreachAlert> SLA_ALERTS =
+      new OutputTag<>("sla-alerts", TypeInformation.of(SlaBreachAlert.class));
+
+  private final SlaPolicy sla;
+  private final long reopenWindowMs;
+  private final long orphanTimeoutMs;
+  private final long abandonedGraceMs;
+
+  private transient ValueState<TicketState> state;
+  private transient Counter duplicates;
+  private transient Counter orphans;
+
+  public TicketLifecycleFunction(SlaPolicy sla, long reopenWindowMs, long orphanTimeoutMs, long abandonedGraceMs) {
+    this.sla = sla;
+    this.reopenWindowMs = reopenWindowMs;
+    this.orphanTimeoutMs = orphanTimeoutMs;
+    this.abandonedGraceMs = abandonedGraceMs;
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    state = getRuntimeContext().getState(new ValueStateDescriptor<>("ticket", TicketState.class));
+    duplicates = getRuntimeContext().getMetricGroup().counter("duplicateOrIgnoredTicketEvents");
+    orphans = getRuntimeContext().getMetricGroup().counter("ticketsNeverOpened");
+  }
+
+  /** Contacts that wait in a queue, where abandonment is possible. */
+  public static boolean isQueued(Channel c) {
+    return c == Channel.PHONE || c == Channel.CHAT || c == Channel.ZALO_OA;
+  }
+
+  @Override
+  public void processElement(InteractionEvent e, Context ctx, Collector<TicketFact> out) throws Exception {
+    TicketState s = state.value();
+    long t = e.getEventTime().toEpochMilli();
+    if (s == null) {
+      s = new TicketState();
+      s.customerId = e.getCustomerId();
+      setDimensions(s, e);
+      s.cleanupAt = t + orphanTimeoutMs;
+      ctx.timerService().registerEventTimeTimer(s.cleanupAt);
+    }
+    switch (e.getEventType()) {
+      case OPENED -> opened(s, e, t, ctx, out);
+      case AGENT_REPLY -> {
+        if (s.firstReplyAt == TicketState.UNKNOWN) {
+          s.firstReplyAt = t;
+          if (s.openedAt != TicketState.UNKNOWN) {
+            out.collect(fact(Kind.FIRST_RESPONSE, s, t).withDuration(Math.max(0, t - s.openedAt)));
+          }
+        }
+      }
+      case CUSTOMER_REPLY -> s.lastCustomerReplyAt = Math.max(s.lastCustomerReplyAt, t);
+      case TRANSFERRED, ESCALATED -> {
+        s.transferred = true;
+        if (e.getToTeam() != null) {
+          String to = Grouping.tagValue(e.getToTeam());
+          if (s.open && !to.equals(s.team)) {
+            out.collect(fact(Kind.MOVED_OUT, s, t));
+            s.team = to;
+            out.collect(fact(Kind.MOVED_IN, s, t));
+          } else {
+            s.team = to;
+          }
+        }
+      }
+      case RESOLVED -> {
+        s.selfService |= e.getSelfService();
+        if (s.openedAt == TicketState.UNKNOWN) {
+          if (s.resolvedAt == TicketState.UNKNOWN) {
+            s.resolvedAt = t; // resolved before OPENED arrived: counted on OPENED
+          } else {
+            duplicates.inc();
+          }
+        } else if (s.open) {
+          resolve(s, t, ctx, out);
+        } else {
+          duplicates.inc();
+        }
+      }
+      case REOPENED -> {
+        if (s.openedAt != TicketState.UNKNOWN && !s.open && s.abandonedAt == TicketState.UNKNOWN) {
+          s.open = true;
+          s.reopened = true;
+          s.reopenedAt = Math.max(s.reopenedAt, t);
+          out.collect(fact(Kind.REOPENED, s, t));
+          if (s.fcrDue != TicketState.UNKNOWN) {
+            ctx.timerService().deleteEventTimeTimer(s.fcrDue);
+            s.fcrDue = TicketState.UNKNOWN;
+          }
+        } else {
+          duplicates.inc();
+        }
+      }
+      case ABANDONED -> {
+        if (s.openedAt == TicketState.UNKNOWN && s.abandonedAt == TicketState.UNKNOWN) {
+          s.abandonedAt = t; // abandoned before OPENED arrived: counted on OPENED
+        } else if (s.open) {
+          s.open = false;
+          s.abandonedAt = t;
+          out.collect(fact(Kind.ABANDONED, s, t));
+          deleteSlaTimers(s, ctx);
+          scheduleCleanup(s, t + abandonedGraceMs, ctx);
+        } else {
+          duplicates.inc();
+        }
+      }
+      default -> duplicates.inc();
+    }
+    state.update(s);
+  }
+
+  private void opened(TicketState s, InteractionEvent e, long t, Context ctx, Collector<TicketFact> out) {
+    if (s.openedAt != TicketState.UNKNOWN) {
+      duplicates.inc();
+      return;
+    }
+    setDimensions(s, e);
+    s.openedAt = t;
+    s.open = true;
+    s.queued = isQueued(e.getChannel());
+    out.collect(fact(Kind.OPENED, s, t).withFlag(s.queued));
+    ctx.timerService().deleteEventTimeTimer(s.cleanupAt);
+    s.cleanupAt = TicketState.UNKNOWN;
+    Priority p = Priority.values()[s.priorityOrdinal];
+    if (s.firstReplyAt == TicketState.UNKNOWN) {
+      s.frtDue = t + sla.firstResponseMs(p);
+      ctx.timerService().registerEventTimeTimer(s.frtDue);
+    } else {
+      out.collect(fact(Kind.FIRST_RESPONSE, s, Math.max(t, s.firstReplyAt)).withDuration(Math.max(0, s.firstReplyAt - t)));
+    }
+    s.ttrDue = t + sla.resolutionMs(p);
+    ctx.timerService().registerEventTimeTimer(s.ttrDue);
+    if (s.abandonedAt != TicketState.UNKNOWN) {
+      s.open = false;
+      s.abandonedAt = Math.max(t, s.abandonedAt);
+      out.collect(fact(Kind.ABANDONED, s, s.abandonedAt));
+      deleteSlaTimers(s, ctx);
+      scheduleCleanup(s, s.abandonedAt + abandonedGraceMs, ctx);
+    } else if (s.resolvedAt != TicketState.UNKNOWN) {
+      resolve(s, Math.max(t, s.resolvedAt), ctx, out);
+    }
+  }
+
+  private void resolve(TicketState s, long t, Context ctx, Collector<TicketFact> out) {
+    s.open = false;
+    s.resolvedAt = t;
+    if (!s.everResolved) {
+      s.everResolved = true;
+      s.firstResolvedAt = t;
+      out.collect(fact(Kind.RESOLVED, s, t).withDuration(Math.max(0, t - s.openedAt)).withFlag(s.selfService));
+    } else {
+      out.collect(fact(Kind.RESOLVED_AGAIN, s, t));
+    }
+    // SLA timers stay: a resolution after the deadline that arrives before the watermark passes
+    // it must not hide the breach; the timer checks whether the ticket was open at the deadline.
+    s.fcrDue = t + reopenWindowMs;
+    ctx.timerService().registerEventTimeTimer(s.fcrDue);
+  }
+
+  private static void deleteSlaTimers(TicketState s, Context ctx) {
+    if (s.frtDue != TicketState.UNKNOWN) {
+      ctx.timerService().deleteEventTimeTimer(s.frtDue);
+      s.frtDue = TicketState.UNKNOWN;
+    }
+    if (s.ttrDue != TicketState.UNKNOWN) {
+      ctx.timerService().deleteEventTimeTimer(s.ttrDue);
+      s.ttrDue = TicketState.UNKNOWN;
+    }
+  }
+
+  private static void scheduleCleanup(TicketState s, long at, Context ctx) {
+    if (s.cleanupAt != TicketState.UNKNOWN) {
+      ctx.timerService().deleteEventTimeTimer(s.cleanupAt);
+    }
+    s.cleanupAt = at;
+    ctx.timerService().registerEventTimeTimer(at);
+  }
+
+  @Override
+  public void onTimer(long ts, OnTimerContext ctx, Collector<TicketFact> out) throws Exception {
+    TicketState s = state.value();
+    if (s == null) {
+      return;
+    }
+    if (ts == s.frtDue) {
+      s.frtDue = TicketState.UNKNOWN;
+      boolean answered = s.firstReplyAt != TicketState.UNKNOWN && s.firstReplyAt <= ts;
+      if (!answered && openAt(s, ts)) {
+        breach(s, SlaKind.FIRST_RESPONSE, ts, ctx, out);
+      }
+    }
+    if (ts == s.ttrDue) {
+      s.ttrDue = TicketState.UNKNOWN;
+      if (openAt(s, ts)) {
+        breach(s, SlaKind.RESOLUTION, ts, ctx, out);
+      }
+    }
+    if (ts == s.fcrDue) {
+      s.fcrDue = TicketState.UNKNOWN;
+      if (!s.open) {
+        if (!s.selfService) {
+          boolean customerCameBack = s.firstReplyAt != TicketState.UNKNOWN && s.lastCustomerReplyAt > s.firstReplyAt;
+          boolean fcr = !s.reopened && !s.transferred && !customerCameBack;
+          out.collect(fact(Kind.FCR_FINAL, s, ts).withFlag(fcr));
+        }
+        state.clear();
+        return;
+      }
+    }
+    if (ts == s.cleanupAt) {
+      if (s.openedAt == TicketState.UNKNOWN) {
+        orphans.inc();
+      }
+      state.clear();
+      return;
+    }
+    state.update(s);
+  }
+
+  /** Whether the ticket was open at {@code t} (event time), whatever order its events arrived in. */
+  static boolean openAt(TicketState s, long t) {
+    if (s.abandonedAt != TicketState.UNKNOWN && s.abandonedAt <= t) {
+      return false;
+    }
+    boolean reopenedBy = s.reopenedAt != TicketState.UNKNOWN && s.reopenedAt <= t;
+    if (s.firstResolvedAt != TicketState.UNKNOWN && s.firstResolvedAt <= t && !reopenedBy) {
+      return false;
+    }
+    return !(s.resolvedAt != TicketState.UNKNOWN && s.resolvedAt <= t && s.reopenedAt <= s.resolvedAt);
+  }
+
+  private void breach(TicketState s, SlaKind kind, long due, OnTimerContext ctx, Collector<TicketFact> out) {
+    out.collect(fact(kind == SlaKind.FIRST_RESPONSE ? Kind.SLA_BREACH_FIRST_RESPONSE : Kind.SLA_BREACH_RESOLUTION, s, due));
+    Priority p = Priority.values()[s.priorityOrdinal];
+    ctx.output(SLA_ALERTS, SlaBreachAlert.newBuilder()
+        .setAlertId(ctx.getCurrentKey() + "/" + kind)
+        .setTicketId(ctx.getCurrentKey())
+        .setCustomerId(s.customerId)
+        .setKind(kind)
+        .setPriority(p)
+        .setChannel(Channel.valueOf(s.channel.toUpperCase(java.util.Locale.ROOT)))
+        .setTeam(s.team).setRegion(s.region).setProduct(s.product)
+        .setOpenedAt(Instant.ofEpochMilli(s.openedAt))
+        .setDueAt(Instant.ofEpochMilli(due))
+        .setSlaMs(kind == SlaKind.FIRST_RESPONSE ? sla.firstResponseMs(p) : sla.resolutionMs(p))
+        .build());
+  }
+
+  private static void setDimensions(TicketState s, InteractionEvent e) {
+    s.channel = Grouping.tagValue(e.getChannel().name());
+    s.team = Grouping.tagValue(e.getTeam());
+    s.region = Grouping.tagValue(e.getRegion());
+    s.product = Grouping.tagValue(e.getProduct());
+    s.priority = Grouping.tagValue(e.getPriority().name());
+    s.priorityOrdinal = e.getPriority().ordinal();
+  }
+
+  private static TicketFact fact(Kind kind, TicketState s, long time) {
+    TicketFact f = new TicketFact(kind, time, s.channel, s.team, s.region, s.priority);
+    f.product = s.product;
+    return f;
+  }
+}

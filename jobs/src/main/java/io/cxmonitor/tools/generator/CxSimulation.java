@@ -1,0 +1,395 @@
+package io.cxmonitor.tools.generator;
+
+import io.cxmonitor.platform.kafka.Topics;
+import io.cxmonitor.schemas.Channel;
+import io.cxmonitor.schemas.CustomerLifecycleEvent;
+import io.cxmonitor.schemas.InteractionEvent;
+import io.cxmonitor.schemas.InteractionType;
+import io.cxmonitor.schemas.LifecycleType;
+import io.cxmonitor.schemas.Priority;
+import io.cxmonitor.schemas.SurveyResponse;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+
+/**
+ * A seeded synthetic CX world: customers open tickets on a channel mix with a time-of-day
+ * pattern; agents reply, transfer and resolve with channel-specific delays; some contacts are
+ * abandoned or reopened; a share of customers answer a survey after resolution, with scores
+ * driven by the channel's quality and by what happened to the ticket (long resolution,
+ * transfers and reopens make answers worse and effort higher). Customers subscribe, change
+ * plans and cancel, more often after bad experiences.
+ *
+ * <p>Iterates records in emission order; a configured share is emitted out of order (bounded
+ * delay) or late (long delay), as real producers do. Records whose event time falls after the
+ * simulated period are not emitted.
+ */
+public final class CxSimulation implements Iterator<GeneratedRecord> {
+  private static final long SECOND = 1_000L;
+  private static final long MINUTE = 60 * SECOND;
+  private static final long HOUR = 60 * MINUTE;
+
+  static final Channel[] CHANNELS = {
+      Channel.PHONE, Channel.EMAIL, Channel.CHAT, Channel.SMS, Channel.ZALO_OA,
+      Channel.SOCIAL, Channel.APP, Channel.WEB, Channel.STORE};
+  private static final double[] CHANNEL_MIX = {0.28, 0.14, 0.18, 0.03, 0.12, 0.06, 0.09, 0.06, 0.04};
+  /** Service quality per channel, shifts all scores. */
+  private static final double[] QUALITY = {0.15, -0.15, 0.35, 0.0, 0.3, -0.25, 0.2, 0.05, 0.45};
+  private static final long[] FIRST_REPLY_MEDIAN = {
+      45 * SECOND, 4 * HOUR, 90 * SECOND, 20 * MINUTE, 5 * MINUTE, 30 * MINUTE, 30 * MINUTE, HOUR, 2 * MINUTE};
+  private static final long[] RESOLUTION_MEDIAN = {
+      8 * MINUTE, 20 * HOUR, 15 * MINUTE, 2 * HOUR, 40 * MINUTE, 3 * HOUR, 4 * HOUR, 8 * HOUR, 20 * MINUTE};
+  private static final String[] TEAM_BY_CHANNEL = {
+      "voice-care", "backoffice", "digital-care", "digital-care", "digital-care",
+      "social-care", "digital-care", "backoffice", "retail"};
+  static final String[] REGIONS = {"north", "central", "south", "highlands", "mekong"};
+  private static final double[] REGION_MIX = {0.32, 0.18, 0.34, 0.06, 0.10};
+  static final String[] PRODUCTS = {"mobile", "broadband", "tv", "fintech"};
+  private static final double[] PRODUCT_MIX = {0.45, 0.3, 0.15, 0.1};
+  private static final String[] PLANS = {"basic", "standard", "premium"};
+  private static final long[] PLAN_MRR = {9_900, 19_900, 39_900};
+  /** Relative ticket volume per hour of day (UTC of the simulated clock). */
+  private static final double[] HOURLY = {
+      0.2, 0.15, 0.12, 0.12, 0.15, 0.25, 0.5, 0.9, 1.3, 1.6, 1.7, 1.6,
+      1.3, 1.4, 1.6, 1.6, 1.5, 1.3, 1.1, 1.0, 0.9, 0.7, 0.5, 0.3};
+  private static final double HOURLY_MEAN = mean(HOURLY);
+  private static final String[] GOOD_COMMENTS = {"quick and friendly", "solved on first call", "great help"};
+  private static final String[] BAD_COMMENTS = {
+      "had to explain my issue again", "waited too long", "transferred twice", "problem came back"};
+
+  private final SimulationConfig config;
+  private Scenario scenario;
+  private final SplittableRandom random;
+  /** The CX team's follow-up work: its own stream of randomness, so it does not shift the rest. */
+  private final SplittableRandom followUps;
+  private final long end;
+  /** Pending records by emission time, ties in scheduling order (so runs are reproducible). */
+  private final PriorityQueue<Scheduled> pending = new PriorityQueue<>(
+      (a, b) -> a.record.emitTime() != b.record.emitTime()
+          ? Long.compare(a.record.emitTime(), b.record.emitTime()) : Long.compare(a.seq, b.seq));
+  private final Customer[] customers;
+  private long nextArrival;
+  private long seq;
+  private long tickets;
+
+  private static final class Customer {
+    final String id;
+    final String region;
+    final String product;
+    int plan;
+    boolean active = true;
+    /** Planted churners cancel at this time (Long.MAX_VALUE: not planted). */
+    long plantedCancelAt = Long.MAX_VALUE;
+
+    Customer(String id, String region, String product, int plan) {
+      this.id = id;
+      this.region = region;
+      this.product = product;
+      this.plan = plan;
+    }
+  }
+
+  public CxSimulation(SimulationConfig config) {
+    this.config = config;
+    this.random = new SplittableRandom(config.seed());
+    this.followUps = new SplittableRandom(config.seed() ^ 0x5DEECE66DL);
+    this.nextArrival = config.start().toEpochMilli();
+    this.end = nextArrival + config.duration().toMillis();
+    this.customers = new Customer[config.customers()];
+    for (int i = 0; i < customers.length; i++) {
+      customers[i] = new Customer(String.format("cust-%06d", i), REGIONS[pick(REGION_MIX)],
+          PRODUCTS[pick(PRODUCT_MIX)], random.nextInt(PLANS.length));
+    }
+    for (Customer c : customers) {
+      // the existing subscriber base, so churn rates have a denominator from the first minute
+      lifecycle(c, LifecycleType.SUBSCRIBED, nextArrival);
+    }
+    plantChurners();
+    nextArrival += interArrival(nextArrival);
+  }
+
+  /**
+   * Planted churners: in the days before their cancellation they contact us 2–4 times about
+   * problems that go badly (long, transferred, reopened tickets; poor survey answers).
+   */
+  private void plantChurners() {
+    long start = config.start().toEpochMilli();
+    long span = config.duration().toMillis();
+    int planted = (int) Math.round(customers.length * config.plantedChurnShare());
+    for (int i = 0; i < planted; i++) {
+      Customer c = customers[random.nextInt(customers.length)];
+      if (c.plantedCancelAt != Long.MAX_VALUE) {
+        continue;
+      }
+      long cancelAt = start + span / 3 + (long) (random.nextDouble() * (span * 2 / 3));
+      c.plantedCancelAt = cancelAt;
+      long lead = Math.min(cancelAt - start, (long) ((1 + 4 * random.nextDouble()) * 24 * HOUR));
+      int bad = 2 + random.nextInt(3);
+      for (int k = 0; k < bad; k++) {
+        long at = cancelAt - (long) (random.nextDouble() * lead);
+        simulateTicket(at, c, 1.8, true);
+      }
+      lifecycle(c, LifecycleType.CANCELLED, cancelAt);
+    }
+  }
+
+  /** Plays an incident from its start time on (see {@link Scenario}). */
+  public CxSimulation withScenario(Scenario s) {
+    this.scenario = s;
+    return this;
+  }
+
+  /** Tickets opened so far. */
+  public long tickets() {
+    return tickets;
+  }
+
+  @Override
+  public boolean hasNext() {
+    fill();
+    return !pending.isEmpty();
+  }
+
+  @Override
+  public GeneratedRecord next() {
+    fill();
+    Scheduled s = pending.poll();
+    if (s == null) {
+      throw new NoSuchElementException();
+    }
+    return s.record;
+  }
+
+  /** Simulates arrivals until the head of the queue can no longer be overtaken by a new ticket. */
+  private void fill() {
+    while (nextArrival < end && (pending.isEmpty() || pending.peek().record.emitTime() > nextArrival)) {
+      simulateTicket(nextArrival);
+      nextArrival += interArrival(nextArrival);
+    }
+  }
+
+  private long interArrival(long t) {
+    double hourWeight = HOURLY[(int) ((t / HOUR) % 24)] / HOURLY_MEAN;
+    double perMs = config.ticketsPerMinute() * hourWeight / MINUTE;
+    return Math.max(1, (long) (-Math.log(1 - random.nextDouble()) / perMs));
+  }
+
+  private void simulateTicket(long opened) {
+    simulateTicket(opened, customers[zipfCustomer()], 0, false);
+  }
+
+  private void simulateTicket(long opened, Customer customer, double penalty, boolean planted) {
+    tickets++;
+    if (!planted && opened >= customer.plantedCancelAt && customer.active) {
+      customer.active = false; // the planted cancellation has happened by now
+    }
+    if (!customer.active) {
+      customer.active = true;
+      customer.plan = random.nextInt(PLANS.length);
+      lifecycle(customer, LifecycleType.SUBSCRIBED, opened); // never before the arrival being simulated: emission order relies on it
+    }
+    int c = pick(CHANNEL_MIX);
+    Channel channel = CHANNELS[c];
+    String ticket = "tk-" + Long.toHexString(config.seed()) + "-" + tickets;
+    String team = TEAM_BY_CHANNEL[c];
+    Priority priority = random.nextDouble() < 0.05 ? Priority.URGENT
+        : random.nextDouble() < 0.2 ? Priority.HIGH : random.nextDouble() < 0.3 ? Priority.LOW : Priority.NORMAL;
+    interaction(ticket, customer, channel, team, priority, InteractionType.OPENED, opened, null, false, null);
+
+    boolean queued = channel == Channel.PHONE || channel == Channel.CHAT || channel == Channel.ZALO_OA;
+    long firstReply = opened + lognormal(FIRST_REPLY_MEDIAN[c], 0.9);
+    double abandonShare = scenario != null && scenario.kind() == Scenario.Kind.ABANDONMENT_SPIKE && scenario.hits(channel, opened) ? 0.4 : 0.07;
+    if (queued && random.nextDouble() < abandonShare) {
+      interaction(ticket, customer, channel, team, priority, InteractionType.ABANDONED,
+          opened + (firstReply - opened) / 2, null, false, null);
+      return;
+    }
+    boolean selfService = (channel == Channel.APP || channel == Channel.WEB) && random.nextDouble() < 0.25;
+    String agent = "agent-" + team + "-" + random.nextInt(40);
+    long resolved = opened + lognormal(RESOLUTION_MEDIAN[c], 0.8);
+    boolean transferred = false;
+    if (!selfService) {
+      interaction(ticket, customer, channel, team, priority, InteractionType.AGENT_REPLY,
+          Math.min(firstReply, resolved - 1), agent, false, null);
+      if (random.nextDouble() < (penalty > 0 ? 0.4 : 0.1)) {
+        transferred = true;
+        long at = firstReply + (resolved - firstReply) / 3;
+        interaction(ticket, customer, channel, team, priority, InteractionType.TRANSFERRED, at, agent, false, "tier2");
+        team = "tier2";
+        resolved += lognormal(RESOLUTION_MEDIAN[c] / 2, 0.6);
+      }
+      if (random.nextDouble() < 0.3) {
+        interaction(ticket, customer, channel, team, priority, InteractionType.CUSTOMER_REPLY,
+            firstReply + (resolved - firstReply) / 2, null, false, null);
+      }
+    }
+    interaction(ticket, customer, channel, team, priority, InteractionType.RESOLVED, resolved,
+        selfService ? null : agent, selfService, null);
+    boolean reopened = random.nextDouble() < (penalty > 0 ? 0.3 : 0.06);
+    long finalResolution = resolved;
+    if (reopened) {
+      long reopenAt = resolved + lognormal(6 * HOUR, 1.0);
+      interaction(ticket, customer, channel, team, priority, InteractionType.REOPENED, reopenAt, null, false, null);
+      finalResolution = reopenAt + lognormal(RESOLUTION_MEDIAN[c], 0.8);
+      interaction(ticket, customer, channel, team, priority, InteractionType.RESOLVED, finalResolution, agent, false, null);
+    }
+
+    double ttrRatio = (double) (finalResolution - opened) / RESOLUTION_MEDIAN[c];
+    double experience = QUALITY[c] - penalty + gaussian(0.8)
+        - (transferred ? 0.5 : 0) - (reopened ? 0.7 : 0)
+        - 0.35 * Math.max(0, Math.min(2.5, Math.log(ttrRatio)));
+    // unhappy customers answer surveys more often: during a CSAT incident most of them do
+    boolean incident = scenario != null && scenario.kind() == Scenario.Kind.CSAT_DROP && scenario.hits(channel, finalResolution);
+    double responseRate = incident ? 0.9 : config.surveyResponseRate();
+    if (planted || random.nextDouble() < responseRate) {
+      survey(ticket, customer, channel, team, finalResolution + lognormal(20 * MINUTE, 1.0),
+          experience, transferred, reopened);
+    }
+    if (!planted && customer.plantedCancelAt == Long.MAX_VALUE) {
+      churnAfter(customer, experience, finalResolution);
+    }
+  }
+
+  private void survey(String ticket, Customer customer, Channel channel, String team, long at,
+      double experience, boolean transferred, boolean reopened) {
+    if (scenario != null && scenario.kind() == Scenario.Kind.CSAT_DROP && scenario.hits(channel, at)) {
+      experience -= 2.5;
+    }
+    Integer nps = random.nextDouble() < 0.9 ? clamp((int) Math.round(7.3 + 2.3 * experience + gaussian(1.0)), 0, 10) : null;
+    Integer csat = random.nextDouble() < 0.8 ? clamp((int) Math.round(3.8 + 1.1 * experience + gaussian(0.6)), 1, 5) : null;
+    Integer ces = random.nextDouble() < 0.6
+        ? clamp((int) Math.round(3.0 - 1.2 * experience + gaussian(0.8) + (transferred ? 1.5 : 0) + (reopened ? 1 : 0)), 1, 7)
+        : null;
+    if (nps == null && csat == null && ces == null) {
+      nps = clamp((int) Math.round(7.3 + 2.3 * experience), 0, 10);
+    }
+    String comment = null;
+    if (random.nextDouble() < 0.25) {
+      comment = experience < -0.3 ? BAD_COMMENTS[random.nextInt(BAD_COMMENTS.length)]
+          : GOOD_COMMENTS[random.nextInt(GOOD_COMMENTS.length)];
+    }
+    SurveyResponse r = SurveyResponse.newBuilder()
+        .setResponseId("sr-" + ticket.substring(3))
+        .setCustomerId(customer.id).setTicketId(ticket).setEventTime(Instant.ofEpochMilli(at))
+        .setChannel(channel).setRegion(customer.region).setTeam(team).setProduct(customer.product)
+        .setNps(nps).setCsat(csat).setCes(ces).setComment(comment).build();
+    schedule(Topics.SURVEYS, customer.id, r, at);
+    boolean needsFollowUp = (nps != null && nps <= 6) || (csat != null && csat <= 2);
+    if (needsFollowUp && followUps.nextDouble() < 0.8) {
+      // the CX team calls back: usually within a day, sometimes after the due time
+      long doneAt = at + Math.max(MINUTE, (long) (10 * HOUR * Math.exp(0.9 * gaussianFrom(followUps))));
+      String actionId = io.cxmonitor.churn.followups.FollowUpSignal.actionId(r.getResponseId());
+      schedule(Topics.FOLLOW_UPS_DONE, actionId, io.cxmonitor.schemas.FollowUpDone.newBuilder()
+          .setActionId(actionId).setDoneAt(Instant.ofEpochMilli(doneAt))
+          .setAgentId("cx-agent-" + followUps.nextInt(12)).setOutcome("called back").build(), doneAt, followUps);
+    }
+  }
+
+  private static double gaussianFrom(SplittableRandom r) {
+    return Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
+  }
+
+  private void churnAfter(Customer customer, double experience, long after) {
+    double risk = experience < -1 ? 0.08 : experience < -0.3 ? 0.02 : 0.003;
+    double u = random.nextDouble();
+    if (u < risk) {
+      customer.active = false;
+      lifecycle(customer, LifecycleType.CANCELLED, after + lognormal(2 * HOUR, 1.0));
+    } else if (u < risk + 0.01 && customer.plan > 0) {
+      customer.plan--;
+      lifecycle(customer, LifecycleType.DOWNGRADED, after + lognormal(HOUR, 1.0));
+    } else if (u < risk + 0.015 && customer.plan < PLANS.length - 1 && experience > 0.3) {
+      customer.plan++;
+      lifecycle(customer, LifecycleType.UPGRADED, after + lognormal(HOUR, 1.0));
+    } else if (u < risk + 0.03) {
+      lifecycle(customer, LifecycleType.RENEWED, after + lognormal(6 * HOUR, 1.0));
+    }
+  }
+
+  private void lifecycle(Customer customer, LifecycleType type, long at) {
+    CustomerLifecycleEvent e = CustomerLifecycleEvent.newBuilder()
+        .setEventId("lc-" + Long.toHexString(config.seed()) + "-" + (++seq))
+        .setCustomerId(customer.id).setType(type).setEventTime(Instant.ofEpochMilli(at))
+        .setPlan(PLANS[customer.plan]).setMrrMinor(type == LifecycleType.CANCELLED ? 0 : PLAN_MRR[customer.plan])
+        .setCurrency("USD").setRegion(customer.region).setProduct(customer.product).build();
+    schedule(Topics.LIFECYCLE, customer.id, e, at);
+  }
+
+  private void interaction(String ticket, Customer customer, Channel channel, String team, Priority priority,
+      InteractionType type, long at, String agent, boolean selfService, String toTeam) {
+    InteractionEvent e = InteractionEvent.newBuilder()
+        .setEventId("ie-" + Long.toHexString(config.seed()) + "-" + (++seq))
+        .setTicketId(ticket).setCustomerId(customer.id).setEventType(type).setEventTime(Instant.ofEpochMilli(at))
+        .setChannel(channel).setRegion(customer.region).setTeam(team).setProduct(customer.product)
+        .setPriority(priority).setAgentId(agent).setSelfService(selfService).setToTeam(toTeam).build();
+    schedule(Topics.INTERACTIONS, ticket, e, at);
+  }
+
+  private void schedule(String topic, String key, org.apache.avro.specific.SpecificRecord record, long eventTime) {
+    schedule(topic, key, record, eventTime, random);
+  }
+
+  private void schedule(String topic, String key, org.apache.avro.specific.SpecificRecord record, long eventTime,
+      SplittableRandom rng) {
+    if (eventTime >= end) {
+      return;
+    }
+    long emit = eventTime;
+    double u = rng.nextDouble();
+    if (u < config.lateShare()) {
+      long min = config.lateDelayMin().toMillis();
+      emit += min + (long) (rng.nextDouble() * (config.lateDelayMax().toMillis() - min));
+    } else if (u < config.lateShare() + config.outOfOrderShare()) {
+      emit += (long) (rng.nextDouble() * config.maxOutOfOrder().toMillis());
+    }
+    pending.add(new Scheduled(++seq, new GeneratedRecord(topic, key, record, eventTime, emit)));
+  }
+
+  private record Scheduled(long seq, GeneratedRecord record) {}
+
+  private int zipfCustomer() {
+    // Heavy users contact more often: index ~ n * u^2 favours low indices.
+    double u = random.nextDouble();
+    return (int) (customers.length * u * u);
+  }
+
+  private int pick(double[] weights) {
+    double u = random.nextDouble() * sum(weights);
+    for (int i = 0; i < weights.length; i++) {
+      u -= weights[i];
+      if (u < 0) {
+        return i;
+      }
+    }
+    return weights.length - 1;
+  }
+
+  private long lognormal(long median, double sigma) {
+    return Math.max(SECOND, (long) (median * Math.exp(sigma * gaussian(1.0))));
+  }
+
+  private double gaussian(double sd) {
+    // Box–Muller on the seeded generator, so runs are reproducible.
+    double u1 = 1 - random.nextDouble();
+    double u2 = random.nextDouble();
+    return sd * Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+  }
+
+  private static int clamp(int v, int lo, int hi) {
+    return Math.max(lo, Math.min(hi, v));
+  }
+
+  private static double sum(double[] a) {
+    double s = 0;
+    for (double v : a) {
+      s += v;
+    }
+    return s;
+  }
+
+  private static double mean(double[] a) {
+    return sum(a) / a.length;
+  }
+}

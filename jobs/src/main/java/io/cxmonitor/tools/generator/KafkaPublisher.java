@@ -1,0 +1,84 @@
+package io.cxmonitor.tools.generator;
+
+import io.cxmonitor.schemas.CustomerLifecycleEvent;
+import io.cxmonitor.schemas.InteractionEvent;
+import io.cxmonitor.schemas.SurveyResponse;
+import io.cxmonitor.schemas.WireFormat;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** Encodes generated records in the wire format and sends them to Kafka, counting failures. */
+public final class KafkaPublisher implements AutoCloseable {
+  private final KafkaProducer<byte[], byte[]> producer;
+  private final WireFormat.Codec<SurveyResponse> surveys = WireFormat.surveys();
+  private final WireFormat.Codec<InteractionEvent> interactions = WireFormat.interactions();
+  private final WireFormat.Codec<CustomerLifecycleEvent> lifecycle = WireFormat.lifecycle();
+  private final WireFormat.Codec<io.cxmonitor.schemas.FollowUpDone> followUpsDone = WireFormat.followUpsDone();
+  private final AtomicLong failed = new AtomicLong();
+  private final AtomicReference<Exception> firstError = new AtomicReference<>();
+
+  public KafkaPublisher(String bootstrapServers) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
+    this.producer = new KafkaProducer<>(p);
+  }
+
+  public void send(GeneratedRecord r) {
+    sendRaw(r.topic(), r.key(), encode(r.record()), r.eventTime());
+  }
+
+  /** Sends arbitrary bytes, e.g. a deliberately undecodable record. */
+  public void sendRaw(String topic, String key, byte[] value, long timestamp) {
+    producer.send(new ProducerRecord<>(topic, null, timestamp,
+        key == null ? null : key.getBytes(StandardCharsets.UTF_8), value), (meta, error) -> {
+          if (error != null) {
+            failed.incrementAndGet();
+            firstError.compareAndSet(null, error);
+          }
+        });
+  }
+
+  public byte[] encode(SpecificRecord record) {
+    if (record instanceof SurveyResponse s) {
+      return surveys.encode(s);
+    } else if (record instanceof InteractionEvent e) {
+      return interactions.encode(e);
+    } else if (record instanceof CustomerLifecycleEvent l) {
+      return lifecycle.encode(l);
+    } else if (record instanceof io.cxmonitor.schemas.FollowUpDone d) {
+      return followUpsDone.encode(d);
+    }
+    throw new IllegalArgumentException("no codec for " + record.getClass());
+  }
+
+  public void flush() {
+    producer.flush();
+  }
+
+  public long failed() {
+    return failed.get();
+  }
+
+  public Exception firstError() {
+    return firstError.get();
+  }
+
+  @Override
+  public void close() {
+    producer.close();
+  }
+}
