@@ -122,24 +122,30 @@ final class SavepointFixture {
    */
   static void awaitConsumed(KafkaBroker kafka, String runName, Collection<String> jobs) {
     try (Admin admin = Admin.create(kafka.adminProps())) {
-      Awaitility.await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500)).until(() -> {
-        for (String job : jobs) {
-          Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-          for (String topic : topicsOf(job)) {
-            latest.put(new TopicPartition(topic, 0), OffsetSpec.latest());
-          }
-          var ends = admin.listOffsets(latest).all().get();
-          Map<TopicPartition, OffsetAndMetadata> committed =
-              admin.listConsumerGroupOffsets(runName + "-" + job).partitionsToOffsetAndMetadata().get();
-          for (var end : ends.entrySet()) {
-            OffsetAndMetadata c = committed.get(end.getKey());
-            if ((c == null ? 0 : c.offset()) < end.getValue().offset()) {
-              return false;
-            }
-          }
-        }
-        return true;
-      });
+      Awaitility.await().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofMillis(500))
+          .alias("committed offsets of " + runName + " " + jobs)
+          .until(() -> lagging(admin, runName, jobs), List::isEmpty);
     }
+  }
+
+  /** Partitions whose committed offset is behind the end, as "topic committed/end". */
+  private static List<String> lagging(Admin admin, String runName, Collection<String> jobs) throws Exception {
+    List<String> behind = new ArrayList<>();
+    for (String job : jobs) {
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      for (String topic : topicsOf(job)) {
+        latest.put(new TopicPartition(topic, 0), OffsetSpec.latest());
+      }
+      var ends = admin.listOffsets(latest).all().get();
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          admin.listConsumerGroupOffsets(runName + "-" + job).partitionsToOffsetAndMetadata().get();
+      for (var end : ends.entrySet()) {
+        OffsetAndMetadata c = committed.get(end.getKey());
+        if ((c == null ? 0 : c.offset()) < end.getValue().offset()) {
+          behind.add(end.getKey().topic() + " " + (c == null ? "-" : c.offset()) + "/" + end.getValue().offset());
+        }
+      }
+    }
+    return behind;
   }
 }
