@@ -112,13 +112,14 @@ public final class TicketLifecycleFunction extends KeyedProcessFunction<String, 
     out.collect(fact(Kind.OPENED, s, t).withFlag(s.queued));
     ctx.timerService().deleteEventTimeTimer(s.cleanupAt);
     s.cleanupAt = TicketState.UNKNOWN;
-    Priority p = Priority.values()[s.priorityOrdinal];
-    if (s.firstReplyAt == TicketState.UNKNOWN) {
-      s.frtDue = sla.due(SlaKind.FIRST_RESPONSE, p, t);
-      ctx.timerService().registerEventTimeTimer(s.frtDue);
-    } else {
+    if (s.firstReplyAt != TicketState.UNKNOWN) {
       out.collect(fact(Kind.FIRST_RESPONSE, s, Math.max(t, s.firstReplyAt)).withDuration(Math.max(0, s.firstReplyAt - t)));
     }
+    // both deadlines get a timer even when a reply or resolution came first: the rule decides at
+    // the deadline whether it was late, whatever the arrival order
+    Priority p = Priority.values()[s.priorityOrdinal];
+    s.frtDue = sla.due(SlaKind.FIRST_RESPONSE, p, t);
+    ctx.timerService().registerEventTimeTimer(s.frtDue);
     s.ttrDue = sla.due(SlaKind.RESOLUTION, p, t);
     ctx.timerService().registerEventTimeTimer(s.ttrDue);
     closeIfEndedBeforeOpen(s, t, ctx, out);
