@@ -43,7 +43,9 @@ import org.apache.flink.util.OutputTag;
  * below the exit threshold (a timer) or they cancel.
  *
  * <p>Signals are buffered until the watermark passes them and handled in event-time order, so
- * results do not depend on arrival order. State is cleared for customers that are neither
+ * results do not depend on arrival order. An SLA breach counts when the event that ends the wait
+ * (the reply, resolution or abandonment) comes, from then; a ticket never answered nor closed
+ * adds none. State is cleared for customers that are neither
  * subscribed nor at risk after {@code inactiveTtl} without signals.
  */
 public final class CustomerRiskFunction extends KeyedProcessFunction<String, CustomerSignal, CustomerFact> {
@@ -274,15 +276,22 @@ public final class CustomerRiskFunction extends KeyedProcessFunction<String, Cus
     }
   }
 
-  /** A resolution or abandonment ends the ticket; a resolution late by {@link SlaRule} adds risk. */
+  /**
+   * A resolution or abandonment ends the ticket for the risk score: a first response still
+   * awaited past its deadline, and a resolution past its deadline, are breaches by {@link SlaRule}.
+   */
   private void ticketClosed(CustomerState c, CustomerSignal s, OnTimerContext ctx, Collector<CustomerFact> out) throws Exception {
     long[] t = tickets.get(s.ticketId);
     if (t == null) {
       return;
     }
     tickets.remove(s.ticketId);
-    if (s.kind == CustomerSignal.Kind.RESOLVED
-        && sla.breached(SlaKind.RESOLUTION, priority(t), TicketTimes.opened(t[OPENED_AT]).resolved(s.time))) {
+    TicketTimes opened = TicketTimes.opened(t[OPENED_AT]);
+    TicketTimes times = s.kind == CustomerSignal.Kind.ABANDONED ? opened.abandoned(s.time) : opened.resolved(s.time);
+    if (t[REPLIED] == 0 && sla.breached(SlaKind.FIRST_RESPONSE, priority(t), times)) {
+      signal(c, Signal.SLA_BREACH, s.time, ctx, out);
+    }
+    if (sla.breached(SlaKind.RESOLUTION, priority(t), times)) {
       signal(c, Signal.LONG_RESOLUTION, s.time, ctx, out);
     }
   }
