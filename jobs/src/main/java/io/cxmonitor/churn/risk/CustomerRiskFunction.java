@@ -155,7 +155,7 @@ public final class CustomerRiskFunction extends KeyedProcessFunction<String, Cus
     // tickets that never resolved within the TTL will not produce a resolution signal any more
     var it = tickets.entries().iterator();
     while (it.hasNext()) {
-      if (it.next().getValue()[0] <= ts - inactiveTtlMs) {
+      if (it.next().getValue()[OPENED_AT] <= ts - inactiveTtlMs) {
         it.remove();
       }
     }
