@@ -1,6 +1,7 @@
 package io.cxmonitor.churn;
 
 import io.cxmonitor.platform.cli.JobOptions;
+import io.cxmonitor.rules.RepeatContactOptions;
 import io.cxmonitor.rules.SlaOptions;
 import io.cxmonitor.platform.influx.InfluxSink;
 import io.cxmonitor.inputs.InputSources;
@@ -59,9 +60,6 @@ public final class ChurnKpiJob implements Callable<Integer> {
       description = "Score below which an at-risk customer recovers (hysteresis; below --risk-enter). Default: ${DEFAULT-VALUE}")
   double exit;
 
-  @Option(names = "--repeat-window", defaultValue = "P7D", description = "Default: ${DEFAULT-VALUE}")
-  Duration repeatWindow;
-
   @Option(names = "--inactive-ttl", defaultValue = "P30D",
       description = "Forget customers neither subscribed nor at risk after this long without signals. Default: ${DEFAULT-VALUE}")
   Duration inactiveTtl;
@@ -73,6 +71,9 @@ public final class ChurnKpiJob implements Callable<Integer> {
   Duration lowCsatDue;
 
   @Mixin
+  RepeatContactOptions repeatOptions;
+
+  @Mixin
   SlaOptions slaOptions;
 
   @Mixin
@@ -80,6 +81,7 @@ public final class ChurnKpiJob implements Callable<Integer> {
 
   private RiskPolicy risk;
   private SlaPolicy sla;
+  private Duration repeatWindow;
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new ChurnKpiJob()).execute(args));
@@ -102,6 +104,7 @@ public final class ChurnKpiJob implements Callable<Integer> {
       throw new CommandLine.ParameterException(cmd, e.getMessage());
     }
     sla = slaOptions.policy(cmd);
+    repeatWindow = repeatOptions.window(cmd);
   }
 
   public void configure(StreamExecutionEnvironment env) {

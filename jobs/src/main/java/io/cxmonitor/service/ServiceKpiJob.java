@@ -1,6 +1,7 @@
 package io.cxmonitor.service;
 
 import io.cxmonitor.platform.cli.JobOptions;
+import io.cxmonitor.rules.RepeatContactOptions;
 import io.cxmonitor.rules.SlaOptions;
 import io.cxmonitor.platform.influx.InfluxSink;
 import io.cxmonitor.inputs.InputSources;
@@ -34,13 +35,12 @@ public final class ServiceKpiJob implements Callable<Integer> {
       description = "A resolved ticket counts as first-contact resolution only if not reopened within this. Default: ${DEFAULT-VALUE}")
   Duration reopenWindow;
 
-  @Option(names = "--repeat-window", defaultValue = "P7D",
-      description = "A new ticket of the same customer within this is a repeat contact. Default: ${DEFAULT-VALUE}")
-  Duration repeatWindow;
-
   @Option(names = "--orphan-timeout", defaultValue = "P7D",
       description = "Events of a ticket whose OPENED never arrives are forgotten after this. Default: ${DEFAULT-VALUE}")
   Duration orphanTimeout;
+
+  @Mixin
+  RepeatContactOptions repeatOptions;
 
   @Mixin
   SlaOptions slaOptions;
@@ -62,11 +62,13 @@ public final class ServiceKpiJob implements Callable<Integer> {
   }
 
   private SlaPolicy sla;
+  private Duration repeatWindow;
 
   void validate(CommandLine cmd) {
     options.validate(cmd);
     sla = slaOptions.policy(cmd);
-    for (Duration d : new Duration[] {reopenWindow, repeatWindow, orphanTimeout}) {
+    repeatWindow = repeatOptions.window(cmd);
+    for (Duration d : new Duration[] {reopenWindow, orphanTimeout}) {
       if (d.isNegative() || d.isZero()) {
         throw new CommandLine.ParameterException(cmd, "windows and timeouts must be positive, got " + d);
       }

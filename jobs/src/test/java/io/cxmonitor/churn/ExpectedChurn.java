@@ -93,6 +93,7 @@ final class ExpectedChurn {
       case AGENT_REPLY -> 7;
       case RESOLVED -> 8;
       case REOPENED -> 9;
+      case ABANDONED -> 10;
       default -> -1;
     };
     return order < 0 ? null : new Ev(i.getEventTime().toEpochMilli(), order, i.getTicketId(), r);
@@ -189,10 +190,15 @@ final class ExpectedChurn {
               added = e.time() - t[0] > FRT_SLA[(int) t[1]] ? 0.75 : 0;
             }
           }
-          case RESOLVED -> {
+          case RESOLVED, ABANDONED -> {
+            // the SLA definition: unanswered and open at the first-response deadline, open at the
+            // resolution deadline; a ticket that closes has been open until it closed
             long[] t = open.remove(i.getTicketId());
+            if (t != null && t[2] == 0 && e.time() - t[0] > FRT_SLA[(int) t[1]]) {
+              added += 0.75;
+            }
             if (t != null && e.time() - t[0] > RES_SLA[(int) t[1]]) {
-              added = 1.0;
+              added += 1.0;
             }
           }
           case REOPENED -> added = 1.0;

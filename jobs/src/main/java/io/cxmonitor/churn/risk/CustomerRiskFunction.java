@@ -6,11 +6,17 @@ import io.cxmonitor.metrics.CustomerSignal;
 import io.cxmonitor.metrics.CustomerState;
 import io.cxmonitor.platform.windows.Grouping;
 import io.cxmonitor.churn.risk.RiskPolicy.Signal;
+import io.cxmonitor.rules.RepeatContactRule;
+import io.cxmonitor.rules.RepeatContactRule.Verdict;
 import io.cxmonitor.rules.SlaPolicy;
+import io.cxmonitor.rules.SlaRule;
+import io.cxmonitor.rules.SlaRule.TicketTimes;
 import io.cxmonitor.schemas.AtRiskEvent;
 import io.cxmonitor.schemas.Priority;
 import io.cxmonitor.schemas.RiskReason;
 import io.cxmonitor.schemas.RiskState;
+import io.cxmonitor.schemas.SlaKind;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -29,14 +35,17 @@ import org.apache.flink.util.OutputTag;
 /**
  * Per customer (keyed by customer id), across lifecycle, survey and interaction events: keeps
  * the subscription (active base, MRR, plan changes, cancellations as {@link CustomerFact}s) and a
- * churn-risk score. Signals (detractor NPS, CSAT ≤ 2, CES ≥ 5, repeat contact, reopen, late
- * first response, long resolution, downgrade) add their weight; points halve every half-life.
+ * churn-risk score. Signals (detractor NPS, CSAT ≤ 2, CES ≥ 5, repeat contact as {@link
+ * RepeatContactRule} judges it, reopen, first-response and resolution SLA breaches as {@link
+ * SlaRule} defines them, downgrade) add their weight; points halve every half-life.
  * Reaching the enter threshold makes the customer at risk, an {@link AtRiskEvent} with the score
  * and its reasons goes out, and the customer counts (with their MRR) until the score decays
  * below the exit threshold (a timer) or they cancel.
  *
  * <p>Signals are buffered until the watermark passes them and handled in event-time order, so
- * results do not depend on arrival order. State is cleared for customers that are neither
+ * results do not depend on arrival order. An SLA breach counts when the event that ends the wait
+ * (the reply, resolution or abandonment) comes, from then; a ticket never answered nor closed
+ * adds none. State is cleared for customers that are neither
  * subscribed nor at risk after {@code inactiveTtl} without signals.
  */
 public final class CustomerRiskFunction extends KeyedProcessFunction<String, CustomerSignal, CustomerFact> {
@@ -44,20 +53,24 @@ public final class CustomerRiskFunction extends KeyedProcessFunction<String, Cus
 
   public static final OutputTag<AtRiskEvent> AT_RISK_EVENTS = new OutputTag<>("at-risk", TypeInformation.of(AtRiskEvent.class));
 
+  private static final int OPENED_AT = 0;
+  private static final int PRIORITY = 1;
+  private static final int REPLIED = 2;
+
   private final RiskPolicy risk;
-  private final SlaPolicy sla;
-  private final long repeatWindowMs;
+  private final SlaRule sla;
+  private final RepeatContactRule repeats;
   private final long inactiveTtlMs;
 
   private transient ValueState<CustomerState> state;
   private transient MapState<Long, List<CustomerSignal>> pending;
-  /** Open tickets: id → [openedAt, priority ordinal, replied (0/1)]. */
+  /** Open tickets: id → [{@link #OPENED_AT}, {@link #PRIORITY} ordinal, {@link #REPLIED} (0/1)]. */
   private transient MapState<String, long[]> tickets;
 
   public CustomerRiskFunction(RiskPolicy risk, SlaPolicy sla, long repeatWindowMs, long inactiveTtlMs) {
     this.risk = risk;
-    this.sla = sla;
-    this.repeatWindowMs = repeatWindowMs;
+    this.sla = new SlaRule(sla);
+    this.repeats = new RepeatContactRule(Duration.ofMillis(repeatWindowMs));
     this.inactiveTtlMs = inactiveTtlMs;
   }
 
@@ -85,50 +98,68 @@ public final class CustomerRiskFunction extends KeyedProcessFunction<String, Cus
     CustomerState c = state.value();
     List<CustomerSignal> due = pending.get(ts);
     if (due != null) {
-      pending.remove(ts);
-      if (c == null) {
-        c = newCustomer();
-      }
-      due.sort(Comparator.comparing((CustomerSignal x) -> x.kind).thenComparing(x -> x.ticketId == null ? "" : x.ticketId));
-      for (CustomerSignal s : due) {
-        handle(c, s, ctx, out);
-      }
-      if (c.cleanupAt != CustomerState.NONE) {
-        ctx.timerService().deleteEventTimeTimer(c.cleanupAt);
-      }
-      c.cleanupAt = ts + inactiveTtlMs;
-      ctx.timerService().registerEventTimeTimer(c.cleanupAt);
+      c = handleDue(c == null ? newCustomer() : c, due, ts, ctx, out);
     }
     if (c == null) {
       return;
     }
     if (ts == c.exitAt && c.atRisk) {
-      c.exitAt = CustomerState.NONE;
-      decayTo(c, ts);
-      if (c.score() <= risk.exit() + 1e-9) {
-        leaveRisk(c, ts, RiskState.RECOVERED, Kind.RECOVERED, ctx, out);
-      } else {
-        scheduleExit(c, ctx);
-      }
+      recoverOrWait(c, ts, ctx, out);
     }
-    if (ts == c.cleanupAt && due == null) {
-      if (!c.active && !c.atRisk) {
-        state.clear();
-        tickets.clear();
-        return;
-      }
-      c.lastContactAt = CustomerState.NONE;
-      c.lastContactTicket = null;
-      c.cleanupAt = CustomerState.NONE;
-      // tickets that never resolved within the TTL will not produce a resolution signal any more
-      var it = tickets.entries().iterator();
-      while (it.hasNext()) {
-        if (it.next().getValue()[0] <= ts - inactiveTtlMs) {
-          it.remove();
-        }
-      }
+    if (ts == c.cleanupAt && due == null && forgetIfInactive(c, ts)) {
+      return;
     }
     state.update(c);
+  }
+
+  /** The signals at {@code ts}, in a fixed order; the customer's cleanup moves to a TTL after them. */
+  private CustomerState handleDue(CustomerState c, List<CustomerSignal> due, long ts, OnTimerContext ctx,
+      Collector<CustomerFact> out) throws Exception {
+    pending.remove(ts);
+    due.sort(Comparator.comparing((CustomerSignal x) -> x.kind).thenComparing(x -> x.ticketId == null ? "" : x.ticketId));
+    for (CustomerSignal s : due) {
+      handle(c, s, ctx, out);
+    }
+    if (c.cleanupAt != CustomerState.NONE) {
+      ctx.timerService().deleteEventTimeTimer(c.cleanupAt);
+    }
+    c.cleanupAt = ts + inactiveTtlMs;
+    ctx.timerService().registerEventTimeTimer(c.cleanupAt);
+    return c;
+  }
+
+  /** The exit timer: recovered when the score has decayed to the exit threshold, else a new timer. */
+  private void recoverOrWait(CustomerState c, long ts, OnTimerContext ctx, Collector<CustomerFact> out) {
+    c.exitAt = CustomerState.NONE;
+    decayTo(c, ts);
+    if (c.score() <= risk.exit() + 1e-9) {
+      leaveRisk(c, ts, RiskState.RECOVERED, Kind.RECOVERED, ctx, out);
+    } else {
+      scheduleExit(c, ctx);
+    }
+  }
+
+  /**
+   * A TTL without signals: a customer neither subscribed nor at risk is forgotten (returns true);
+   * otherwise only their latest contact and tickets older than the TTL are.
+   */
+  private boolean forgetIfInactive(CustomerState c, long ts) throws Exception {
+    if (!c.active && !c.atRisk) {
+      state.clear();
+      tickets.clear();
+      return true;
+    }
+    c.lastContactAt = CustomerState.NONE;
+    c.lastContactTicket = null;
+    c.cleanupAt = CustomerState.NONE;
+    // tickets that never resolved within the TTL will not produce a resolution signal any more
+    var it = tickets.entries().iterator();
+    while (it.hasNext()) {
+      if (it.next().getValue()[OPENED_AT] <= ts - inactiveTtlMs) {
+        it.remove();
+      }
+    }
+    return false;
   }
 
   private void handle(CustomerState c, CustomerSignal s, OnTimerContext ctx, Collector<CustomerFact> out) throws Exception {
@@ -139,94 +170,134 @@ public final class CustomerRiskFunction extends KeyedProcessFunction<String, Cus
       c.product = Grouping.tagValue(s.product);
     }
     switch (s.kind) {
-      case SUBSCRIBED -> {
-        if (!c.active) {
-          c.active = true;
-          c.plan = Grouping.tagValue(s.plan);
-          c.mrr = s.mrr;
-          out.collect(fact(Kind.SUBSCRIBED, s.time, c, c.plan, c.mrr));
-        }
-      }
-      case UPGRADED, DOWNGRADED -> {
-        if (c.active) {
-          String newPlan = Grouping.tagValue(s.plan);
-          out.collect(fact(Kind.PLAN_OUT, s.time, c, c.plan, c.mrr));
-          out.collect(fact(Kind.PLAN_IN, s.time, c, newPlan, s.mrr));
-          long delta = s.mrr - c.mrr;
-          if (delta > 0) {
-            out.collect(fact(Kind.EXPANSION, s.time, c, newPlan, delta));
-          } else if (delta < 0) {
-            out.collect(fact(Kind.CONTRACTION, s.time, c, newPlan, -delta));
-          }
-          c.plan = newPlan;
-          c.mrr = s.mrr;
-          if (c.atRisk) {
-            out.collect(fact(Kind.RISK_OUT, s.time, c, c.riskPlan, c.riskMrr));
-            c.riskPlan = c.plan;
-            c.riskMrr = c.mrr;
-            out.collect(fact(Kind.RISK_IN, s.time, c, c.riskPlan, c.riskMrr));
-          }
-        }
-        if (s.kind == CustomerSignal.Kind.DOWNGRADED) {
-          signal(c, Signal.DOWNGRADE, s.time, ctx, out);
-        }
-      }
+      case SUBSCRIBED -> subscribed(c, s, out);
+      case UPGRADED, DOWNGRADED -> planChanged(c, s, ctx, out);
       case RENEWED -> out.collect(fact(Kind.RENEWED, s.time, c, c.plan, 0));
-      case CANCELLED -> {
-        if (c.active) {
-          out.collect(fact(Kind.CANCELLED, s.time, c, c.plan, c.mrr));
-          if (c.atRisk) {
-            leaveRisk(c, s.time, RiskState.CHURNED, Kind.CHURNED_AT_RISK, ctx, out);
-          }
-          c.active = false;
-          c.mrr = 0;
-        }
-      }
-      case SURVEY -> {
-        if (s.nps != null && s.nps <= 6) {
-          signal(c, Signal.DETRACTOR, s.time, ctx, out);
-        }
-        if (s.csat != null && s.csat <= 2) {
-          signal(c, Signal.LOW_CSAT, s.time, ctx, out);
-        }
-        if (s.ces != null && s.ces >= 5) {
-          signal(c, Signal.HIGH_EFFORT, s.time, ctx, out);
-        }
-      }
-      case OPENED -> {
-        if (tickets.contains(s.ticketId) || s.ticketId.equals(c.lastContactTicket)) {
-          return; // a duplicate OPENED (replay): not a new contact
-        }
-        if (c.lastContactAt != CustomerState.NONE && !s.ticketId.equals(c.lastContactTicket)
-            && s.time - c.lastContactAt <= repeatWindowMs) {
-          signal(c, Signal.REPEAT_CONTACT, s.time, ctx, out);
-        }
-        c.lastContactAt = s.time;
-        c.lastContactTicket = s.ticketId;
-        tickets.put(s.ticketId, new long[] {s.time, s.priority, 0});
-      }
-      case AGENT_REPLY -> {
-        long[] t = tickets.get(s.ticketId);
-        if (t != null && t[2] == 0) {
-          t[2] = 1;
-          tickets.put(s.ticketId, t);
-          if (s.time - t[0] > sla.firstResponseMs(Priority.values()[(int) t[1]])) {
-            signal(c, Signal.SLA_BREACH, s.time, ctx, out);
-          }
-        }
-      }
-      case RESOLVED -> {
-        long[] t = tickets.get(s.ticketId);
-        if (t != null) {
-          tickets.remove(s.ticketId);
-          if (s.time - t[0] > sla.resolutionMs(Priority.values()[(int) t[1]])) {
-            signal(c, Signal.LONG_RESOLUTION, s.time, ctx, out);
-          }
-        }
-      }
+      case CANCELLED -> cancelled(c, s, ctx, out);
+      case SURVEY -> surveyed(c, s, ctx, out);
+      case OPENED -> ticketOpened(c, s, ctx, out);
+      case AGENT_REPLY -> agentReplied(c, s, ctx, out);
+      case RESOLVED, ABANDONED -> ticketClosed(c, s, ctx, out);
       case REOPENED -> signal(c, Signal.REOPEN, s.time, ctx, out);
-      case ABANDONED -> tickets.remove(s.ticketId);
     }
+  }
+
+  private static void subscribed(CustomerState c, CustomerSignal s, Collector<CustomerFact> out) {
+    if (!c.active) {
+      c.active = true;
+      c.plan = Grouping.tagValue(s.plan);
+      c.mrr = s.mrr;
+      out.collect(fact(Kind.SUBSCRIBED, s.time, c, c.plan, c.mrr));
+    }
+  }
+
+  private void planChanged(CustomerState c, CustomerSignal s, OnTimerContext ctx, Collector<CustomerFact> out) {
+    if (c.active) {
+      movePlan(c, s, out);
+    }
+    if (s.kind == CustomerSignal.Kind.DOWNGRADED) {
+      signal(c, Signal.DOWNGRADE, s.time, ctx, out);
+    }
+  }
+
+  /** A subscriber moves to another plan: MRR movement, and their at-risk entry moves with them. */
+  private static void movePlan(CustomerState c, CustomerSignal s, Collector<CustomerFact> out) {
+    String newPlan = Grouping.tagValue(s.plan);
+    out.collect(fact(Kind.PLAN_OUT, s.time, c, c.plan, c.mrr));
+    out.collect(fact(Kind.PLAN_IN, s.time, c, newPlan, s.mrr));
+    long delta = s.mrr - c.mrr;
+    if (delta > 0) {
+      out.collect(fact(Kind.EXPANSION, s.time, c, newPlan, delta));
+    } else if (delta < 0) {
+      out.collect(fact(Kind.CONTRACTION, s.time, c, newPlan, -delta));
+    }
+    c.plan = newPlan;
+    c.mrr = s.mrr;
+    if (c.atRisk) {
+      out.collect(fact(Kind.RISK_OUT, s.time, c, c.riskPlan, c.riskMrr));
+      c.riskPlan = c.plan;
+      c.riskMrr = c.mrr;
+      out.collect(fact(Kind.RISK_IN, s.time, c, c.riskPlan, c.riskMrr));
+    }
+  }
+
+  private void cancelled(CustomerState c, CustomerSignal s, OnTimerContext ctx, Collector<CustomerFact> out) {
+    if (!c.active) {
+      return;
+    }
+    out.collect(fact(Kind.CANCELLED, s.time, c, c.plan, c.mrr));
+    if (c.atRisk) {
+      leaveRisk(c, s.time, RiskState.CHURNED, Kind.CHURNED_AT_RISK, ctx, out);
+    }
+    c.active = false;
+    c.mrr = 0;
+  }
+
+  private void surveyed(CustomerState c, CustomerSignal s, OnTimerContext ctx, Collector<CustomerFact> out) {
+    if (s.nps != null && s.nps <= 6) {
+      signal(c, Signal.DETRACTOR, s.time, ctx, out);
+    }
+    if (s.csat != null && s.csat <= 2) {
+      signal(c, Signal.LOW_CSAT, s.time, ctx, out);
+    }
+    if (s.ces != null && s.ces >= 5) {
+      signal(c, Signal.HIGH_EFFORT, s.time, ctx, out);
+    }
+  }
+
+  /** A new ticket: a repeat contact as {@link RepeatContactRule} judges it; remembered until it closes. */
+  private void ticketOpened(CustomerState c, CustomerSignal s, OnTimerContext ctx, Collector<CustomerFact> out) throws Exception {
+    RepeatContactRule.Contact previous = c.lastContactAt == CustomerState.NONE ? null
+        : new RepeatContactRule.Contact(c.lastContactTicket, c.lastContactAt, null);
+    RepeatContactRule.Contact next = new RepeatContactRule.Contact(s.ticketId, s.time, null);
+    // an open ticket was counted when it opened, even when it is not the latest contact
+    Verdict verdict = repeats.judge(previous, next, tickets.contains(s.ticketId));
+    if (verdict == Verdict.DUPLICATE) {
+      return;
+    }
+    if (verdict == Verdict.REPEAT) {
+      signal(c, Signal.REPEAT_CONTACT, s.time, ctx, out);
+    }
+    c.lastContactAt = s.time;
+    c.lastContactTicket = s.ticketId;
+    tickets.put(s.ticketId, new long[] {s.time, s.priority, 0});
+  }
+
+  /** The first agent reply of an open ticket: late if {@link SlaRule} says the first response breached. */
+  private void agentReplied(CustomerState c, CustomerSignal s, OnTimerContext ctx, Collector<CustomerFact> out) throws Exception {
+    long[] t = tickets.get(s.ticketId);
+    if (t == null || t[REPLIED] != 0) {
+      return;
+    }
+    t[REPLIED] = 1;
+    tickets.put(s.ticketId, t);
+    if (sla.breached(SlaKind.FIRST_RESPONSE, priority(t), TicketTimes.opened(t[OPENED_AT]).answered(s.time))) {
+      signal(c, Signal.SLA_BREACH, s.time, ctx, out);
+    }
+  }
+
+  /**
+   * A resolution or abandonment ends the ticket for the risk score: a first response still
+   * awaited past its deadline, and a resolution past its deadline, are breaches by {@link SlaRule}.
+   */
+  private void ticketClosed(CustomerState c, CustomerSignal s, OnTimerContext ctx, Collector<CustomerFact> out) throws Exception {
+    long[] t = tickets.get(s.ticketId);
+    if (t == null) {
+      return;
+    }
+    tickets.remove(s.ticketId);
+    TicketTimes opened = TicketTimes.opened(t[OPENED_AT]);
+    TicketTimes times = s.kind == CustomerSignal.Kind.ABANDONED ? opened.abandoned(s.time) : opened.resolved(s.time);
+    if (t[REPLIED] == 0 && sla.breached(SlaKind.FIRST_RESPONSE, priority(t), times)) {
+      signal(c, Signal.SLA_BREACH, s.time, ctx, out);
+    }
+    if (sla.breached(SlaKind.RESOLUTION, priority(t), times)) {
+      signal(c, Signal.LONG_RESOLUTION, s.time, ctx, out);
+    }
+  }
+
+  private static Priority priority(long[] ticket) {
+    return Priority.values()[(int) ticket[PRIORITY]];
   }
 
   private void signal(CustomerState c, Signal signal, long t, OnTimerContext ctx, Collector<CustomerFact> out) {

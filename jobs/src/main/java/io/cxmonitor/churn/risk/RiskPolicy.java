@@ -23,13 +23,13 @@ public final class RiskPolicy implements Serializable {
     LOW_CSAT(1.5),
     /** CES 5–7 (high effort). */
     HIGH_EFFORT(1.0),
-    /** A new ticket within the repeat window of the previous one. */
+    /** A repeat contact ({@link io.cxmonitor.rules.RepeatContactRule}). */
     REPEAT_CONTACT(1.0),
     /** A resolved ticket was reopened. */
     REOPEN(1.0),
-    /** First agent reply later than the first-response SLA. */
+    /** First-response SLA breached: unanswered and open at its deadline ({@link io.cxmonitor.rules.SlaRule}). */
     SLA_BREACH(0.75),
-    /** Resolution later than the resolution SLA. */
+    /** Resolution SLA breached: still open at its deadline ({@link io.cxmonitor.rules.SlaRule}). */
     LONG_RESOLUTION(1.0),
     /** Moved to a cheaper plan. */
     DOWNGRADE(2.0);

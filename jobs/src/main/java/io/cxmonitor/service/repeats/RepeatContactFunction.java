@@ -2,10 +2,12 @@ package io.cxmonitor.service.repeats;
 
 import io.cxmonitor.functions.RepeatContactFunction.Contact;
 import io.cxmonitor.platform.windows.Grouping;
+import io.cxmonitor.rules.RepeatContactRule;
+import io.cxmonitor.rules.RepeatContactRule.Verdict;
 import io.cxmonitor.service.TicketFact;
 import io.cxmonitor.service.TicketFact.Kind;
 import io.cxmonitor.schemas.InteractionEvent;
-import io.cxmonitor.schemas.InteractionType;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -18,9 +20,9 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Per customer (keyed by customer id): every new ticket is a contact; it is a repeat contact
- * when the same customer opened another ticket at most {@code repeatWindow} before, and it
- * switched channel when that ticket was on another channel.
+ * Per customer (keyed by customer id): emits a contact for every new ticket and a repeat contact
+ * (flagged when it switched channel) as {@link RepeatContactRule} judges it against the
+ * customer's latest contact.
  *
  * <p>A customer's tickets arrive from different partitions (interactions are keyed by ticket),
  * so contacts are buffered until the watermark passes them and then handled in event-time
@@ -31,12 +33,12 @@ import org.apache.flink.util.Collector;
 public final class RepeatContactFunction extends KeyedProcessFunction<String, InteractionEvent, TicketFact> {
   private static final long serialVersionUID = 1L;
 
-  private final long repeatWindowMs;
+  private final RepeatContactRule rule;
   private transient ValueState<Contact> last;
   private transient MapState<Long, List<Contact>> pending;
 
   public RepeatContactFunction(long repeatWindowMs) {
-    this.repeatWindowMs = repeatWindowMs;
+    this.rule = new RepeatContactRule(Duration.ofMillis(repeatWindowMs));
   }
 
   @Override
@@ -49,17 +51,10 @@ public final class RepeatContactFunction extends KeyedProcessFunction<String, In
 
   @Override
   public void processElement(InteractionEvent e, Context ctx, Collector<TicketFact> out) throws Exception {
-    if (e.getEventType() != InteractionType.OPENED) {
+    if (!RepeatContactRule.opensContact(e.getEventType())) {
       return;
     }
-    Contact c = new Contact();
-    c.at = e.getEventTime().toEpochMilli();
-    c.ticketId = e.getTicketId();
-    c.channel = Grouping.tagValue(e.getChannel().name());
-    c.team = Grouping.tagValue(e.getTeam());
-    c.region = Grouping.tagValue(e.getRegion());
-    c.priority = Grouping.tagValue(e.getPriority().name());
-    c.product = Grouping.tagValue(e.getProduct());
+    Contact c = contact(e);
     List<Contact> atTime = pending.get(c.at);
     if (atTime == null) {
       atTime = new ArrayList<>(1);
@@ -80,28 +75,49 @@ public final class RepeatContactFunction extends KeyedProcessFunction<String, In
       }
     }
     Contact l = last.value();
-    if (l != null && l.at + repeatWindowMs <= ts && pending.isEmpty()) {
+    if (l != null && rule.forgetAt(l.at) <= ts && pending.isEmpty()) {
       last.clear();
     }
   }
 
   private void handle(Contact c, OnTimerContext ctx, Collector<TicketFact> out) throws Exception {
-    Contact latest = last.value();
-    if (latest != null && latest.ticketId.equals(c.ticketId)) {
-      return; // a duplicate OPENED (replay): not a new contact
-    }
-    TicketFact contact = new TicketFact(Kind.CONTACT, c.at, c.channel, c.team, c.region, c.priority);
-    contact.product = c.product;
-    out.collect(contact);
     Contact previous = last.value();
-    if (previous != null && !previous.ticketId.equals(c.ticketId) && c.at - previous.at <= repeatWindowMs) {
-      TicketFact repeat = new TicketFact(Kind.REPEAT_CONTACT, c.at, c.channel, c.team, c.region, c.priority)
-          .withFlag(!previous.channel.equals(c.channel));
+    RepeatContactRule.Contact next = judged(c);
+    RepeatContactRule.Contact before = previous == null ? null : judged(previous);
+    // only the latest contact is remembered, so a duplicate OPENED is recognised against that one
+    Verdict verdict = rule.judge(before, next, false);
+    if (verdict == Verdict.DUPLICATE) {
+      return;
+    }
+    out.collect(fact(Kind.CONTACT, c));
+    if (verdict == Verdict.REPEAT) {
+      TicketFact repeat = fact(Kind.REPEAT_CONTACT, c).withFlag(RepeatContactRule.switchedChannel(before, next));
       repeat.fromChannel = previous.channel;
-      repeat.product = c.product;
       out.collect(repeat);
     }
     last.update(c);
-    ctx.timerService().registerEventTimeTimer(c.at + repeatWindowMs);
+    ctx.timerService().registerEventTimeTimer(rule.forgetAt(c.at));
+  }
+
+  private static Contact contact(InteractionEvent e) {
+    Contact c = new Contact();
+    c.at = e.getEventTime().toEpochMilli();
+    c.ticketId = e.getTicketId();
+    c.channel = Grouping.tagValue(e.getChannel().name());
+    c.team = Grouping.tagValue(e.getTeam());
+    c.region = Grouping.tagValue(e.getRegion());
+    c.priority = Grouping.tagValue(e.getPriority().name());
+    c.product = Grouping.tagValue(e.getProduct());
+    return c;
+  }
+
+  private static RepeatContactRule.Contact judged(Contact c) {
+    return new RepeatContactRule.Contact(c.ticketId, c.at, c.channel);
+  }
+
+  private static TicketFact fact(Kind kind, Contact c) {
+    TicketFact f = new TicketFact(kind, c.at, c.channel, c.team, c.region, c.priority);
+    f.product = c.product;
+    return f;
   }
 }

@@ -2,6 +2,7 @@ package io.cxmonitor.service.tickets;
 
 import io.cxmonitor.platform.windows.Grouping;
 import io.cxmonitor.rules.SlaPolicy;
+import io.cxmonitor.rules.SlaRule;
 import io.cxmonitor.service.TicketFact;
 import io.cxmonitor.service.TicketFact.Kind;
 import io.cxmonitor.metrics.TicketState;
@@ -23,8 +24,8 @@ import org.apache.flink.util.OutputTag;
 /**
  * Per ticket (keyed by ticket id): turns interaction events in any order into {@link TicketFact}s
  * — opened, first response time, time to resolution, reopen, abandonment, transfers, the final
- * first-contact-resolution outcome — and detects SLA breaches with event-time timers while the
- * ticket is still open, emitting an {@link SlaBreachAlert} for each.
+ * first-contact-resolution outcome — and detects SLA breaches as {@link SlaRule} defines them,
+ * with an event-time timer on each deadline, emitting an {@link SlaBreachAlert} for each.
  *
  * <p>Rules: the first OPENED counts, duplicates are ignored; a reply or resolution that arrives
  * before its OPENED is remembered and counted when OPENED comes; a second RESOLVED without a
@@ -41,7 +42,7 @@ public final class TicketLifecycleFunction extends KeyedProcessFunction<String, 
   public static final OutputTag<SlaBreachAlert> SLA_ALERTS =
       new OutputTag<>("sla-alerts", TypeInformation.of(SlaBreachAlert.class));
 
-  private final SlaPolicy sla;
+  private final SlaRule sla;
   private final long reopenWindowMs;
   private final long orphanTimeoutMs;
   private final long abandonedGraceMs;
@@ -51,7 +52,7 @@ public final class TicketLifecycleFunction extends KeyedProcessFunction<String, 
   private transient Counter orphans;
 
   public TicketLifecycleFunction(SlaPolicy sla, long reopenWindowMs, long orphanTimeoutMs, long abandonedGraceMs) {
-    this.sla = sla;
+    this.sla = new SlaRule(sla);
     this.reopenWindowMs = reopenWindowMs;
     this.orphanTimeoutMs = orphanTimeoutMs;
     this.abandonedGraceMs = abandonedGraceMs;
@@ -71,8 +72,24 @@ public final class TicketLifecycleFunction extends KeyedProcessFunction<String, 
 
   @Override
   public void processElement(InteractionEvent e, Context ctx, Collector<TicketFact> out) throws Exception {
-    TicketState s = state.value();
     long t = e.getEventTime().toEpochMilli();
+    TicketState s = stateFor(e, t, ctx);
+    switch (e.getEventType()) {
+      case OPENED -> opened(s, e, t, ctx, out);
+      case AGENT_REPLY -> agentReplied(s, t, out);
+      case CUSTOMER_REPLY -> s.lastCustomerReplyAt = Math.max(s.lastCustomerReplyAt, t);
+      case TRANSFERRED, ESCALATED -> transferred(s, e, t, out);
+      case RESOLVED -> resolved(s, e, t, ctx, out);
+      case REOPENED -> reopened(s, t, ctx, out);
+      case ABANDONED -> abandoned(s, t, ctx, out);
+      default -> duplicates.inc();
+    }
+    state.update(s);
+  }
+
+  /** The ticket's state; for its first event a new one, forgotten after the orphan timeout unless OPENED comes. */
+  private TicketState stateFor(InteractionEvent e, long t, Context ctx) throws Exception {
+    TicketState s = state.value();
     if (s == null) {
       s = new TicketState();
       s.customerId = e.getCustomerId();
@@ -80,74 +97,7 @@ public final class TicketLifecycleFunction extends KeyedProcessFunction<String, 
       s.cleanupAt = t + orphanTimeoutMs;
       ctx.timerService().registerEventTimeTimer(s.cleanupAt);
     }
-    switch (e.getEventType()) {
-      case OPENED -> opened(s, e, t, ctx, out);
-      case AGENT_REPLY -> {
-        if (s.firstReplyAt == TicketState.UNKNOWN) {
-          s.firstReplyAt = t;
-          if (s.openedAt != TicketState.UNKNOWN) {
-            out.collect(fact(Kind.FIRST_RESPONSE, s, t).withDuration(Math.max(0, t - s.openedAt)));
-          }
-        }
-      }
-      case CUSTOMER_REPLY -> s.lastCustomerReplyAt = Math.max(s.lastCustomerReplyAt, t);
-      case TRANSFERRED, ESCALATED -> {
-        s.transferred = true;
-        if (e.getToTeam() != null) {
-          String to = Grouping.tagValue(e.getToTeam());
-          if (s.open && !to.equals(s.team)) {
-            out.collect(fact(Kind.MOVED_OUT, s, t));
-            s.team = to;
-            out.collect(fact(Kind.MOVED_IN, s, t));
-          } else {
-            s.team = to;
-          }
-        }
-      }
-      case RESOLVED -> {
-        s.selfService |= e.getSelfService();
-        if (s.openedAt == TicketState.UNKNOWN) {
-          if (s.resolvedAt == TicketState.UNKNOWN) {
-            s.resolvedAt = t; // resolved before OPENED arrived: counted on OPENED
-          } else {
-            duplicates.inc();
-          }
-        } else if (s.open) {
-          resolve(s, t, ctx, out);
-        } else {
-          duplicates.inc();
-        }
-      }
-      case REOPENED -> {
-        if (s.openedAt != TicketState.UNKNOWN && !s.open && s.abandonedAt == TicketState.UNKNOWN) {
-          s.open = true;
-          s.reopened = true;
-          s.reopenedAt = Math.max(s.reopenedAt, t);
-          out.collect(fact(Kind.REOPENED, s, t));
-          if (s.fcrDue != TicketState.UNKNOWN) {
-            ctx.timerService().deleteEventTimeTimer(s.fcrDue);
-            s.fcrDue = TicketState.UNKNOWN;
-          }
-        } else {
-          duplicates.inc();
-        }
-      }
-      case ABANDONED -> {
-        if (s.openedAt == TicketState.UNKNOWN && s.abandonedAt == TicketState.UNKNOWN) {
-          s.abandonedAt = t; // abandoned before OPENED arrived: counted on OPENED
-        } else if (s.open) {
-          s.open = false;
-          s.abandonedAt = t;
-          out.collect(fact(Kind.ABANDONED, s, t));
-          deleteSlaTimers(s, ctx);
-          scheduleCleanup(s, t + abandonedGraceMs, ctx);
-        } else {
-          duplicates.inc();
-        }
-      }
-      default -> duplicates.inc();
-    }
-    state.update(s);
+    return s;
   }
 
   private void opened(TicketState s, InteractionEvent e, long t, Context ctx, Collector<TicketFact> out) {
@@ -162,15 +112,21 @@ public final class TicketLifecycleFunction extends KeyedProcessFunction<String, 
     out.collect(fact(Kind.OPENED, s, t).withFlag(s.queued));
     ctx.timerService().deleteEventTimeTimer(s.cleanupAt);
     s.cleanupAt = TicketState.UNKNOWN;
-    Priority p = Priority.values()[s.priorityOrdinal];
-    if (s.firstReplyAt == TicketState.UNKNOWN) {
-      s.frtDue = t + sla.firstResponseMs(p);
-      ctx.timerService().registerEventTimeTimer(s.frtDue);
-    } else {
+    if (s.firstReplyAt != TicketState.UNKNOWN) {
       out.collect(fact(Kind.FIRST_RESPONSE, s, Math.max(t, s.firstReplyAt)).withDuration(Math.max(0, s.firstReplyAt - t)));
     }
-    s.ttrDue = t + sla.resolutionMs(p);
+    // both deadlines get a timer even when a reply or resolution came first: the rule decides at
+    // the deadline whether it was late, whatever the arrival order
+    Priority p = Priority.values()[s.priorityOrdinal];
+    s.frtDue = sla.due(SlaKind.FIRST_RESPONSE, p, t);
+    ctx.timerService().registerEventTimeTimer(s.frtDue);
+    s.ttrDue = sla.due(SlaKind.RESOLUTION, p, t);
     ctx.timerService().registerEventTimeTimer(s.ttrDue);
+    closeIfEndedBeforeOpen(s, t, ctx, out);
+  }
+
+  /** An abandonment or resolution that arrived before OPENED closes the ticket now. */
+  private void closeIfEndedBeforeOpen(TicketState s, long t, Context ctx, Collector<TicketFact> out) {
     if (s.abandonedAt != TicketState.UNKNOWN) {
       s.open = false;
       s.abandonedAt = Math.max(t, s.abandonedAt);
@@ -179,6 +135,71 @@ public final class TicketLifecycleFunction extends KeyedProcessFunction<String, 
       scheduleCleanup(s, s.abandonedAt + abandonedGraceMs, ctx);
     } else if (s.resolvedAt != TicketState.UNKNOWN) {
       resolve(s, Math.max(t, s.resolvedAt), ctx, out);
+    }
+  }
+
+  private static void agentReplied(TicketState s, long t, Collector<TicketFact> out) {
+    if (s.firstReplyAt != TicketState.UNKNOWN) {
+      return;
+    }
+    s.firstReplyAt = t;
+    if (s.openedAt != TicketState.UNKNOWN) {
+      out.collect(fact(Kind.FIRST_RESPONSE, s, t).withDuration(Math.max(0, t - s.openedAt)));
+    }
+  }
+
+  private static void transferred(TicketState s, InteractionEvent e, long t, Collector<TicketFact> out) {
+    s.transferred = true;
+    if (e.getToTeam() == null) {
+      return;
+    }
+    String to = Grouping.tagValue(e.getToTeam());
+    if (s.open && !to.equals(s.team)) {
+      out.collect(fact(Kind.MOVED_OUT, s, t));
+      s.team = to;
+      out.collect(fact(Kind.MOVED_IN, s, t));
+    } else {
+      s.team = to;
+    }
+  }
+
+  private void resolved(TicketState s, InteractionEvent e, long t, Context ctx, Collector<TicketFact> out) {
+    s.selfService |= e.getSelfService();
+    if (s.openedAt == TicketState.UNKNOWN && s.resolvedAt == TicketState.UNKNOWN) {
+      s.resolvedAt = t; // resolved before OPENED arrived: counted on OPENED
+    } else if (s.openedAt != TicketState.UNKNOWN && s.open) {
+      resolve(s, t, ctx, out);
+    } else {
+      duplicates.inc();
+    }
+  }
+
+  private void reopened(TicketState s, long t, Context ctx, Collector<TicketFact> out) {
+    if (s.openedAt == TicketState.UNKNOWN || s.open || s.abandonedAt != TicketState.UNKNOWN) {
+      duplicates.inc();
+      return;
+    }
+    s.open = true;
+    s.reopened = true;
+    s.reopenedAt = Math.max(s.reopenedAt, t);
+    out.collect(fact(Kind.REOPENED, s, t));
+    if (s.fcrDue != TicketState.UNKNOWN) {
+      ctx.timerService().deleteEventTimeTimer(s.fcrDue);
+      s.fcrDue = TicketState.UNKNOWN;
+    }
+  }
+
+  private void abandoned(TicketState s, long t, Context ctx, Collector<TicketFact> out) {
+    if (s.openedAt == TicketState.UNKNOWN && s.abandonedAt == TicketState.UNKNOWN) {
+      s.abandonedAt = t; // abandoned before OPENED arrived: counted on OPENED
+    } else if (s.open) {
+      s.open = false;
+      s.abandonedAt = t;
+      out.collect(fact(Kind.ABANDONED, s, t));
+      deleteSlaTimers(s, ctx);
+      scheduleCleanup(s, t + abandonedGraceMs, ctx);
+    } else {
+      duplicates.inc();
     }
   }
 
@@ -225,25 +246,16 @@ public final class TicketLifecycleFunction extends KeyedProcessFunction<String, 
     }
     if (ts == s.frtDue) {
       s.frtDue = TicketState.UNKNOWN;
-      boolean answered = s.firstReplyAt != TicketState.UNKNOWN && s.firstReplyAt <= ts;
-      if (!answered && openAt(s, ts)) {
-        breach(s, SlaKind.FIRST_RESPONSE, ts, ctx, out);
-      }
+      checkSla(s, SlaKind.FIRST_RESPONSE, ts, ctx, out);
     }
     if (ts == s.ttrDue) {
       s.ttrDue = TicketState.UNKNOWN;
-      if (openAt(s, ts)) {
-        breach(s, SlaKind.RESOLUTION, ts, ctx, out);
-      }
+      checkSla(s, SlaKind.RESOLUTION, ts, ctx, out);
     }
     if (ts == s.fcrDue) {
       s.fcrDue = TicketState.UNKNOWN;
       if (!s.open) {
-        if (!s.selfService) {
-          boolean customerCameBack = s.firstReplyAt != TicketState.UNKNOWN && s.lastCustomerReplyAt > s.firstReplyAt;
-          boolean fcr = !s.reopened && !s.transferred && !customerCameBack;
-          out.collect(fact(Kind.FCR_FINAL, s, ts).withFlag(fcr));
-        }
+        finishFirstContactResolution(s, ts, out);
         state.clear();
         return;
       }
@@ -258,16 +270,25 @@ public final class TicketLifecycleFunction extends KeyedProcessFunction<String, 
     state.update(s);
   }
 
-  /** Whether the ticket was open at {@code t} (event time), whatever order its events arrived in. */
-  static boolean openAt(TicketState s, long t) {
-    if (s.abandonedAt != TicketState.UNKNOWN && s.abandonedAt <= t) {
-      return false;
+  private void checkSla(TicketState s, SlaKind kind, long due, OnTimerContext ctx, Collector<TicketFact> out) {
+    if (SlaRule.breachedAt(kind, times(s), due)) {
+      breach(s, kind, due, ctx, out);
     }
-    boolean reopenedBy = s.reopenedAt != TicketState.UNKNOWN && s.reopenedAt <= t;
-    if (s.firstResolvedAt != TicketState.UNKNOWN && s.firstResolvedAt <= t && !reopenedBy) {
-      return false;
+  }
+
+  /** The reopen window passed with the ticket closed: its first-contact resolution is final. */
+  private static void finishFirstContactResolution(TicketState s, long ts, Collector<TicketFact> out) {
+    if (s.selfService) {
+      return;
     }
-    return !(s.resolvedAt != TicketState.UNKNOWN && s.resolvedAt <= t && s.reopenedAt <= s.resolvedAt);
+    boolean customerCameBack = s.firstReplyAt != TicketState.UNKNOWN && s.lastCustomerReplyAt > s.firstReplyAt;
+    boolean fcr = !s.reopened && !s.transferred && !customerCameBack;
+    out.collect(fact(Kind.FCR_FINAL, s, ts).withFlag(fcr));
+  }
+
+  /** What the SLA rule needs of the ticket ({@link TicketState#UNKNOWN} is {@link SlaRule.TicketTimes#NONE}). */
+  static SlaRule.TicketTimes times(TicketState s) {
+    return new SlaRule.TicketTimes(s.openedAt, s.firstReplyAt, s.firstResolvedAt, s.resolvedAt, s.reopenedAt, s.abandonedAt);
   }
 
   private void breach(TicketState s, SlaKind kind, long due, OnTimerContext ctx, Collector<TicketFact> out) {
@@ -283,7 +304,7 @@ public final class TicketLifecycleFunction extends KeyedProcessFunction<String, 
         .setTeam(s.team).setRegion(s.region).setProduct(s.product)
         .setOpenedAt(Instant.ofEpochMilli(s.openedAt))
         .setDueAt(Instant.ofEpochMilli(due))
-        .setSlaMs(kind == SlaKind.FIRST_RESPONSE ? sla.firstResponseMs(p) : sla.resolutionMs(p))
+        .setSlaMs(sla.limitMs(kind, p))
         .build());
   }
 

@@ -211,6 +211,91 @@ class CustomerRiskFunctionTest {
     assertThat(events().get(0).getReasons().get(0).getCount()).isEqualTo(5);
   }
 
+  private static CustomerSignal ticketEvent(CustomerSignal.Kind kind, String ticket, Instant at) {
+    CustomerSignal s = opened(ticket, at);
+    s.kind = kind;
+    return s;
+  }
+
+  /** NPS 0 and CSAT 1: 3.5 points, so one SLA signal more (0.75 or 1) puts the customer at risk. */
+  private void almostAtRisk(Instant at) throws Exception {
+    send(survey(at, 0, 1));
+  }
+
+  private List<String> reasonsAtRisk() {
+    List<AtRiskEvent> e = events();
+    assertThat(e).extracting(AtRiskEvent::getState).containsExactly(RiskState.AT_RISK);
+    return e.get(0).getReasons().stream().map(r -> r.getSignal() + "×" + r.getCount()).toList();
+  }
+
+  @Test
+  void aLateFirstReplyAddsSlaPointsOnceEvenWhenTheResolutionFollows() throws Exception {
+    Instant lateReply = T0.plus(Duration.ofHours(5)); // NORMAL: first response due after 4 h
+    almostAtRisk(T0);
+    send(opened("t1", T0));
+    send(ticketEvent(CustomerSignal.Kind.AGENT_REPLY, "t1", lateReply));
+    send(ticketEvent(CustomerSignal.Kind.RESOLVED, "t1", lateReply.plus(Duration.ofHours(1))));
+    advanceTo(lateReply.plus(Duration.ofHours(1)));
+    assertThat(reasonsAtRisk()).containsExactly("detractor×1", "low_csat×1", "sla_breach×1");
+  }
+
+  @Test
+  void aTicketClosedWithoutAReplyAtTheFirstResponseDeadlineAddsNoSlaPoints() throws Exception {
+    Instant firstResponseDue = T0.plus(Duration.ofHours(4));
+    almostAtRisk(T0);
+    send(opened("t1", T0));
+    send(ticketEvent(CustomerSignal.Kind.ABANDONED, "t1", firstResponseDue));
+    advanceTo(T0.plus(Duration.ofHours(5)));
+    assertThat(facts()).isEmpty();
+    assertThat(events()).isEmpty();
+  }
+
+  /**
+   * Behaviour change with SlaRule: a ticket resolved 5 h after it opened without any agent reply
+   * (SLA 4 h) used to add no first-response points, because only a reply was checked. At the
+   * deadline it was open and unanswered, which the service job has always counted as a
+   * first-response breach; now the risk score counts the same breach.
+   */
+  @Test
+  void aTicketResolvedUnansweredPastTheFirstResponseDeadlineIsAnSlaBreach() throws Exception {
+    Instant resolvedWithoutReply = T0.plus(Duration.ofHours(5));
+    almostAtRisk(T0);
+    send(opened("t1", T0));
+    send(ticketEvent(CustomerSignal.Kind.RESOLVED, "t1", resolvedWithoutReply));
+    advanceTo(resolvedWithoutReply);
+    assertThat(facts()).containsExactly(Kind.AT_RISK);
+    assertThat(reasonsAtRisk()).containsExactly("detractor×1", "low_csat×1", "sla_breach×1");
+  }
+
+  /**
+   * Behaviour change with SlaRule: an abandonment only removed the ticket. A customer who gave up
+   * after waiting past the first-response deadline unanswered breached it (the service job's
+   * breach count and alert say so); now it adds the same risk points.
+   */
+  @Test
+  void aTicketAbandonedUnansweredPastTheFirstResponseDeadlineIsAnSlaBreach() throws Exception {
+    Instant gaveUp = T0.plus(Duration.ofHours(5));
+    almostAtRisk(T0);
+    send(opened("t1", T0));
+    send(ticketEvent(CustomerSignal.Kind.ABANDONED, "t1", gaveUp));
+    advanceTo(gaveUp);
+    assertThat(reasonsAtRisk()).containsExactly("detractor×1", "low_csat×1", "sla_breach×1");
+  }
+
+  /** Behaviour change with SlaRule: still open at the resolution deadline is a breach however the ticket ends. */
+  @Test
+  void aTicketAbandonedPastTheResolutionDeadlineIsALongResolution() throws Exception {
+    Instant repliedInTime = T0.plus(Duration.ofHours(1));
+    Instant resolutionDue = T0.plus(Duration.ofHours(72));
+    Instant gaveUp = resolutionDue.plus(Duration.ofHours(1));
+    send(opened("t1", T0));
+    send(ticketEvent(CustomerSignal.Kind.AGENT_REPLY, "t1", repliedInTime));
+    almostAtRisk(gaveUp);
+    send(ticketEvent(CustomerSignal.Kind.ABANDONED, "t1", gaveUp));
+    advanceTo(gaveUp);
+    assertThat(reasonsAtRisk()).containsExactly("detractor×1", "low_csat×1", "long_resolution×1");
+  }
+
   @Test
   void oneCustomerCostsAFewHundredBytesOfState() throws Exception {
     CustomerState s = CustomerRiskFunction.newCustomer();

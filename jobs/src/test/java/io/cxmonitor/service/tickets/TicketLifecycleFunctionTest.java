@@ -113,6 +113,36 @@ class TicketLifecycleFunctionTest {
     assertThat(f.get(1).time).isEqualTo(T0.plusSeconds(30).toEpochMilli());
   }
 
+  /**
+   * Behaviour change with SlaRule: before, a reply that reached the job before its OPENED meant no
+   * first-response timer, so a late reply was never a breach when the arrival order was reversed.
+   * The SLA depends on event times only, as the churn job's risk score already judged it.
+   */
+  @Test
+  void aLateReplyThatArrivesBeforeItsOpenedStillBreachesTheFirstResponseSla() throws Exception {
+    Instant lateReply = T0.plus(Duration.ofHours(5));
+    Instant firstResponseDue = T0.plus(Duration.ofHours(4));
+    event(InteractionType.AGENT_REPLY, lateReply);
+    event(InteractionType.OPENED, T0);
+    assertThat(kinds(facts())).containsExactly(Kind.OPENED, Kind.FIRST_RESPONSE);
+    advanceTo(firstResponseDue);
+    List<TicketFact> breach = facts();
+    assertThat(kinds(breach)).containsExactly(Kind.SLA_BREACH_FIRST_RESPONSE);
+    assertThat(breach.get(0).time).isEqualTo(firstResponseDue.toEpochMilli());
+    assertThat(harness.getSideOutput(TicketLifecycleFunction.SLA_ALERTS)).extracting(r -> r.getValue().getKind())
+        .containsExactly(SlaKind.FIRST_RESPONSE);
+  }
+
+  @Test
+  void anInTimeReplyThatArrivesBeforeItsOpenedIsNoBreach() throws Exception {
+    event(InteractionType.AGENT_REPLY, T0.plusSeconds(30));
+    event(InteractionType.OPENED, T0);
+    facts();
+    advanceTo(T0.plus(Duration.ofHours(5)));
+    assertThat(facts()).isEmpty();
+    assertThat(harness.getSideOutput(TicketLifecycleFunction.SLA_ALERTS)).isNullOrEmpty();
+  }
+
   @Test
   void resolvedBeforeOpenIsResolvedWhenTheOpenArrives() throws Exception {
     event(InteractionType.RESOLVED, T0.plusSeconds(120));
