@@ -15,21 +15,19 @@ import java.util.TreeMap;
  * tags and time, and a later write of the same point replaces the earlier one.
  */
 public final class KpiPoints {
-  private final Map<String, KpiPoint> latest = new LinkedHashMap<>();
+  private final Map<Key, KpiPoint> latest = new LinkedHashMap<>();
+
+  private record Key(String measurement, Map<String, String> tags, long time) {}
 
   public KpiPoints(List<KpiPoint> written) {
     for (KpiPoint p : written) {
-      latest.put(key(p.measurement(), p.tags(), p.timeMillis()), p);
+      latest.put(new Key(p.measurement(), p.tags(), p.timeMillis()), p);
     }
-  }
-
-  private static String key(String measurement, Map<String, String> tags, long time) {
-    return measurement + new TreeMap<>(tags) + "@" + time;
   }
 
   /** The fields of one point; fails naming the series' times if there is no such point. */
   public Map<String, Object> fields(String measurement, Map<String, String> tags, Instant time) {
-    KpiPoint p = latest.get(key(measurement, tags, time.toEpochMilli()));
+    KpiPoint p = latest.get(new Key(measurement, tags, time.toEpochMilli()));
     if (p == null) {
       throw new AssertionError("no " + measurement + new TreeMap<>(tags) + " point at " + time + "; that series has points at "
           + series(measurement, tags).keySet());
