@@ -15,6 +15,7 @@ import io.cxmonitor.platform.testing.CollectingSink;
 import io.cxmonitor.platform.testing.DecodedRecords;
 import io.cxmonitor.platform.testing.InMemorySource;
 import io.cxmonitor.platform.testing.KpiPoints;
+import io.cxmonitor.platform.testing.WorkflowTestCluster;
 import io.cxmonitor.rules.SlaPolicy;
 import io.cxmonitor.schemas.Channel;
 import io.cxmonitor.schemas.InteractionEvent;
@@ -25,12 +26,10 @@ import io.cxmonitor.schemas.SlaKind;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterEach;
@@ -46,8 +45,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class ServiceKpiWorkflowTest {
   @RegisterExtension
-  static final MiniClusterExtension FLINK = new MiniClusterExtension(
-      new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(1).build());
+  static final MiniClusterExtension FLINK = WorkflowTestCluster.extension();
 
   private static final String JOB = "interactions";
   /** A short reopen window, so the first-contact-resolution outcomes are final within the test's day. */
@@ -117,7 +115,7 @@ class ServiceKpiWorkflowTest {
         p -> p.measurement().equals(MEASUREMENT_BACKLOG) && p.timeMillis() >= bucket3End.toEpochMilli(), Duration.ofSeconds(60)));
     source.add(in.good(event(t4, InteractionType.RESOLVED, at(2, 30))));
 
-    StreamExecutionEnvironment env = environment();
+    StreamExecutionEnvironment env = WorkflowTestCluster.environment();
     ServiceKpiWorkflow.defineWorkflow(env, source.build(), kpis, alerts, deadLetters, SETTINGS);
     env.execute("service workflow test");
 
@@ -234,30 +232,12 @@ class ServiceKpiWorkflowTest {
     return T0.plus(Duration.ofMinutes(minutes)).plusSeconds(seconds);
   }
 
-  /** Tags of a window's point grouped by at most one dimension; the others are "all". */
   private static Map<String, String> tags(String window, String... dimensionAndValue) {
-    Map<String, String> tags = backlogTags(dimensionAndValue);
-    tags.put(TAG_WINDOW, window);
-    return tags;
+    return KpiPoints.tags(SERVICE_DIMENSION_TAGS, window, dimensionAndValue);
   }
 
   /** Tags of a backlog gauge (no window). */
   private static Map<String, String> backlogTags(String... dimensionAndValue) {
-    Map<String, String> tags = new HashMap<>();
-    for (String dim : SERVICE_DIMENSION_TAGS) {
-      tags.put(dim, "all");
-    }
-    for (int k = 0; k < dimensionAndValue.length; k += 2) {
-      tags.put(dimensionAndValue[k], dimensionAndValue[k + 1]);
-    }
-    return tags;
-  }
-
-  private static StreamExecutionEnvironment environment() {
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    // One source split keeps the records in order; object reuse as in production (JobOptions).
-    env.setParallelism(1);
-    env.getConfig().enableObjectReuse();
-    return env;
+    return KpiPoints.tags(SERVICE_DIMENSION_TAGS, null, dimensionAndValue);
   }
 }

@@ -14,6 +14,7 @@ import io.cxmonitor.platform.testing.CollectingSink;
 import io.cxmonitor.platform.testing.DecodedRecords;
 import io.cxmonitor.platform.testing.InMemorySource;
 import io.cxmonitor.platform.testing.KpiPoints;
+import io.cxmonitor.platform.testing.WorkflowTestCluster;
 import io.cxmonitor.schemas.Channel;
 import io.cxmonitor.schemas.SurveyResponse;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +23,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterEach;
@@ -38,8 +38,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class SurveyKpiWorkflowTest {
   @RegisterExtension
-  static final MiniClusterExtension FLINK = new MiniClusterExtension(
-      new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(1).build());
+  static final MiniClusterExtension FLINK = WorkflowTestCluster.extension();
 
   private static final String JOB = "surveys";
   private static final Duration BOUND = Duration.ofSeconds(30);
@@ -85,7 +84,7 @@ class SurveyKpiWorkflowTest {
     InMemorySource.Builder<Decoded<SurveyResponse>> source = InMemorySource.of(in.type())
         .add(in.good(s1), in.good(s2), in.good(s3), undecodable, invalid, in.good(s4), in.good(s5), late, in.good(s7), in.good(s8));
 
-    StreamExecutionEnvironment env = environment();
+    StreamExecutionEnvironment env = WorkflowTestCluster.environment();
     SurveyKpiWorkflow.defineWorkflow(env, source.build(), kpis, deadLetters, SETTINGS);
     env.execute("survey workflow test");
 
@@ -158,17 +157,8 @@ class SurveyKpiWorkflowTest {
     assertThat((Double) fields.get(FIELD_SCORE)).isCloseTo(100.0 * (promoters - detractors) / n, within(1e-9));
   }
 
-  /** Tags of a window's point grouped by at most one dimension; the others are "all". */
   private static Map<String, String> tags(String window, String... dimensionAndValue) {
-    Map<String, String> tags = new HashMap<>();
-    tags.put(TAG_WINDOW, window);
-    for (String dim : DIMENSION_TAGS) {
-      tags.put(dim, "all");
-    }
-    for (int k = 0; k < dimensionAndValue.length; k += 2) {
-      tags.put(dimensionAndValue[k], dimensionAndValue[k + 1]);
-    }
-    return tags;
+    return KpiPoints.tags(DIMENSION_TAGS, window, dimensionAndValue);
   }
 
   private static Map<DeadLetter.Kind, DeadLetter> byKind(CollectingSink<DeadLetter> sink) {
@@ -177,14 +167,6 @@ class SurveyKpiWorkflowTest {
       assertThat(out.put(d.kind, d)).as("a second %s dead letter: %s", d.kind, d).isNull();
     }
     return out;
-  }
-
-  private static StreamExecutionEnvironment environment() {
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    // One source split keeps the records in order; object reuse as in production (JobOptions).
-    env.setParallelism(1);
-    env.getConfig().enableObjectReuse();
-    return env;
   }
 
   private static SurveyResponse survey(String id, Instant at, Channel channel, String region, String team, String product,

@@ -35,6 +35,27 @@ public final class KpiPoints {
     return p.fields();
   }
 
+  /**
+   * Tags of a point grouped by at most one dimension, as the jobs write them: the window (none for
+   * a gauge), the grouped dimension's value and "all" for the job's other dimensions.
+   */
+  public static Map<String, String> tags(List<String> dimensions, String window, String... dimensionAndValue) {
+    Map<String, String> tags = new HashMap<>();
+    if (window != null) {
+      tags.put(InfluxSchema.TAG_WINDOW, window);
+    }
+    for (String dim : dimensions) {
+      tags.put(dim, "all");
+    }
+    for (int k = 0; k < dimensionAndValue.length; k += 2) {
+      if (!dimensions.contains(dimensionAndValue[k])) {
+        throw new IllegalArgumentException(dimensionAndValue[k] + " is not one of the dimensions " + dimensions);
+      }
+      tags.put(dimensionAndValue[k], dimensionAndValue[k + 1]);
+    }
+    return tags;
+  }
+
   /** One series' points by time. */
   public NavigableMap<Instant, Map<String, Object>> series(String measurement, Map<String, String> tags) {
     Map<String, String> sorted = new TreeMap<>(tags);
