@@ -3,6 +3,7 @@ package io.cxmonitor.platform.testing;
 import io.cxmonitor.platform.kafka.DeadLetter;
 import io.cxmonitor.platform.kafka.Decoded;
 import io.cxmonitor.platform.kafka.DecodingDeserializer;
+import io.cxmonitor.schemas.WireFormat;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +25,7 @@ import org.apache.kafka.common.record.TimestampType;
 public final class DecodedRecords<T extends SpecificRecord> {
   private final String topic;
   private final DecodingDeserializer<T> deserializer;
-  private final DecodingDeserializer.CodecFactory<T> codec;
+  private final WireFormat.Codec<T> codec;
   private final Function<T, Instant> eventTime;
   private long nextOffset;
 
@@ -36,7 +37,7 @@ public final class DecodedRecords<T extends SpecificRecord> {
       Function<T, Instant> eventTime) {
     this.topic = topic;
     this.deserializer = deserializer;
-    this.codec = codec;
+    this.codec = codec.get();
     this.eventTime = eventTime;
   }
 
@@ -50,7 +51,7 @@ public final class DecodedRecords<T extends SpecificRecord> {
 
   /** The wire bytes of {@code value}, as a producer writes them (to compare with a dead letter's value). */
   public byte[] encode(T value) {
-    return codec.get().encode(value);
+    return codec.encode(value);
   }
 
   /** A record the job uses. Fails if the job's validation would reject it, so a test cannot feed a bad "good" record. */
