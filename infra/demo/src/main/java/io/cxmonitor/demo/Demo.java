@@ -6,7 +6,11 @@ import io.cxmonitor.service.ServiceKpiJob;
 import io.cxmonitor.surveys.SurveyKpiJob;
 import io.cxmonitor.testkit.InfluxServer;
 import io.cxmonitor.testkit.KafkaBroker;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.apache.flink.configuration.Configuration;
@@ -70,15 +74,30 @@ public final class Demo implements Callable<Integer> {
     if (!window.matches("1m|1h|24h")) {
       throw new CommandLine.ParameterException(new CommandLine(this), "--window must be 1m, 1h or 24h, got " + window);
     }
-    KafkaBroker broker = null;
-    InfluxServer influx = null;
-    JobClient job = null;
-    JobClient serviceJob = null;
-    JobClient churnJob = null;
-    java.nio.file.Path checkpoints = null;
-    Thread generator = null;
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);
+    stopOnCtrlC(stop, stopped);
+    Started started = new Started();
+    try {
+      String bootstrap = useOrStartKafka(started);
+      String url = useOrStartInflux(started);
+      GeneratorCli.createTopics(bootstrap, 2);
+      status("Kafka " + bootstrap + ", InfluxDB " + url + " (database " + influxDb + ")");
+      startJobs(started, bootstrap, url);
+      // With an existing Kafka the jobs start at the latest offsets: give their sources time to
+      // find their partitions before the backfill starts.
+      Thread.sleep(started.broker == null ? 10_000 : 1_000);
+      started.generator = startGenerator(bootstrap);
+      showKpisUntil(stop, started, url);
+      return 0;
+    } finally {
+      started.stopAll();
+      stopped.countDown();
+    }
+  }
+
+  /** Ctrl-C ends the live view, and the JVM waits until everything is stopped and deleted. */
+  private static void stopOnCtrlC(CountDownLatch stop, CountDownLatch stopped) {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       stop.countDown();
       try {
@@ -87,90 +106,119 @@ public final class Demo implements Callable<Integer> {
         Thread.currentThread().interrupt();
       }
     }, "demo-shutdown"));
-    try {
-      String bootstrap = kafka;
-      if (bootstrap == null) {
-        status("starting Kafka (KRaft, in this JVM) ...");
-        broker = KafkaBroker.start();
-        bootstrap = broker.bootstrapServers();
-      }
-      String url = influxUrl;
-      if (url == null) {
-        status("starting influxd ...");
-        influx = InfluxServer.start();
-        url = influx.url();
-      }
-      GeneratorCli.createTopics(bootstrap, 2);
-      status("Kafka " + bootstrap + ", InfluxDB " + url + " (database " + influxDb + ")");
+  }
 
-      Configuration conf = new Configuration();
-      StreamExecutionEnvironment env;
-      if (flinkUiPort > 0) {
-        conf.set(RestOptions.PORT, flinkUiPort);
-        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-        env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
-      } else {
-        env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
-      }
-      env.setParallelism(2);
-      // Job state outgrows JobManager memory checkpoints quickly: checkpoint to a temp dir.
-      checkpoints = java.nio.file.Files.createTempDirectory("cx-demo-checkpoints-");
-      SurveyKpiJob.fromArgs("--bootstrap-servers", bootstrap, "--influx-url", url, "--influx-db", influxDb,
-          "--checkpoint-dir", checkpoints.resolve("surveys").toUri().toString(),
-          "--start-from", startFrom(broker), "--group-id", "cx-demo-" + System.currentTimeMillis(),
-          "--checkpoint-interval", "PT10S", "--idleness", "PT10S").configure(env);
-      job = env.executeAsync("cx-monitor survey KPIs (demo)");
-      status("survey job running" + (flinkUiPort > 0 ? ", Flink UI http://127.0.0.1:" + flinkUiPort : ""));
-      StreamExecutionEnvironment serviceEnv = StreamExecutionEnvironment.createLocalEnvironment(2, new Configuration());
-      ServiceKpiJob.fromArgs("--bootstrap-servers", bootstrap, "--influx-url", url, "--influx-db", influxDb,
-          "--checkpoint-dir", checkpoints.resolve("service").toUri().toString(),
-          "--start-from", startFrom(broker), "--group-id", "cx-demo-service-" + System.currentTimeMillis(),
-          "--checkpoint-interval", "PT10S", "--idleness", "PT10S").configure(serviceEnv);
-      serviceJob = serviceEnv.executeAsync("cx-monitor service KPIs (demo)");
-      status("service job running");
-      StreamExecutionEnvironment churnEnv = StreamExecutionEnvironment.createLocalEnvironment(2, new Configuration());
-      ChurnKpiJob.fromArgs("--bootstrap-servers", bootstrap, "--influx-url", url, "--influx-db", influxDb,
-          "--checkpoint-dir", checkpoints.resolve("churn").toUri().toString(),
-          "--start-from", startFrom(broker), "--group-id", "cx-demo-churn-" + System.currentTimeMillis(),
-          "--checkpoint-interval", "PT10S", "--idleness", "PT10S").configure(churnEnv);
-      churnJob = churnEnv.executeAsync("cx-monitor churn KPIs (demo)");
-      status("churn job running");
-      // With an existing Kafka the jobs start at the latest offsets: give their sources time to
-      // find their partitions before the backfill starts.
-      Thread.sleep(broker == null ? 10_000 : 1_000);
+  /** --kafka, or a broker started in this JVM. */
+  private String useOrStartKafka(Started started) throws Exception {
+    if (kafka != null) {
+      return kafka;
+    }
+    status("starting Kafka (KRaft, in this JVM) ...");
+    started.broker = KafkaBroker.start();
+    return started.broker.bootstrapServers();
+  }
 
-      String[] genArgs = {"--bootstrap-servers", bootstrap, "--rate", Double.toString(rate), "--seed", Long.toString(seed),
-          "--backfill", backfill.toString(), "--duration", "P30D", "--poison-every", "2000", "--progress-every", "P1D"};
-      String[] allArgs = genArgs;
-      if (scenario != null) {
-        allArgs = java.util.stream.Stream.concat(java.util.Arrays.stream(genArgs),
-            java.util.stream.Stream.of("--scenario", scenario, "--channel", scenarioChannel)).toArray(String[]::new);
-        status("scenario " + scenario + " on " + scenarioChannel + " starts in a minute: "
-            + (scenario.startsWith("csat") ? "CSAT of that channel falls below 60 % (rule cx-csat-low) within minutes"
-                : "abandonment on that channel rises above 15 % (rule cx-abandonment-spike) within minutes"));
-      }
-      String[] finalArgs = allArgs;
-      generator = new Thread(() -> new CommandLine(new GeneratorCli()).execute(finalArgs), "generator");
-      generator.setDaemon(true);
-      generator.start();
+  /** --influx-url, or an influxd started as a child process. */
+  private String useOrStartInflux(Started started) throws Exception {
+    if (influxUrl != null) {
+      return influxUrl;
+    }
+    status("starting influxd ...");
+    started.influx = InfluxServer.start();
+    return started.influx.url();
+  }
 
-      LiveView view = new LiveView(url, influxDb, window);
-      while (!stop.await(refresh.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-        view.render(job.getJobStatus().get() + " / " + serviceJob.getJobStatus().get() + " / " + churnJob.getJobStatus().get());
+  /** The survey, service and churn jobs, each on its own embedded cluster. */
+  private void startJobs(Started started, String bootstrap, String url) throws Exception {
+    StreamExecutionEnvironment env = surveyEnvironment();
+    // Job state outgrows JobManager memory checkpoints quickly: checkpoint to a temp dir.
+    started.checkpoints = java.nio.file.Files.createTempDirectory("cx-demo-checkpoints-");
+    SurveyKpiJob.fromArgs(jobArgs(started, bootstrap, url, "surveys", "cx-demo-")).configure(env);
+    started.jobs.add(env.executeAsync("cx-monitor survey KPIs (demo)"));
+    status("survey job running" + (flinkUiPort > 0 ? ", Flink UI http://127.0.0.1:" + flinkUiPort : ""));
+    StreamExecutionEnvironment serviceEnv = StreamExecutionEnvironment.createLocalEnvironment(2, new Configuration());
+    ServiceKpiJob.fromArgs(jobArgs(started, bootstrap, url, "service", "cx-demo-service-")).configure(serviceEnv);
+    started.jobs.add(serviceEnv.executeAsync("cx-monitor service KPIs (demo)"));
+    status("service job running");
+    StreamExecutionEnvironment churnEnv = StreamExecutionEnvironment.createLocalEnvironment(2, new Configuration());
+    ChurnKpiJob.fromArgs(jobArgs(started, bootstrap, url, "churn", "cx-demo-churn-")).configure(churnEnv);
+    started.jobs.add(churnEnv.executeAsync("cx-monitor churn KPIs (demo)"));
+    status("churn job running");
+  }
+
+  /** The survey job's cluster also serves the Flink web UI, unless --flink-ui-port is 0. */
+  private StreamExecutionEnvironment surveyEnvironment() {
+    Configuration conf = new Configuration();
+    StreamExecutionEnvironment env;
+    if (flinkUiPort > 0) {
+      conf.set(RestOptions.PORT, flinkUiPort);
+      conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+      env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
+    } else {
+      env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
+    }
+    env.setParallelism(2);
+    return env;
+  }
+
+  /** The options every job gets; a fresh consumer group per run, so no old offsets apply. */
+  private String[] jobArgs(Started started, String bootstrap, String url, String checkpointDir, String groupPrefix) {
+    return new String[] {"--bootstrap-servers", bootstrap, "--influx-url", url, "--influx-db", influxDb,
+        "--checkpoint-dir", started.checkpoints.resolve(checkpointDir).toUri().toString(),
+        "--start-from", startFrom(started.broker), "--group-id", groupPrefix + System.currentTimeMillis(),
+        "--checkpoint-interval", "PT10S", "--idleness", "PT10S"};
+  }
+
+  /** The generator on a daemon thread: --backfill of history first, then real time, with --scenario if given. */
+  private Thread startGenerator(String bootstrap) {
+    String[] genArgs = {"--bootstrap-servers", bootstrap, "--rate", Double.toString(rate), "--seed", Long.toString(seed),
+        "--backfill", backfill.toString(), "--duration", "P30D", "--poison-every", "2000", "--progress-every", "P1D"};
+    String[] allArgs = genArgs;
+    if (scenario != null) {
+      allArgs = java.util.stream.Stream.concat(java.util.Arrays.stream(genArgs),
+          java.util.stream.Stream.of("--scenario", scenario, "--channel", scenarioChannel)).toArray(String[]::new);
+      status("scenario " + scenario + " on " + scenarioChannel + " starts in a minute: "
+          + (scenario.startsWith("csat") ? "CSAT of that channel falls below 60 % (rule cx-csat-low) within minutes"
+              : "abandonment on that channel rises above 15 % (rule cx-abandonment-spike) within minutes"));
+    }
+    String[] finalArgs = allArgs;
+    Thread generator = new Thread(() -> new CommandLine(new GeneratorCli()).execute(finalArgs), "generator");
+    generator.setDaemon(true);
+    generator.start();
+    return generator;
+  }
+
+  /** Redraws the KPIs and the jobs' status every --refresh until {@code stop} opens. */
+  private void showKpisUntil(CountDownLatch stop, Started started, String url) throws Exception {
+    LiveView view = new LiveView(url, influxDb, window);
+    while (!stop.await(refresh.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      StringBuilder jobStatus = new StringBuilder();
+      for (JobClient j : started.jobs) {
+        jobStatus.append(jobStatus.length() == 0 ? "" : " / ").append(j.getJobStatus().get());
       }
-      return 0;
-    } finally {
+      view.render(jobStatus.toString());
+    }
+  }
+
+  /** What this run started, so that stopping can undo exactly that, however far the start got. */
+  private static final class Started {
+    KafkaBroker broker;
+    InfluxServer influx;
+    final List<JobClient> jobs = new ArrayList<>();
+    Path checkpoints;
+    Thread generator;
+
+    /** Stops what was started; closing the broker and influxd deletes their data directories. */
+    void stopAll() throws IOException {
       System.out.println("\nstopping ...");
       if (generator != null) {
         generator.interrupt();
       }
-      for (JobClient j : new JobClient[] {job, serviceJob, churnJob}) {
-        if (j != null) {
-          try {
-            j.cancel().get();
-          } catch (Exception e) {
-            System.out.println("job cancel: " + e.getMessage());
-          }
+      for (JobClient j : jobs) {
+        try {
+          j.cancel().get();
+        } catch (Exception e) {
+          System.out.println("job cancel: " + e.getMessage());
         }
       }
       if (broker != null) {
@@ -185,7 +233,6 @@ public final class Demo implements Callable<Integer> {
         influx.close();
       }
       System.out.println("stopped; temporary Kafka and InfluxDB data deleted.");
-      stopped.countDown();
     }
   }
 

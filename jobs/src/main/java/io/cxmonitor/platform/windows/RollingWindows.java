@@ -160,6 +160,36 @@ public abstract class RollingWindows<P, A extends Rollable<A>> extends KeyedProc
     if (last != null && m <= last) {
       return;
     }
+    Tick<A> tick = advance(m);
+    String key = ctx.getCurrentKey();
+    boolean keep = keepTicking(key, m, tick.entering(), out);
+    emitWindows(key, tick, out);
+
+    // At the end of a bounded input the watermark is +infinity: a gauge that would keep the group
+    // ticking (open backlog) must not tick forever.
+    boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
+    if (tick.day().isEmpty() && (!keep || endOfInput)) {
+      forgetUpTo(m);
+    } else {
+      store(hour, tick.hour());
+      store(day, tick.day());
+      lastTick.update(m);
+      ctx.timerService().registerEventTimeTimer(timestamp + bucketMillis);
+    }
+  }
+
+  /**
+   * One tick: the bucket's own aggregate (null if none) and the running 1 h and 24 h sums after it,
+   * with what the windows looked like before (to write a window once more when it empties).
+   */
+  private record Tick<A>(long bucket, A entering, boolean previousBucketHadData, A hour, boolean hourWasEmpty, A day,
+      boolean dayWasEmpty) {}
+
+  /**
+   * Moves the running sums on by one bucket: bucket {@code m} enters, the buckets an hour and a
+   * day old leave, and the one a day old is dropped from the map. The sums are not stored here.
+   */
+  private Tick<A> advance(long m) throws Exception {
     A h = hour.value() == null ? empty() : hour.value();
     A d = day.value() == null ? empty() : day.value();
     boolean hourWasEmpty = h.isEmpty();
@@ -179,40 +209,34 @@ public abstract class RollingWindows<P, A extends Rollable<A>> extends KeyedProc
       d.subtract(leavingDay);
       minutes.remove(m - dayBuckets);
     }
-    String key = ctx.getCurrentKey();
-    boolean keep = keepTicking(key, m, entering, out);
-    // A window is written when it holds data or just became empty (one n = 0 point); a window
-    // that stays empty is not rewritten every bucket.
-    if (bucketWindow != null && (entering != null || previousBucketHadData)) {
-      emit(key, bucketWindow, m, entering == null ? empty() : entering, out);
-    }
-    if (!h.isEmpty() || !hourWasEmpty) {
-      emit(key, InfluxSchema.WINDOW_1H, m, h, out);
-    }
-    if (!d.isEmpty() || !dayWasEmpty) {
-      emit(key, InfluxSchema.WINDOW_24H, m, d, out);
-    }
+    return new Tick<>(m, entering, previousBucketHadData, h, hourWasEmpty, d, dayWasEmpty);
+  }
 
-    // At the end of a bounded input the watermark is +infinity: a gauge that would keep the group
-    // ticking (open backlog) must not tick forever.
-    boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
-    if (d.isEmpty() && (!keep || endOfInput)) {
-      // Window emptied: forget everything up to this minute; a later partial restarts the group.
-      hour.clear();
-      day.clear();
-      lastTick.clear();
-      clearExtra();
-      var it = minutes.keys().iterator();
-      while (it.hasNext()) {
-        if (it.next() <= m) {
-          it.remove();
-        }
+  // A window is written when it holds data or just became empty (one n = 0 point); a window
+  // that stays empty is not rewritten every bucket.
+  private void emitWindows(String key, Tick<A> t, Collector<KpiPoint> out) throws Exception {
+    if (bucketWindow != null && (t.entering() != null || t.previousBucketHadData())) {
+      emit(key, bucketWindow, t.bucket(), t.entering() == null ? empty() : t.entering(), out);
+    }
+    if (!t.hour().isEmpty() || !t.hourWasEmpty()) {
+      emit(key, InfluxSchema.WINDOW_1H, t.bucket(), t.hour(), out);
+    }
+    if (!t.day().isEmpty() || !t.dayWasEmpty()) {
+      emit(key, InfluxSchema.WINDOW_24H, t.bucket(), t.day(), out);
+    }
+  }
+
+  /** Window emptied: forget everything up to this bucket; a later partial restarts the group. */
+  private void forgetUpTo(long m) throws Exception {
+    hour.clear();
+    day.clear();
+    lastTick.clear();
+    clearExtra();
+    var it = minutes.keys().iterator();
+    while (it.hasNext()) {
+      if (it.next() <= m) {
+        it.remove();
       }
-    } else {
-      store(hour, h);
-      store(day, d);
-      lastTick.update(m);
-      ctx.timerService().registerEventTimeTimer(timestamp + bucketMillis);
     }
   }
 }

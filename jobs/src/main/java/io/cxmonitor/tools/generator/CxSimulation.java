@@ -180,75 +180,148 @@ public final class CxSimulation implements Iterator<GeneratedRecord> {
     simulateTicket(opened, customers[zipfCustomer()], 0, false);
   }
 
+  // The steps below draw from the seeded generator: adding, dropping or reordering a draw changes
+  // every record after it, so a seed would no longer give the data that tests were written against.
   private void simulateTicket(long opened, Customer customer, double penalty, boolean planted) {
     tickets++;
     if (!planted && opened >= customer.plantedCancelAt && customer.active) {
       customer.active = false; // the planted cancellation has happened by now
     }
     if (!customer.active) {
-      customer.active = true;
-      customer.plan = random.nextInt(PLANS.length);
-      lifecycle(customer, LifecycleType.SUBSCRIBED, opened); // never before the arrival being simulated: emission order relies on it
+      resubscribe(customer, opened);
     }
-    int c = pick(CHANNEL_MIX);
-    Channel channel = CHANNELS[c];
-    String ticket = "tk-" + Long.toHexString(config.seed()) + "-" + tickets;
-    String team = TEAM_BY_CHANNEL[c];
-    Priority priority = random.nextDouble() < 0.05 ? Priority.URGENT
-        : random.nextDouble() < 0.2 ? Priority.HIGH : random.nextDouble() < 0.3 ? Priority.LOW : Priority.NORMAL;
-    interaction(ticket, customer, channel, team, priority, InteractionType.OPENED, opened, null, false, null);
-
-    boolean queued = channel == Channel.PHONE || channel == Channel.CHAT || channel == Channel.ZALO_OA;
-    long firstReply = opened + lognormal(FIRST_REPLY_MEDIAN[c], 0.9);
-    double abandonShare = scenario != null && scenario.kind() == Scenario.Kind.ABANDONMENT_SPIKE && scenario.hits(channel, opened) ? 0.4 : 0.07;
-    if (queued && random.nextDouble() < abandonShare) {
-      interaction(ticket, customer, channel, team, priority, InteractionType.ABANDONED,
-          opened + (firstReply - opened) / 2, null, false, null);
+    Ticket t = openTicket(customer, opened);
+    long firstReply = opened + lognormal(FIRST_REPLY_MEDIAN[t.c], 0.9);
+    if (abandoned(t, opened, firstReply)) {
       return;
     }
-    boolean selfService = (channel == Channel.APP || channel == Channel.WEB) && random.nextDouble() < 0.25;
-    String agent = "agent-" + team + "-" + random.nextInt(40);
-    long resolved = opened + lognormal(RESOLUTION_MEDIAN[c], 0.8);
-    boolean transferred = false;
-    if (!selfService) {
-      interaction(ticket, customer, channel, team, priority, InteractionType.AGENT_REPLY,
-          Math.min(firstReply, resolved - 1), agent, false, null);
-      if (random.nextDouble() < (penalty > 0 ? 0.4 : 0.1)) {
-        transferred = true;
-        long at = firstReply + (resolved - firstReply) / 3;
-        interaction(ticket, customer, channel, team, priority, InteractionType.TRANSFERRED, at, agent, false, "tier2");
-        team = "tier2";
-        resolved += lognormal(RESOLUTION_MEDIAN[c] / 2, 0.6);
-      }
-      if (random.nextDouble() < 0.3) {
-        interaction(ticket, customer, channel, team, priority, InteractionType.CUSTOMER_REPLY,
-            firstReply + (resolved - firstReply) / 2, null, false, null);
-      }
-    }
-    interaction(ticket, customer, channel, team, priority, InteractionType.RESOLVED, resolved,
-        selfService ? null : agent, selfService, null);
-    boolean reopened = random.nextDouble() < (penalty > 0 ? 0.3 : 0.06);
-    long finalResolution = resolved;
-    if (reopened) {
-      long reopenAt = resolved + lognormal(6 * HOUR, 1.0);
-      interaction(ticket, customer, channel, team, priority, InteractionType.REOPENED, reopenAt, null, false, null);
-      finalResolution = reopenAt + lognormal(RESOLUTION_MEDIAN[c], 0.8);
-      interaction(ticket, customer, channel, team, priority, InteractionType.RESOLVED, finalResolution, agent, false, null);
-    }
-
-    double ttrRatio = (double) (finalResolution - opened) / RESOLUTION_MEDIAN[c];
-    double experience = QUALITY[c] - penalty + gaussian(0.8)
-        - (transferred ? 0.5 : 0) - (reopened ? 0.7 : 0)
-        - 0.35 * Math.max(0, Math.min(2.5, Math.log(ttrRatio)));
-    // unhappy customers answer surveys more often: during a CSAT incident most of them do
-    boolean incident = scenario != null && scenario.kind() == Scenario.Kind.CSAT_DROP && scenario.hits(channel, finalResolution);
-    double responseRate = incident ? 0.9 : config.surveyResponseRate();
-    if (planted || random.nextDouble() < responseRate) {
-      survey(ticket, customer, channel, team, finalResolution + lognormal(20 * MINUTE, 1.0),
-          experience, transferred, reopened);
+    long resolved = workUntilResolved(t, opened, firstReply, penalty);
+    long finalResolution = maybeReopen(t, resolved, penalty);
+    double experience = experience(t, opened, finalResolution, penalty);
+    if (planted || random.nextDouble() < surveyResponseRate(t.channel, finalResolution)) {
+      survey(t.id, customer, t.channel, t.team, finalResolution + lognormal(20 * MINUTE, 1.0),
+          experience, t.transferred, t.reopened);
     }
     if (!planted && customer.plantedCancelAt == Long.MAX_VALUE) {
       churnAfter(customer, experience, finalResolution);
+    }
+  }
+
+  /** A customer who cancelled comes back: a new subscription, on a plan drawn afresh. */
+  private void resubscribe(Customer customer, long at) {
+    customer.active = true;
+    customer.plan = random.nextInt(PLANS.length);
+    lifecycle(customer, LifecycleType.SUBSCRIBED, at); // never before the arrival being simulated: emission order relies on it
+  }
+
+  /** Draws the ticket's channel and priority and emits its OPENED event. */
+  private Ticket openTicket(Customer customer, long opened) {
+    int c = pick(CHANNEL_MIX);
+    Ticket t = new Ticket("tk-" + Long.toHexString(config.seed()) + "-" + tickets, customer, c, priority());
+    t.event(InteractionType.OPENED, opened, null, false, null);
+    return t;
+  }
+
+  private Priority priority() {
+    return random.nextDouble() < 0.05 ? Priority.URGENT
+        : random.nextDouble() < 0.2 ? Priority.HIGH : random.nextDouble() < 0.3 ? Priority.LOW : Priority.NORMAL;
+  }
+
+  /** Queued channels lose some contacts before the first reply; many more during an abandonment spike. */
+  private boolean abandoned(Ticket t, long opened, long firstReply) {
+    boolean queued = t.channel == Channel.PHONE || t.channel == Channel.CHAT || t.channel == Channel.ZALO_OA;
+    boolean spike = scenario != null && scenario.kind() == Scenario.Kind.ABANDONMENT_SPIKE && scenario.hits(t.channel, opened);
+    if (queued && random.nextDouble() < (spike ? 0.4 : 0.07)) {
+      t.event(InteractionType.ABANDONED, opened + (firstReply - opened) / 2, null, false, null);
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * An agent replies, sometimes transfers (more often when the customer is a planted churner) and
+   * the customer sometimes writes back, then the ticket is resolved; app and web tickets are
+   * sometimes self-served instead. Returns the resolution time.
+   */
+  private long workUntilResolved(Ticket t, long opened, long firstReply, double penalty) {
+    boolean selfService = (t.channel == Channel.APP || t.channel == Channel.WEB) && random.nextDouble() < 0.25;
+    t.agent = "agent-" + t.team + "-" + random.nextInt(40); // drawn even for self-service: keeps the sequence
+    long resolved = opened + lognormal(RESOLUTION_MEDIAN[t.c], 0.8);
+    if (!selfService) {
+      t.event(InteractionType.AGENT_REPLY, Math.min(firstReply, resolved - 1), t.agent, false, null);
+      if (random.nextDouble() < (penalty > 0 ? 0.4 : 0.1)) {
+        resolved = transferToTier2(t, firstReply, resolved);
+      }
+      if (random.nextDouble() < 0.3) {
+        t.event(InteractionType.CUSTOMER_REPLY, firstReply + (resolved - firstReply) / 2, null, false, null);
+      }
+    }
+    t.event(InteractionType.RESOLVED, resolved, selfService ? null : t.agent, selfService, null);
+    return resolved;
+  }
+
+  /** Tier 2 takes the ticket from here on, which delays the resolution: returns the new resolution time. */
+  private long transferToTier2(Ticket t, long firstReply, long resolved) {
+    t.transferred = true;
+    t.event(InteractionType.TRANSFERRED, firstReply + (resolved - firstReply) / 3, t.agent, false, "tier2");
+    t.team = "tier2";
+    return resolved + lognormal(RESOLUTION_MEDIAN[t.c] / 2, 0.6);
+  }
+
+  /** Some tickets come back after resolution (more for planted churners): returns the final resolution time. */
+  private long maybeReopen(Ticket t, long resolved, double penalty) {
+    t.reopened = random.nextDouble() < (penalty > 0 ? 0.3 : 0.06);
+    if (!t.reopened) {
+      return resolved;
+    }
+    long reopenAt = resolved + lognormal(6 * HOUR, 1.0);
+    t.event(InteractionType.REOPENED, reopenAt, null, false, null);
+    long finalResolution = reopenAt + lognormal(RESOLUTION_MEDIAN[t.c], 0.8);
+    t.event(InteractionType.RESOLVED, finalResolution, t.agent, false, null);
+    return finalResolution;
+  }
+
+  /**
+   * How the customer felt about the ticket: the channel's quality plus noise, minus a penalty for
+   * planted churners, a transfer, a reopen and a resolution much slower than the channel's median.
+   */
+  private double experience(Ticket t, long opened, long finalResolution, double penalty) {
+    double ttrRatio = (double) (finalResolution - opened) / RESOLUTION_MEDIAN[t.c];
+    return QUALITY[t.c] - penalty + gaussian(0.8)
+        - (t.transferred ? 0.5 : 0) - (t.reopened ? 0.7 : 0)
+        - 0.35 * Math.max(0, Math.min(2.5, Math.log(ttrRatio)));
+  }
+
+  /** Unhappy customers answer surveys more often: during a CSAT incident most of them do. */
+  private double surveyResponseRate(Channel channel, long resolvedAt) {
+    boolean incident = scenario != null && scenario.kind() == Scenario.Kind.CSAT_DROP && scenario.hits(channel, resolvedAt);
+    return incident ? 0.9 : config.surveyResponseRate();
+  }
+
+  /** One ticket being simulated: what all its interaction events share, and what happened to it so far. */
+  private final class Ticket {
+    final String id;
+    final Customer customer;
+    /** Index of the channel in the per-channel tables. */
+    final int c;
+    final Channel channel;
+    final Priority priority;
+    String team;
+    String agent;
+    boolean transferred;
+    boolean reopened;
+
+    Ticket(String id, Customer customer, int c, Priority priority) {
+      this.id = id;
+      this.customer = customer;
+      this.c = c;
+      this.channel = CHANNELS[c];
+      this.team = TEAM_BY_CHANNEL[c];
+      this.priority = priority;
+    }
+
+    void event(InteractionType type, long at, String agent, boolean selfService, String toTeam) {
+      interaction(id, customer, channel, team, priority, type, at, agent, selfService, toTeam);
     }
   }
 

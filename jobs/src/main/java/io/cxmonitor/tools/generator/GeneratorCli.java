@@ -113,80 +113,131 @@ public final class GeneratorCli implements Callable<Integer> {
   private int run(SimulationConfig config) {
     CxSimulation sim = new CxSimulation(config);
     if (scenario != null) {
-      Instant from = Instant.ofEpochMilli(Math.max(System.currentTimeMillis(), config.start().toEpochMilli())).plus(scenarioAfter);
-      try {
-        sim.withScenario(Scenario.parse(scenario, scenarioChannel, from));
-      } catch (IllegalArgumentException e) {
-        throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
-      }
-      System.out.printf("scenario %s on %s starts at %s%n", scenario, scenarioChannel, CLOCK.format(from));
+      playScenario(sim, config.start());
     }
-    long wallStart = System.currentTimeMillis();
-    long simStart = config.start().toEpochMilli();
-    // Simulated clock: records up to caughtUpAt (the part already in the past: --backfill) go at
-    // once, then simulated time advances --speed times faster than the wall clock.
-    long caughtUpAt = Math.max(simStart, Math.min(simStart + config.duration().toMillis(), wallStart));
-    long sent = 0;
-    long surveys = 0;
-    long interactions = 0;
-    long lifecycle = 0;
-    long poison = 0;
-    long followUpsDone = 0;
-    long nextProgress = wallStart + progressEvery.toMillis();
-    long lastSent = 0;
-    long lastProgressAt = wallStart;
+    // Read the wall clock before creating the producer, so the pacing does not absorb its start-up.
+    Publication publication = new Publication(sim, config, System.currentTimeMillis());
     try (KafkaPublisher publisher = new KafkaPublisher(bootstrapServers)) {
+      return publication.publishAll(publisher);
+    }
+  }
+
+  /** Plays --scenario from --scenario-after past now, or past the simulated start if that is later. */
+  private void playScenario(CxSimulation sim, Instant simStart) {
+    Instant from = Instant.ofEpochMilli(Math.max(System.currentTimeMillis(), simStart.toEpochMilli())).plus(scenarioAfter);
+    try {
+      sim.withScenario(Scenario.parse(scenario, scenarioChannel, from));
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+    }
+    System.out.printf("scenario %s on %s starts at %s%n", scenario, scenarioChannel, CLOCK.format(from));
+  }
+
+  /** One run: paces the simulation's records on the simulated clock, sends them and reports progress. */
+  private final class Publication {
+    private final CxSimulation sim;
+    private final long wallStart;
+    /** Records emitted up to here (the part already in the past: --backfill) go at once. */
+    private final long caughtUpAt;
+    private long sent;
+    private long surveys;
+    private long interactions;
+    private long lifecycle;
+    private long poison;
+    private long followUpsDone;
+    private long nextProgress;
+    private long lastSent;
+    private long lastProgressAt;
+
+    Publication(CxSimulation sim, SimulationConfig config, long wallStart) {
+      this.sim = sim;
+      this.wallStart = wallStart;
+      long simStart = config.start().toEpochMilli();
+      this.caughtUpAt = Math.max(simStart, Math.min(simStart + config.duration().toMillis(), wallStart));
+      this.nextProgress = wallStart + progressEvery.toMillis();
+      this.lastProgressAt = wallStart;
+    }
+
+    /** Sends every record; returns the exit code (130 when interrupted, 2 when sends failed). */
+    int publishAll(KafkaPublisher publisher) {
       while (sim.hasNext()) {
         GeneratedRecord r = sim.next();
-        if (speed > 0 && r.emitTime() > caughtUpAt) {
-          long due = wallStart + (long) ((r.emitTime() - caughtUpAt) / speed);
-          long wait = due - System.currentTimeMillis();
-          if (wait > 0) {
-            publisher.flush();
-            try {
-              Thread.sleep(wait);
-            } catch (InterruptedException e) {
-              System.out.printf("generator stopped after %,d records%n", sent);
-              Thread.currentThread().interrupt();
-              return 130;
-            }
-          }
+        if (!awaitDue(r, publisher)) {
+          System.out.printf("generator stopped after %,d records%n", sent);
+          Thread.currentThread().interrupt(); // restore the flag the interrupted sleep cleared
+          return 130;
         }
         publisher.send(r);
         sent++;
-        switch (r.topic()) {
-          case Topics.SURVEYS -> {
-            surveys++;
-            if (poisonEvery > 0 && surveys % poisonEvery == 0) {
-              publisher.sendRaw(Topics.SURVEYS, r.key(),
-                  ("{\"not\":\"avro\",\"n\":" + surveys + "}").getBytes(StandardCharsets.UTF_8), r.eventTime());
-              poison++;
-            }
-          }
-          case Topics.INTERACTIONS -> interactions++;
-          case Topics.LIFECYCLE -> lifecycle++;
-          default -> followUpsDone++;
+        count(r);
+        if (poisonEvery > 0 && r.topic().equals(Topics.SURVEYS) && surveys % poisonEvery == 0) {
+          sendPoison(r, publisher);
         }
-        long now = System.currentTimeMillis();
-        if (now >= nextProgress) {
-          double rate = (sent - lastSent) * 1000.0 / Math.max(1, now - lastProgressAt);
-          System.out.printf("sim %s | sent %,d (interactions %,d, surveys %,d, lifecycle %,d, poison %,d) | %,.0f rec/s%s%n",
-              CLOCK.format(Instant.ofEpochMilli(r.emitTime())), sent, interactions, surveys, lifecycle, poison, rate,
-              publisher.failed() > 0 ? " | FAILED " + publisher.failed() : "");
-          lastSent = sent;
-          lastProgressAt = now;
-          nextProgress = now + progressEvery.toMillis();
-        }
+        reportProgress(r, publisher);
       }
       publisher.flush();
+      return summarize(publisher);
+    }
+
+    /**
+     * After the catch-up, simulated time advances --speed times faster than the wall clock: waits
+     * until the record is due. Returns false if interrupted while waiting.
+     */
+    private boolean awaitDue(GeneratedRecord r, KafkaPublisher publisher) {
+      if (speed > 0 && r.emitTime() > caughtUpAt) {
+        long due = wallStart + (long) ((r.emitTime() - caughtUpAt) / speed);
+        long wait = due - System.currentTimeMillis();
+        if (wait > 0) {
+          publisher.flush(); // what is due now must not linger in the producer while we sleep
+          try {
+            Thread.sleep(wait);
+          } catch (InterruptedException e) {
+            return false;
+          }
+        }
+      }
+      return true;
+    }
+
+    private void count(GeneratedRecord r) {
+      switch (r.topic()) {
+        case Topics.SURVEYS -> surveys++;
+        case Topics.INTERACTIONS -> interactions++;
+        case Topics.LIFECYCLE -> lifecycle++;
+        default -> followUpsDone++;
+      }
+    }
+
+    /** An undecodable record next to a survey, to exercise the jobs' dead-letter path. */
+    private void sendPoison(GeneratedRecord survey, KafkaPublisher publisher) {
+      publisher.sendRaw(Topics.SURVEYS, survey.key(),
+          ("{\"not\":\"avro\",\"n\":" + surveys + "}").getBytes(StandardCharsets.UTF_8), survey.eventTime());
+      poison++;
+    }
+
+    private void reportProgress(GeneratedRecord r, KafkaPublisher publisher) {
+      long now = System.currentTimeMillis();
+      if (now < nextProgress) {
+        return;
+      }
+      double rate = (sent - lastSent) * 1000.0 / Math.max(1, now - lastProgressAt);
+      System.out.printf("sim %s | sent %,d (interactions %,d, surveys %,d, lifecycle %,d, poison %,d) | %,.0f rec/s%s%n",
+          CLOCK.format(Instant.ofEpochMilli(r.emitTime())), sent, interactions, surveys, lifecycle, poison, rate,
+          publisher.failed() > 0 ? " | FAILED " + publisher.failed() : "");
+      lastSent = sent;
+      lastProgressAt = now;
+      nextProgress = now + progressEvery.toMillis();
+    }
+
+    private int summarize(KafkaPublisher publisher) {
       System.out.printf("done: %,d records (interactions %,d, surveys %,d, lifecycle %,d, follow-ups done %,d, poison %,d), %,d tickets%n",
           sent, interactions, surveys, lifecycle, followUpsDone, poison, sim.tickets());
       if (publisher.failed() > 0) {
         System.err.printf("%,d records could not be sent; first error: %s%n", publisher.failed(), publisher.firstError());
         return 2;
       }
+      return 0;
     }
-    return 0;
   }
 
   /** Creates every cx-monitor topic that does not exist yet. */

@@ -43,33 +43,63 @@ public final class RowMapper {
 
   /** @param row column name → raw value */
   public Result map(Function<String, String> row) {
+    try {
+      return new Result(events(ticketOf(row), row), null);
+    } catch (Rejected e) {
+      return Result.rejected(e.getMessage());
+    }
+  }
+
+  /** What every event of a row carries. */
+  private record Ticket(String id, String customer, Channel channel, Priority priority, String team, String region,
+      String product) {}
+
+  /** A row that cannot be mapped; the message is the reason written to the rejects file. */
+  private static final class Rejected extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Rejected(String reason) {
+      super(reason, null, false, false); // an expected outcome, not a failure: no stack trace
+    }
+  }
+
+  private Ticket ticketOf(Function<String, String> row) throws Rejected {
     String ticket = field(mapping.ticketId(), row);
     if (ticket == null) {
-      return Result.rejected("ticket id (" + describe(mapping.ticketId()) + ") is empty");
+      throw new Rejected("ticket id (" + describe(mapping.ticketId()) + ") is empty");
     }
     String customer = mapping.customerId() == null ? ticket : field(mapping.customerId(), row);
     if (customer == null) {
-      return Result.rejected("customer id (" + describe(mapping.customerId()) + ") is empty");
+      throw new Rejected("customer id (" + describe(mapping.customerId()) + ") is empty");
     }
-    Channel channel;
-    String channelValue = field(mapping.channel(), row);
+    return new Ticket(ticket, customer, channel(row), priority(row),
+        field(mapping.team(), row), field(mapping.region(), row), field(mapping.product(), row));
+  }
+
+  private Channel channel(Function<String, String> row) throws Rejected {
+    String value = field(mapping.channel(), row);
     try {
-      channel = channelValue == null ? Channel.OTHER : Channel.valueOf(channelValue.toUpperCase(Locale.ROOT));
+      return value == null ? Channel.OTHER : Channel.valueOf(value.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      return Result.rejected("channel '" + channelValue + "' is not one of " + java.util.Arrays.toString(Channel.values())
+      throw new Rejected("channel '" + value + "' is not one of " + java.util.Arrays.toString(Channel.values())
           + ": add it to the mapping's channel.map or set a default");
     }
-    Priority priority;
-    String priorityValue = field(mapping.priority(), row);
-    try {
-      priority = priorityValue == null ? Priority.NORMAL : Priority.valueOf(priorityValue.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      return Result.rejected("priority '" + priorityValue + "' is not LOW, NORMAL, HIGH or URGENT: map it in priority.map");
-    }
-    String team = field(mapping.team(), row);
-    String region = field(mapping.region(), row);
-    String product = field(mapping.product(), row);
+  }
 
+  private Priority priority(Function<String, String> row) throws Rejected {
+    String value = field(mapping.priority(), row);
+    try {
+      return value == null ? Priority.NORMAL : Priority.valueOf(value.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new Rejected("priority '" + value + "' is not LOW, NORMAL, HIGH or URGENT: map it in priority.map");
+    }
+  }
+
+  /**
+   * The events whose conditions the row meets, in mapping order. The first (the opening) must have
+   * a time; a later event without one did not happen, and one before the opening is an error.
+   */
+  private List<InteractionEvent> events(Ticket ticket, Function<String, String> row) throws Rejected {
     List<InteractionEvent> events = new ArrayList<>();
     Instant opened = null;
     for (int i = 0; i < mapping.events().size(); i++) {
@@ -77,33 +107,41 @@ public final class RowMapper {
       if (!holds(spec, row)) {
         continue;
       }
-      Instant at;
-      try {
-        at = time(spec.time(), row, opened);
-      } catch (DateTimeParseException e) {
-        return Result.rejected(spec.type() + " time: cannot parse '" + e.getParsedString() + "' with format "
-            + formatOf(spec.time()) + " (" + e.getMessage() + ")");
-      }
+      Instant at = timeOf(spec, row, opened);
       if (at == null) {
         if (i == 0) {
-          return Result.rejected("opening time (" + columnsOf(spec.time()) + ") is empty");
+          throw new Rejected("opening time (" + columnsOf(spec.time()) + ") is empty");
         }
         continue;
       }
       if (i == 0) {
         opened = at;
       } else if (at.isBefore(opened)) {
-        return Result.rejected(spec.type() + " at " + at + " (" + columnsOf(spec.time()) + ") is before the ticket was opened at "
+        throw new Rejected(spec.type() + " at " + at + " (" + columnsOf(spec.time()) + ") is before the ticket was opened at "
             + opened);
       }
-      events.add(InteractionEvent.newBuilder()
-          .setEventId(ticket + "-" + spec.type().name().toLowerCase(Locale.ROOT) + "-" + i)
-          .setTicketId(ticket).setCustomerId(customer).setEventType(spec.type()).setEventTime(at)
-          .setChannel(channel).setTeam(team).setRegion(region).setProduct(product).setPriority(priority)
-          .setSelfService(Boolean.TRUE.equals(spec.selfService()))
-          .build());
+      events.add(event(ticket, spec, i, at));
     }
-    return new Result(events, null);
+    return events;
+  }
+
+  private Instant timeOf(ReplayMapping.EventSpec spec, Function<String, String> row, Instant opened) throws Rejected {
+    try {
+      return time(spec.time(), row, opened);
+    } catch (DateTimeParseException e) {
+      throw new Rejected(spec.type() + " time: cannot parse '" + e.getParsedString() + "' with format "
+          + formatOf(spec.time()) + " (" + e.getMessage() + ")");
+    }
+  }
+
+  /** The id depends only on the row (ticket, type, place in the mapping): replaying a file again gives the same ids. */
+  private static InteractionEvent event(Ticket t, ReplayMapping.EventSpec spec, int index, Instant at) {
+    return InteractionEvent.newBuilder()
+        .setEventId(t.id() + "-" + spec.type().name().toLowerCase(Locale.ROOT) + "-" + index)
+        .setTicketId(t.id()).setCustomerId(t.customer()).setEventType(spec.type()).setEventTime(at)
+        .setChannel(t.channel()).setTeam(t.team()).setRegion(t.region()).setProduct(t.product()).setPriority(t.priority())
+        .setSelfService(Boolean.TRUE.equals(spec.selfService()))
+        .build();
   }
 
   private boolean holds(ReplayMapping.EventSpec spec, Function<String, String> row) {
