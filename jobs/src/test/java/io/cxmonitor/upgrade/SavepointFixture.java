@@ -108,7 +108,9 @@ final class SavepointFixture {
     try (KafkaPublisher publisher = new KafkaPublisher(bootstrap)) {
       for (Record r : records) {
         if (r.batch() <= lastBatch) {
-          publisher.sendRaw(r.topic(), r.key(), r.value(), r.timestamp());
+          // Stamped with the publish time, as a live producer would: with the historic event time
+          // the broker's retention deletes the records before the jobs read them.
+          publisher.sendRaw(r.topic(), r.key(), r.value(), System.currentTimeMillis());
         }
       }
       publisher.flush();
