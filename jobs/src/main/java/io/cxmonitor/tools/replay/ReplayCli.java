@@ -202,7 +202,10 @@ public final class ReplayCli implements Callable<Integer> {
             Thread.sleep(wait);
           }
         }
-        publisher.sendRaw(topic, e.getTicketId(), publisher.encode(e), t);
+        // The Kafka timestamp is the publish time, not the (historic) event time, which stays in the
+        // record: retention and time-based segment rolls count from the replay, so a replayed month
+        // is not deleted before the jobs read it.
+        publisher.sendRaw(topic, e.getTicketId(), publisher.encode(e), System.currentTimeMillis());
         sent++;
         if (sent % 1000 == 0 || sent == events.size()) {
           progress(sent, events.size());
