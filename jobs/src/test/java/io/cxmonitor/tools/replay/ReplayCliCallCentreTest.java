@@ -28,71 +28,13 @@ import org.junit.jupiter.api.io.TempDir;
  * report is checked against the test's own plain reading of the TSV.
  */
 class ReplayCliCallCentreTest {
-  static final Path TSV = Path.of("src/test/resources/callcentre/calls_2025-10.tsv");
-  static final Path MAPPING = Path.of("src/main/resources/mappings/callcentre.yaml");
-  private static final ZoneId ZONE = ZoneId.of("Asia/Jerusalem");
-  private static final String NONE = "0:00:00";
-
-  /** What the test itself reads from the file. */
-  record Expected(long rows, long phantoms, long badDates, Map<InteractionType, Long> events, long anonymous,
-      long lostEnds, Set<String> callIds, Instant first, Instant last) {}
-
-  static Expected expected;
+  private static final Path TSV = CallCentreFixture.TSV;
+  private static final Path MAPPING = CallCentreFixture.MAPPING;
+  private static CallCentreFixture.Expected expected;
 
   @BeforeAll
   static void readTheFile() throws Exception {
-    List<String> lines = Files.readAllLines(TSV, StandardCharsets.UTF_8);
-    List<String> header = List.of(lines.get(0).split("\t"));
-    long phantoms = 0;
-    long badDates = 0;
-    long anonymous = 0;
-    long lostEnds = 0;
-    Map<InteractionType, Long> events = new EnumMap<>(InteractionType.class);
-    Set<String> callIds = new HashSet<>();
-    List<Instant> times = new ArrayList<>();
-    for (String line : lines.subList(1, lines.size())) {
-      String[] v = line.split("\t", -1);
-      java.util.function.Function<String, String> col = name -> v[header.indexOf(name)];
-      if (col.apply("outcome").equals("PHANTOM")) {
-        phantoms++;
-        continue;
-      }
-      String d = col.apply("date");
-      if (!d.matches("\\d{6}")) {
-        badDates++;
-        continue;
-      }
-      LocalDate day = LocalDate.of(2000 + Integer.parseInt(d.substring(0, 2)), Integer.parseInt(d.substring(2, 4)),
-          Integer.parseInt(d.substring(4, 6)));
-      LocalTime opened = LocalTime.parse(col.apply("vru_entry"), java.time.format.DateTimeFormatter.ofPattern("H:mm:ss"));
-      times.add(LocalDateTime.of(day, opened).atZone(ZONE).toInstant());
-      events.merge(InteractionType.OPENED, 1L, Long::sum);
-      callIds.add(col.apply("call_id"));
-      if (col.apply("customer_id").equals("0")) {
-        anonymous++;
-      }
-      List<String> later = new ArrayList<>();
-      if (col.apply("outcome").equals("AGENT")) {
-        events.merge(InteractionType.AGENT_REPLY, 1L, Long::sum);
-        later.add(col.apply("ser_start"));
-        if (col.apply("ser_exit").equals(NONE)) {
-          lostEnds++;
-        } else {
-          events.merge(InteractionType.RESOLVED, 1L, Long::sum);
-          later.add(col.apply("ser_exit"));
-        }
-      } else if (!col.apply("q_start").equals(NONE)) {
-        events.merge(InteractionType.ABANDONED, 1L, Long::sum);
-        later.add(col.apply("q_exit"));
-      }
-      for (String t : later) {
-        LocalTime at = LocalTime.parse(t, java.time.format.DateTimeFormatter.ofPattern("H:mm:ss"));
-        times.add(LocalDateTime.of(at.isBefore(opened) ? day.plusDays(1) : day, at).atZone(ZONE).toInstant());
-      }
-    }
-    times.sort(null);
-    expected = new Expected(lines.size() - 1, phantoms, badDates, events, anonymous, lostEnds, callIds,
-        times.get(0), times.get(times.size() - 1));
+    expected = CallCentreFixture.read();
   }
 
   @Test
