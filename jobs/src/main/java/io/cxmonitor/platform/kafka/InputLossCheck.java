@@ -2,6 +2,7 @@ package io.cxmonitor.platform.kafka;
 
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,10 +33,12 @@ import org.slf4j.LoggerFactory;
  * committed offsets. Lost records are counted (metric {@code cxInputRecordsLost}, offsets skipped,
  * so control records in the hole count too), logged as data loss, and fail a bounded run.
  *
- * <p>Not seen: a hole before the first record of a job started from EARLIEST or LATEST, or
- * restored from a checkpoint without committed offsets (no expected offset to compare with), and a
- * hole after a partition's last record (no later record shows it). If retention deletes exactly up
- * to a gap of control records while the job reads at the log start, that gap is counted.
+ * <p>A bounded run from committed offsets also checks before it starts ({@link #checkBoundedStart})
+ * for partitions with nothing left after the hole. Not seen: a hole before the first record of a
+ * job started from EARLIEST or LATEST, or restored from a checkpoint without committed offsets (no
+ * expected offset to compare with), and otherwise a hole after a partition's last record (no
+ * later record shows it). If retention deletes exactly up to a gap of control records while the
+ * job reads at the log start, that gap is counted.
  */
 public final class InputLossCheck implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -87,6 +90,57 @@ public final class InputLossCheck implements Serializable {
     }
     p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     return new InputLossCheck(groupId, startFrom == KafkaIo.StartFrom.COMMITTED, bounded, () -> new AdminOffsets(p));
+  }
+
+  /**
+   * Before a bounded run from committed offsets: a partition whose commit is behind its log start
+   * and that has nothing left to read would end the run at once, with no record to show the hole,
+   * so it is reported here. (Where records follow the hole, the first of them reports it.)
+   *
+   * @throws IllegalStateException naming the lost offsets
+   */
+  public static void checkBoundedStart(String bootstrapServers, Properties clientProperties, String topic, String groupId) {
+    Properties p = new Properties();
+    if (clientProperties != null) {
+      p.putAll(clientProperties);
+    }
+    p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    List<String> holes = new ArrayList<>();
+    try (Admin admin = Admin.create(p)) {
+      var description = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+      Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      for (var partition : description.partitions()) {
+        TopicPartition tp = new TopicPartition(topic, partition.partition());
+        earliest.put(tp, OffsetSpec.earliest());
+        latest.put(tp, OffsetSpec.latest());
+      }
+      var starts = admin.listOffsets(earliest).all().get(30, TimeUnit.SECONDS);
+      var ends = admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
+      var commits = admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+      for (TopicPartition tp : earliest.keySet()) {
+        OffsetAndMetadata c = commits.get(tp);
+        long logStart = starts.get(tp).offset();
+        if (c != null && c.offset() < logStart && logStart >= ends.get(tp).offset()) {
+          holes.add(String.format("%s: offsets %d..%d (%,d records) were never read: group '%s' had committed offset %d, "
+              + "the log now starts at %d and holds nothing after it", tp, c.offset(), logStart - 1, logStart - c.offset(),
+              groupId, c.offset(), logStart));
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    } catch (Exception e) {
+      LOG.warn("cannot check {} for lost input before the run: {}", topic, e.toString());
+      return;
+    }
+    if (!holes.isEmpty()) {
+      String message = "DATA LOSS on " + String.join("; ", holes) + ". Retention or deleteRecords removed them: check the "
+          + "topic's retention.ms/retention.bytes, re-publish the lost range, and rerun. A bounded run fails rather than "
+          + "report figures from part of its input.";
+      LOG.error(message);
+      throw new IllegalStateException(message);
+    }
   }
 
   public void open(MetricGroup metrics) {

@@ -62,6 +62,9 @@ public final class KafkaIo {
         .setProperties(extra);
     if (bounded) {
       b.setBounded(OffsetsInitializer.latest());
+      if (startFrom == StartFrom.COMMITTED) {
+        InputLossCheck.checkBoundedStart(bootstrapServers, extra, topic, groupId);
+      }
     }
     return b.build();
   }

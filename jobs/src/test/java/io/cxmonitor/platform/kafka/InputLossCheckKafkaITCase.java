@@ -160,6 +160,32 @@ class InputLossCheckKafkaITCase {
     assertThat(again.lost()).isZero();
   }
 
+  @Test
+  void aBoundedRunWhoseWholeRemainderWasDeletedFailsBeforeItStarts() throws Exception {
+    String topic = "loss.gone";
+    kafka.createTopics(1, topic);
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.producerProps())) {
+      for (int i = 0; i < 30; i++) {
+        producer.send(new ProducerRecord<>(topic, bytes(i)));
+      }
+    }
+    TopicPartition tp = new TopicPartition(topic, 0);
+    try (Admin admin = Admin.create(kafka.adminProps())) {
+      admin.alterConsumerGroupOffsets("gone", Map.of(tp, new OffsetAndMetadata(5))).all().get();
+    }
+    deleteBefore(tp, 12);
+    // records follow the hole: the first of them will report it, in the run
+    InputLossCheck.checkBoundedStart(kafka.bootstrapServers(), new Properties(), topic, "gone");
+    InputLossCheck.checkBoundedStart(kafka.bootstrapServers(), new Properties(), topic, "no-such-group");
+
+    deleteBefore(tp, 30);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> InputLossCheck.checkBoundedStart(kafka.bootstrapServers(), new Properties(), topic, "gone"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("DATA LOSS on loss.gone-0: offsets 5..29 (25 records) were never read")
+        .hasMessageContaining("group 'gone' had committed offset 5, the log now starts at 30 and holds nothing after it");
+  }
+
   private static void deleteBefore(TopicPartition tp, long offset) {
     try (Admin admin = Admin.create(kafka.adminProps())) {
       admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(offset))).all().get();
