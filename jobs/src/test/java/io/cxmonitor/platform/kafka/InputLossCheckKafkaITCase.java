@@ -135,17 +135,7 @@ class InputLossCheckKafkaITCase {
   @Test
   void aCommittedOffsetBeforeTheLogStartIsLossAtTheFirstRecord() throws Exception {
     String topic = "loss.committed";
-    kafka.createTopics(1, topic);
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.producerProps())) {
-      for (int i = 0; i < 30; i++) {
-        producer.send(new ProducerRecord<>(topic, bytes(i)));
-      }
-    }
-    TopicPartition tp = new TopicPartition(topic, 0);
-    try (Admin admin = Admin.create(kafka.adminProps())) {
-      admin.alterConsumerGroupOffsets("committed", Map.of(tp, new OffsetAndMetadata(5))).all().get();
-    }
-    deleteBefore(tp, 12);
+    TopicPartition tp = thirtyRecordsCommittedAtFiveDeletedBeforeTwelve(topic, "committed");
     InputLossCheck check = check("committed", true);
     List<Long> offsets = readAll(topic, kafka.consumerProps("committed"), check, 30, () -> {});
     assertThat(offsets.get(0)).isEqualTo(12);
@@ -163,17 +153,7 @@ class InputLossCheckKafkaITCase {
   @Test
   void aBoundedRunWhoseWholeRemainderWasDeletedFailsBeforeItStarts() throws Exception {
     String topic = "loss.gone";
-    kafka.createTopics(1, topic);
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.producerProps())) {
-      for (int i = 0; i < 30; i++) {
-        producer.send(new ProducerRecord<>(topic, bytes(i)));
-      }
-    }
-    TopicPartition tp = new TopicPartition(topic, 0);
-    try (Admin admin = Admin.create(kafka.adminProps())) {
-      admin.alterConsumerGroupOffsets("gone", Map.of(tp, new OffsetAndMetadata(5))).all().get();
-    }
-    deleteBefore(tp, 12);
+    TopicPartition tp = thirtyRecordsCommittedAtFiveDeletedBeforeTwelve(topic, "gone");
     // records follow the hole: the first of them will report it, in the run
     InputLossCheck.checkBoundedStart(kafka.bootstrapServers(), new Properties(), topic, "gone");
     InputLossCheck.checkBoundedStart(kafka.bootstrapServers(), new Properties(), topic, "no-such-group");
@@ -184,6 +164,21 @@ class InputLossCheckKafkaITCase {
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("DATA LOSS on loss.gone-0: offsets 5..29 (25 records) were never read")
         .hasMessageContaining("group 'gone' had committed offset 5, the log now starts at 30 and holds nothing after it");
+  }
+
+  private static TopicPartition thirtyRecordsCommittedAtFiveDeletedBeforeTwelve(String topic, String group) throws Exception {
+    kafka.createTopics(1, topic);
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.producerProps())) {
+      for (int i = 0; i < 30; i++) {
+        producer.send(new ProducerRecord<>(topic, bytes(i)));
+      }
+    }
+    TopicPartition tp = new TopicPartition(topic, 0);
+    try (Admin admin = Admin.create(kafka.adminProps())) {
+      admin.alterConsumerGroupOffsets(group, Map.of(tp, new OffsetAndMetadata(5))).all().get();
+    }
+    deleteBefore(tp, 12);
+    return tp;
   }
 
   private static void deleteBefore(TopicPartition tp, long offset) {
