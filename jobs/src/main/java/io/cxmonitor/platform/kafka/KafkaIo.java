@@ -39,7 +39,11 @@ public final class KafkaIo {
     String key(T record);
   }
 
-  /** A Kafka source of one topic that decodes and validates with {@code deserializer}. */
+  /**
+   * A Kafka source of one topic that decodes and validates with {@code deserializer}, and checks
+   * that no input was deleted before it was read ({@link InputLossCheck}: counted and logged; a
+   * bounded run fails).
+   */
   public static <T extends SpecificRecord> KafkaSource<Decoded<T>> source(String bootstrapServers, String topic,
       String groupId, StartFrom startFrom, boolean bounded, Properties extra, DecodingDeserializer<T> deserializer) {
     KafkaSourceBuilder<Decoded<T>> b = KafkaSource.<Decoded<T>>builder()
@@ -51,12 +55,16 @@ public final class KafkaIo {
           case EARLIEST -> OffsetsInitializer.earliest();
           case LATEST -> OffsetsInitializer.latest();
         })
-        .setDeserializer(deserializer)
+        .setDeserializer(new LossCheckingDeserializer<>(deserializer,
+            InputLossCheck.onBrokers(bootstrapServers, extra, groupId, startFrom, bounded)))
         .setProperty("commit.offsets.on.checkpoint", "true")
         .setProperty("partition.discovery.interval.ms", "60000")
         .setProperties(extra);
     if (bounded) {
       b.setBounded(OffsetsInitializer.latest());
+      if (startFrom == StartFrom.COMMITTED) {
+        InputLossCheck.checkBoundedStart(bootstrapServers, extra, topic, groupId);
+      }
     }
     return b.build();
   }

@@ -1,6 +1,5 @@
 package io.cxmonitor.tools.replay;
 
-import io.cxmonitor.tools.generator.GeneratedRecord;
 import io.cxmonitor.tools.generator.KafkaPublisher;
 import io.cxmonitor.platform.kafka.Topics;
 import io.cxmonitor.schemas.InteractionEvent;
@@ -12,12 +11,15 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -58,12 +60,45 @@ public final class ReplayCli implements Callable<Integer> {
       description = "Replay speed: k = k times real time (event-time gaps / k); 0 = as fast as possible. Default: ${DEFAULT-VALUE}")
   double speed;
 
-  @Option(names = "--dry-run", description = "Map and report only; publish nothing.")
+  @Option(names = "--dry-run", description = "Map and report only (rows, events per type, rejects by reason, duplicate "
+      + "ticket ids, events whose time held an absent value, first/last event time); publish nothing.")
   boolean dryRun;
 
-  /** What a replay did. */
+  /**
+   * What a replay did (or, in a dry run, would do).
+   *
+   * @param duplicateIdRows mapped rows whose ticket id an earlier mapped row already had
+   * @param duplicateExamples a few of them: ticket id and both row numbers
+   * @param anonymousRows rows whose customer id was absent and became the ticket id
+   * @param absentTimes events not emitted because their time column held an absent value, by type and value
+   * @param firstEvent earliest event time, null without events
+   */
   public record Summary(long rows, long mappedRows, long rejectedRows, Map<InteractionType, Long> events, long published,
-      Map<String, Long> rejectionsByReason) {}
+      Map<String, Long> rejectionsByReason, long duplicateIdRows, List<String> duplicateExamples, long anonymousRows,
+      Map<String, Long> absentTimes, Instant firstEvent, Instant lastEvent) {
+
+    /** The report a user acts on: what was read, what was left out and why, and what looks wrong. */
+    public void print(PrintStream out, Path rejectFile, String target) {
+      out.printf("rows %,d: mapped %,d, rejected %,d (see %s)%n", rows, mappedRows, rejectedRows, rejectFile);
+      rejectionsByReason.forEach((r, n) -> out.printf("  rejected %,d × %s%n", n, r));
+      out.printf("events %,d %s; %s%n", events.values().stream().mapToLong(Long::longValue).sum(), events,
+          firstEvent == null ? "none" : "event times " + firstEvent + " .. " + lastEvent);
+      if (anonymousRows > 0) {
+        out.printf("anonymous: %,d rows had no customer id; their customer id is the ticket id%n", anonymousRows);
+      }
+      absentTimes.forEach((what, n) -> out.printf("  not emitted %,d × %s%n", n, what));
+      if (duplicateIdRows > 0) {
+        out.printf("%n!!! DUPLICATE TICKET IDS: %,d rows reuse the ticket id of an earlier row, e.g. %s.%n"
+            + "!!! The service job keeps the first OPENED of a ticket and drops the others (only a counter shows it),%n"
+            + "!!! and merges the later rows' replies and resolutions into the first: figures will be wrong.%n"
+            + "!!! Make the id unique, e.g. ticketId: {columns: [line, call_id]}.%n%n",
+            duplicateIdRows, String.join("; ", duplicateExamples));
+      }
+      out.printf("published %,d to %s%n", published, target);
+    }
+  }
+
+  private static final int DUPLICATE_EXAMPLES = 5;
 
   private PrintStream progressOut = System.err;
 
@@ -85,10 +120,7 @@ public final class ReplayCli implements Callable<Integer> {
     } catch (IOException | IllegalArgumentException e) {
       throw new CommandLine.ParameterException(new CommandLine(this), "invalid --mapping: " + e.getMessage());
     }
-    Summary s = run(mapping);
-    System.out.printf("rows %,d: mapped %,d, rejected %,d (see %s)%n", s.rows(), s.mappedRows(), s.rejectedRows(), rejectFile());
-    s.rejectionsByReason().forEach((r, n) -> System.out.printf("  rejected %,d × %s%n", n, r));
-    System.out.printf("events %s; published %,d to %s%n", s.events(), s.published(), dryRun ? "(dry run)" : topic);
+    run(mapping).print(System.out, rejectFile(), dryRun ? "(dry run)" : topic);
     return 0;
   }
 
@@ -106,6 +138,11 @@ public final class ReplayCli implements Callable<Integer> {
     long rows = 0;
     long rejected = 0;
     Map<String, Long> byReason = new LinkedHashMap<>();
+    Map<String, Long> firstRowOfTicket = new HashMap<>();
+    long duplicates = 0;
+    List<String> duplicateExamples = new ArrayList<>();
+    long anonymous = 0;
+    Map<String, Long> absentTimes = new TreeMap<>();
     try (Reader reader = Files.newBufferedReader(input, StandardCharsets.UTF_8);
         CSVParser parser = CSVParser.builder().setReader(reader).setFormat(format).get();
         Writer rejectWriter = Files.newBufferedWriter(rejectFile(), StandardCharsets.UTF_8);
@@ -124,6 +161,18 @@ public final class ReplayCli implements Callable<Integer> {
           rejectCsv.printRecord(out);
         } else {
           events.addAll(r.events());
+          String ticket = r.events().get(0).getTicketId();
+          Long earlier = firstRowOfTicket.putIfAbsent(ticket, record.getRecordNumber());
+          if (earlier != null) {
+            duplicates++;
+            if (duplicateExamples.size() < DUPLICATE_EXAMPLES) {
+              duplicateExamples.add("'" + ticket + "' rows " + earlier + " and " + record.getRecordNumber());
+            }
+          }
+          if (r.anonymous()) {
+            anonymous++;
+          }
+          r.absentTimes().forEach(a -> absentTimes.merge(a.type() + " time '" + a.value() + "'", 1L, Long::sum));
         }
       }
     }
@@ -131,7 +180,9 @@ public final class ReplayCli implements Callable<Integer> {
     Map<InteractionType, Long> byType = new EnumMap<>(InteractionType.class);
     events.forEach(e -> byType.merge(e.getEventType(), 1L, Long::sum));
     long published = dryRun ? 0 : publish(events);
-    return new Summary(rows, rows - rejected, rejected, byType, published, byReason);
+    return new Summary(rows, rows - rejected, rejected, byType, published, byReason, duplicates, List.copyOf(duplicateExamples),
+        anonymous, absentTimes, events.isEmpty() ? null : events.get(0).getEventTime(),
+        events.isEmpty() ? null : events.get(events.size() - 1).getEventTime());
   }
 
   private long publish(List<InteractionEvent> events) throws InterruptedException {
@@ -151,7 +202,10 @@ public final class ReplayCli implements Callable<Integer> {
             Thread.sleep(wait);
           }
         }
-        publisher.send(new GeneratedRecord(topic, e.getTicketId(), e, t, t));
+        // The Kafka timestamp is the publish time, not the (historic) event time, which stays in the
+        // record: retention and time-based segment rolls count from the replay, so a replayed month
+        // is not deleted before the jobs read it.
+        publisher.sendRaw(topic, e.getTicketId(), publisher.encode(e), System.currentTimeMillis());
         sent++;
         if (sent % 1000 == 0 || sent == events.size()) {
           progress(sent, events.size());
@@ -176,6 +230,9 @@ public final class ReplayCli implements Callable<Integer> {
 
   /** The reason without row-specific values, for the summary. */
   static String category(String reason) {
+    if (reason.startsWith(RowMapper.NOT_OPENED)) {
+      return reason; // the condition's column holds few distinct values: each one is a category worth seeing
+    }
     int at = reason.indexOf(" at ");
     if (reason.contains("before the ticket was opened")) {
       return reason.substring(0, Math.max(0, at)) + " before the ticket was opened";

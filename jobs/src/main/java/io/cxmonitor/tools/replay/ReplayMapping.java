@@ -27,15 +27,28 @@ public record ReplayMapping(
     List<String> absent,
     List<EventSpec> events) {
 
-  /** File format. */
-  /** The first row is always the header; columns are named by it. */
-  public record Format(String delimiter, String timeZone) {}
+  /**
+   * File format; the first row is always the header and names the columns. Two-digit years
+   * ({@code yy}) fall in [{@code baseYear}, {@code baseYear} + 99]; a mapping that uses them must
+   * say so, since Java alone would read 99 as 2099.
+   */
+  public record Format(String delimiter, String timeZone, Integer baseYear) {}
+
+  /** What a field that is absent becomes, instead of its {@code default}. */
+  public enum IfAbsent {
+    /** The row's ticket id: for a customer id, an anonymous caller becomes a customer of one contact. */
+    TICKET_ID
+  }
 
   /**
-   * A value from a column (or a constant {@code value}), with an optional {@code prefix}, a value
-   * map (exact match, case-sensitive) and a {@code default} for absent or unmapped values.
+   * A value from a column, several columns joined by {@code separator} (default "-"), or a
+   * constant {@code value}; with an optional {@code prefix}, a value map (exact match,
+   * case-sensitive), values that mean "absent" for this field only, and a {@code default} (or
+   * {@code ifAbsent}) for absent or unmapped values.
    */
-  public record Field(String column, String value, String prefix, Map<String, String> map, @com.fasterxml.jackson.annotation.JsonProperty("default") String defaultValue) {}
+  public record Field(String column, List<String> columns, String separator, String value, String prefix,
+      Map<String, String> map, List<String> absent,
+      @com.fasterxml.jackson.annotation.JsonProperty("default") String defaultValue, IfAbsent ifAbsent) {}
 
   /** One event a row may yield. */
   public record EventSpec(InteractionType type, TimeSpec time, List<Condition> when, Boolean selfService) {}
@@ -50,6 +63,22 @@ public record ReplayMapping(
   /** Holds when {@code column} equals {@code equals}, is one of {@code in}, or ({@code notEmpty: true}) is present. */
   public record Condition(String column, String equals, List<String> in, Boolean notEmpty) {}
 
+  private static void checkField(String where, String name, Field f) {
+    if (f == null) {
+      return;
+    }
+    int sources = (f.column() != null ? 1 : 0) + (f.columns() != null ? 1 : 0) + (f.value() != null ? 1 : 0);
+    if (sources != 1) {
+      throw new IllegalArgumentException(where + name + " needs exactly one of column, columns, value");
+    }
+    if (f.ifAbsent() != null && !name.equals("customerId")) {
+      throw new IllegalArgumentException(where + name + ".ifAbsent is only for customerId");
+    }
+    if (f.columns() != null && f.columns().size() < 2) {
+      throw new IllegalArgumentException(where + name + ".columns needs at least two columns (else use column)");
+    }
+  }
+
   public static ReplayMapping load(Path file) throws IOException {
     ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
         .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
@@ -60,9 +89,18 @@ public record ReplayMapping(
 
   private void check(Path file) {
     String where = "mapping " + file + ": ";
-    if (ticketId == null || (ticketId.column() == null && ticketId.value() == null)) {
-      throw new IllegalArgumentException(where + "ticketId needs a column");
+    if (ticketId == null || (ticketId.column() == null && ticketId.columns() == null && ticketId.value() == null)) {
+      throw new IllegalArgumentException(where + "ticketId needs a column (or columns)");
     }
+    Map<String, Field> fields = new java.util.LinkedHashMap<>();
+    fields.put("ticketId", ticketId);
+    fields.put("customerId", customerId);
+    fields.put("channel", channel);
+    fields.put("team", team);
+    fields.put("region", region);
+    fields.put("product", product);
+    fields.put("priority", priority);
+    fields.forEach((name, f) -> checkField(where, name, f));
     if (events == null || events.isEmpty() || events.get(0).type() != InteractionType.OPENED) {
       throw new IllegalArgumentException(where + "events must start with an OPENED event (the row's opening time)");
     }
@@ -77,6 +115,12 @@ public record ReplayMapping(
       if (single == split) {
         throw new IllegalArgumentException(where + "events[" + i + "].time needs either column+format or "
             + "dateColumn+dateFormat+timeColumn+timeFormat");
+      }
+      for (String pattern : single ? List.of(t.format()) : List.of(t.dateFormat(), t.timeFormat())) {
+        if (TwoDigitYears.uses(pattern) && (format == null || format.baseYear() == null)) {
+          throw new IllegalArgumentException(where + "events[" + i + "].time format '" + pattern + "' has a two-digit "
+              + "year: set format.baseYear (e.g. baseYear: 1970 reads 69 as 2069 and 70 as 1970)");
+        }
       }
       if (e.when() != null) {
         for (Condition c : e.when()) {

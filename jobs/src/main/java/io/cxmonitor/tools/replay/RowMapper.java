@@ -2,6 +2,7 @@ package io.cxmonitor.tools.replay;
 
 import io.cxmonitor.schemas.Channel;
 import io.cxmonitor.schemas.InteractionEvent;
+import io.cxmonitor.schemas.InteractionType;
 import io.cxmonitor.schemas.Priority;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -22,16 +23,27 @@ import java.util.function.Function;
 /** Applies a {@link ReplayMapping} to one row: the row's events, or the reason it cannot be mapped. */
 public final class RowMapper {
 
-  /** Either events or a rejection reason. */
-  public record Result(List<InteractionEvent> events, String rejection) {
+  /**
+   * Either events or a rejection reason; {@code anonymous} when the customer id was absent and
+   * replaced by the ticket id, {@code absentTimes} the events whose conditions held but whose time
+   * column was empty or a sentinel (so they were not emitted).
+   */
+  public record Result(List<InteractionEvent> events, String rejection, boolean anonymous, List<AbsentTime> absentTimes) {
     static Result rejected(String reason) {
-      return new Result(List.of(), reason);
+      return new Result(List.of(), reason, false, List.of());
     }
   }
+
+  /** An event not emitted because its time column held {@code value} (empty or one of the "absent" values). */
+  public record AbsentTime(InteractionType type, String value) {}
+
+  /** Start of the reason for rows whose OPENED condition fails; the rest names the column and its value. */
+  static final String NOT_OPENED = "OPENED condition does not hold: ";
 
   private final ReplayMapping mapping;
   private final ZoneId zone;
   private final Set<String> absent;
+  private final Integer baseYear;
   private final Map<String, DateTimeFormatter> formatters = new HashMap<>();
 
   public RowMapper(ReplayMapping mapping) {
@@ -39,20 +51,23 @@ public final class RowMapper {
     this.zone = ZoneId.of(mapping.format() == null || mapping.format().timeZone() == null ? "UTC" : mapping.format().timeZone());
     this.absent = new HashSet<>(mapping.absent() == null ? List.of("") : mapping.absent());
     this.absent.add("");
+    this.baseYear = mapping.format() == null ? null : mapping.format().baseYear();
   }
 
   /** @param row column name → raw value */
   public Result map(Function<String, String> row) {
     try {
-      return new Result(events(ticketOf(row), row), null);
+      Ticket ticket = ticketOf(row);
+      List<AbsentTime> absentTimes = new ArrayList<>();
+      return new Result(events(ticket, row, absentTimes), null, ticket.anonymous(), List.copyOf(absentTimes));
     } catch (Rejected e) {
       return Result.rejected(e.getMessage());
     }
   }
 
   /** What every event of a row carries. */
-  private record Ticket(String id, String customer, Channel channel, Priority priority, String team, String region,
-      String product) {}
+  private record Ticket(String id, String customer, boolean anonymous, Channel channel, Priority priority, String team,
+      String region, String product) {}
 
   /** A row that cannot be mapped; the message is the reason written to the rejects file. */
   private static final class Rejected extends Exception {
@@ -69,10 +84,16 @@ public final class RowMapper {
       throw new Rejected("ticket id (" + describe(mapping.ticketId()) + ") is empty");
     }
     String customer = mapping.customerId() == null ? ticket : field(mapping.customerId(), row);
-    if (customer == null) {
-      throw new Rejected("customer id (" + describe(mapping.customerId()) + ") is empty");
+    boolean anonymous = false;
+    if (customer == null && mapping.customerId().ifAbsent() == ReplayMapping.IfAbsent.TICKET_ID) {
+      customer = ticket;
+      anonymous = true;
     }
-    return new Ticket(ticket, customer, channel(row), priority(row),
+    if (customer == null) {
+      throw new Rejected("customer id (" + describe(mapping.customerId()) + ") is empty: set customerId.ifAbsent: "
+          + "TICKET_ID to replay anonymous contacts");
+    }
+    return new Ticket(ticket, customer, anonymous, channel(row), priority(row),
         field(mapping.team(), row), field(mapping.region(), row), field(mapping.product(), row));
   }
 
@@ -96,15 +117,20 @@ public final class RowMapper {
   }
 
   /**
-   * The events whose conditions the row meets, in mapping order. The first (the opening) must have
-   * a time; a later event without one did not happen, and one before the opening is an error.
+   * The events whose conditions the row meets, in mapping order. The first (the opening) must hold
+   * and have a time: a row that does not open is not a ticket. A later event without a time did
+   * not happen, and one before the opening is an error.
    */
-  private List<InteractionEvent> events(Ticket ticket, Function<String, String> row) throws Rejected {
+  private List<InteractionEvent> events(Ticket ticket, Function<String, String> row, List<AbsentTime> absentTimes)
+      throws Rejected {
     List<InteractionEvent> events = new ArrayList<>();
     Instant opened = null;
     for (int i = 0; i < mapping.events().size(); i++) {
       ReplayMapping.EventSpec spec = mapping.events().get(i);
       if (!holds(spec, row)) {
+        if (i == 0) {
+          throw new Rejected(NOT_OPENED + failedCondition(spec, row));
+        }
         continue;
       }
       Instant at = timeOf(spec, row, opened);
@@ -112,6 +138,7 @@ public final class RowMapper {
         if (i == 0) {
           throw new Rejected("opening time (" + columnsOf(spec.time()) + ") is empty");
         }
+        absentTimes.add(new AbsentTime(spec.type(), absentTimeValue(spec.time(), row)));
         continue;
       }
       if (i == 0) {
@@ -145,24 +172,38 @@ public final class RowMapper {
   }
 
   private boolean holds(ReplayMapping.EventSpec spec, Function<String, String> row) {
-    if (spec.when() == null) {
-      return true;
+    return spec.when() == null || spec.when().stream().allMatch(c -> holds(c, row));
+  }
+
+  private boolean holds(ReplayMapping.Condition c, Function<String, String> row) {
+    String v = value(row, c.column());
+    if (c.equals() != null) {
+      return c.equals().equals(v);
+    } else if (c.in() != null) {
+      return v != null && c.in().contains(v);
     }
+    return v != null;
+  }
+
+  /** The first condition that fails, with the value it saw, for the reject reason. */
+  private String failedCondition(ReplayMapping.EventSpec spec, Function<String, String> row) {
     for (ReplayMapping.Condition c : spec.when()) {
-      String v = value(row, c.column());
-      boolean ok;
-      if (c.equals() != null) {
-        ok = c.equals().equals(v);
-      } else if (c.in() != null) {
-        ok = v != null && c.in().contains(v);
-      } else {
-        ok = v != null;
-      }
-      if (!ok) {
-        return false;
+      if (!holds(c, row)) {
+        String expected = c.equals() != null ? "equals '" + c.equals() + "'" : c.in() != null ? "in " + c.in() : "notEmpty";
+        String v = row.apply(c.column());
+        return "column '" + c.column() + "' " + expected + ", got '" + (v == null ? "" : v.trim()) + "'";
       }
     }
-    return true;
+    return "";
+  }
+
+  private static String absentTimeValue(ReplayMapping.TimeSpec t, Function<String, String> row) {
+    String column = t.column() != null ? t.column() : t.timeColumn();
+    String v = row.apply(column);
+    if ((v == null || v.isBlank()) && t.dateColumn() != null) {
+      v = row.apply(t.dateColumn());
+    }
+    return v == null ? "" : v.trim();
   }
 
   private Instant time(ReplayMapping.TimeSpec t, Function<String, String> row, Instant opened) {
@@ -184,7 +225,7 @@ public final class RowMapper {
   }
 
   private DateTimeFormatter formatter(String pattern) {
-    return formatters.computeIfAbsent(pattern, p -> DateTimeFormatter.ofPattern(p, Locale.ROOT));
+    return formatters.computeIfAbsent(pattern, p -> TwoDigitYears.formatter(p, baseYear));
   }
 
   /** The raw value, or null when the column is empty or holds one of the "absent" sentinels. */
@@ -201,7 +242,7 @@ public final class RowMapper {
     if (f == null) {
       return null;
     }
-    String v = f.value() != null ? f.value() : value(row, f.column());
+    String v = f.value() != null ? f.value() : raw(f, row);
     if (v != null && f.map() != null) {
       v = f.map().getOrDefault(v, f.defaultValue() != null ? f.defaultValue() : v);
     }
@@ -214,8 +255,35 @@ public final class RowMapper {
     return v;
   }
 
+  /** A column's value, or several joined: absent when any part is absent (globally or for this field). */
+  private String raw(ReplayMapping.Field f, Function<String, String> row) {
+    if (f.columns() == null) {
+      return fieldValue(f, row, f.column());
+    }
+    List<String> parts = new ArrayList<>();
+    for (String column : f.columns()) {
+      String part = fieldValue(f, row, column);
+      if (part == null) {
+        return null;
+      }
+      parts.add(part);
+    }
+    return String.join(f.separator() == null ? "-" : f.separator(), parts);
+  }
+
+  private String fieldValue(ReplayMapping.Field f, Function<String, String> row, String column) {
+    String v = value(row, column);
+    return v != null && f.absent() != null && f.absent().contains(v) ? null : v;
+  }
+
   private static String describe(ReplayMapping.Field f) {
-    return f == null ? "not mapped" : f.column() != null ? "column '" + f.column() + "'" : "constant";
+    if (f == null) {
+      return "not mapped";
+    }
+    if (f.columns() != null) {
+      return "columns '" + String.join("' + '", f.columns()) + "'";
+    }
+    return f.column() != null ? "column '" + f.column() + "'" : "constant";
   }
 
   private static String columnsOf(ReplayMapping.TimeSpec t) {

@@ -99,4 +99,102 @@ class RowMapperTest {
     Files.writeString(file, CALL_LOG.replace("- type: OPENED", "- type: AGENT_REPLY"));
     assertThatThrownBy(() -> ReplayMapping.load(file)).hasMessageContaining("must start with an OPENED event");
   }
+
+  private static final String BANK = """
+      format: {delimiter: "\\t", timeZone: UTC, baseYear: 1970}
+      ticketId: {columns: [line, call_id], separator: "/"}
+      customerId: {column: customer, absent: ["0"], ifAbsent: TICKET_ID}
+      priority: {column: vip, map: {"0": NORMAL, "1": HIGH}}
+      absent: ["", "0:00:00"]
+      events:
+        - type: OPENED
+          when: [{column: outcome, in: [AGENT, HANG]}]
+          time: {dateColumn: date, dateFormat: "yyMMdd", timeColumn: start, timeFormat: "H:mm:ss"}
+        - type: RESOLVED
+          when: [{column: outcome, equals: AGENT}]
+          time: {dateColumn: date, dateFormat: "yyMMdd", timeColumn: end, timeFormat: "H:mm:ss"}
+      """;
+
+  private static RowMapper bank(Path dir, String yaml) throws Exception {
+    Path file = dir.resolve("bank.yaml");
+    Files.writeString(file, yaml);
+    return new RowMapper(ReplayMapping.load(file));
+  }
+
+  private static Map<String, String> call(String customer, String date, String outcome, String end) {
+    return Map.of("line", "AA0101", "call_id", "33100", "customer", customer, "vip", "0", "date", date,
+        "start", "10:00:00", "end", end, "outcome", outcome);
+  }
+
+  @Test
+  void aTicketIdJoinsSeveralColumns(@TempDir Path dir) throws Exception {
+    RowMapper.Result r = bank(dir, BANK).map(call("123", "991231", "AGENT", "10:05:00")::get);
+    assertThat(r.events()).allSatisfy(e -> assertThat(e.getTicketId()).isEqualTo("AA0101/33100"));
+    Map<String, String> noLine = new java.util.HashMap<>(call("123", "991231", "AGENT", "10:05:00"));
+    noLine.put("line", "");
+    assertThat(bank(dir, BANK).map(noLine::get).rejection()).isEqualTo("ticket id (columns 'line' + 'call_id') is empty");
+  }
+
+  @Test
+  void twoDigitYearsFallInTheCenturyFromTheBaseYear(@TempDir Path dir) throws Exception {
+    RowMapper m = bank(dir, BANK);
+    assertThat(m.map(call("123", "991231", "AGENT", "10:05:00")::get).events().get(0).getEventTime())
+        .isEqualTo(Instant.parse("1999-12-31T10:00:00Z"));
+    assertThat(m.map(call("123", "700101", "AGENT", "10:05:00")::get).events().get(0).getEventTime())
+        .isEqualTo(Instant.parse("1970-01-01T10:00:00Z"));
+    assertThat(m.map(call("123", "251014", "AGENT", "10:05:00")::get).events().get(0).getEventTime())
+        .isEqualTo(Instant.parse("2025-10-14T10:00:00Z"));
+    assertThat(m.map(call("123", "690228", "AGENT", "10:05:00")::get).events().get(0).getEventTime())
+        .isEqualTo(Instant.parse("2069-02-28T10:00:00Z"));
+  }
+
+  @Test
+  void aMappingWithTwoDigitYearsMustNameItsBaseYear(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("bank.yaml");
+    Files.writeString(file, BANK.replace(", baseYear: 1970", ""));
+    assertThatThrownBy(() -> ReplayMapping.load(file)).hasMessageContaining("two-digit year").hasMessageContaining("baseYear");
+  }
+
+  @Test
+  void anAbsentCustomerBecomesTheTicketIdWhileTheSameValueElsewhereStays(@TempDir Path dir) throws Exception {
+    RowMapper.Result r = bank(dir, BANK).map(call("0", "251014", "AGENT", "10:05:00")::get);
+    assertThat(r.rejection()).isNull();
+    assertThat(r.anonymous()).isTrue();
+    assertThat(r.events()).allSatisfy(e -> assertThat(e.getCustomerId()).isEqualTo("AA0101/33100"));
+    assertThat(r.events().get(0).getPriority().name()).as("vip '0' is not absent: only customer's '0' is").isEqualTo("NORMAL");
+    RowMapper.Result known = bank(dir, BANK).map(call("123", "251014", "AGENT", "10:05:00")::get);
+    assertThat(known.anonymous()).isFalse();
+    assertThat(known.events().get(0).getCustomerId()).isEqualTo("123");
+  }
+
+  @Test
+  void withoutIfAbsentAnAbsentCustomerRejectsTheRowAndSaysHowToKeepIt(@TempDir Path dir) throws Exception {
+    RowMapper m = bank(dir, BANK.replace(", ifAbsent: TICKET_ID", ""));
+    assertThat(m.map(call("0", "251014", "AGENT", "10:05:00")::get).rejection())
+        .contains("customer id (column 'customer') is empty").contains("ifAbsent: TICKET_ID");
+  }
+
+  @Test
+  void aRowThatFailsTheOpeningConditionIsRejectedNotAnError(@TempDir Path dir) throws Exception {
+    // before: OPENED skipped, then RESOLVED compared its time with a null opening (NullPointerException)
+    RowMapper.Result r = bank(dir, BANK.replace("in: [AGENT, HANG]", "in: [HANG]")).map(call("1", "251014", "AGENT", "10:05:00")::get);
+    assertThat(r.events()).isEmpty();
+    assertThat(r.rejection()).isEqualTo("OPENED condition does not hold: column 'outcome' in [HANG], got 'AGENT'");
+  }
+
+  @Test
+  void anEventWhoseTimeHoldsASentinelIsReported(@TempDir Path dir) throws Exception {
+    RowMapper.Result r = bank(dir, BANK).map(call("1", "251014", "AGENT", "0:00:00")::get);
+    assertThat(r.events()).extracting(InteractionEvent::getEventType).containsExactly(InteractionType.OPENED);
+    assertThat(r.absentTimes()).containsExactly(new RowMapper.AbsentTime(InteractionType.RESOLVED, "0:00:00"));
+  }
+
+  @Test
+  void aFieldTakesExactlyOneSource(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("bank.yaml");
+    Files.writeString(file, BANK.replace("{columns: [line, call_id], separator: \"/\"}", "{column: call_id, columns: [line, call_id]}"));
+    assertThatThrownBy(() -> ReplayMapping.load(file)).hasMessageContaining("ticketId needs exactly one of column, columns, value");
+    Files.writeString(file, BANK.replace("{column: vip,", "{column: vip, ifAbsent: TICKET_ID,"));
+    assertThatThrownBy(() -> ReplayMapping.load(file)).hasMessageContaining("priority.ifAbsent is only for customerId");
+  }
 }
