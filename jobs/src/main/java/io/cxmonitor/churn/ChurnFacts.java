@@ -15,11 +15,11 @@ public final class ChurnFacts {
         c.activeDelta++;
         c.mrrDelta += f.value;
       }
-      case PLAN_OUT -> {
+      case GROUP_OUT -> {
         c.activeDelta--;
         c.mrrDelta -= f.value;
       }
-      case PLAN_IN -> {
+      case GROUP_IN -> {
         c.activeDelta++;
         c.mrrDelta += f.value;
       }

@@ -6,10 +6,10 @@ public final class CustomerFact {
   public enum Kind {
     /** Became active: +1 active, +value MRR (new). */
     SUBSCRIBED,
-    /** Still active under a new plan: leaves the old plan's group (−1, −value MRR). */
-    PLAN_OUT,
-    /** ... and joins the new plan's group (+1, +value MRR). */
-    PLAN_IN,
+    /** Still active, but moved (plan, region or product): leaves the old groups' gauges (−1, −value MRR) ... */
+    GROUP_OUT,
+    /** ... and joins the new groups' gauges (+1, +value MRR). */
+    GROUP_IN,
     /** MRR went up by value (windowed movement; the gauge moves through PLAN_OUT/PLAN_IN). */
     EXPANSION,
     /** MRR went down by value (windowed movement). */
@@ -24,7 +24,7 @@ public final class CustomerFact {
     RECOVERED,
     /** Left at-risk by cancelling: −1, −value. */
     CHURNED_AT_RISK,
-    /** An at-risk customer's plan or MRR changed: leaves the old group's at-risk gauge (−1, −value) ... */
+    /** An at-risk customer's plan, MRR, region or product changed: leaves the old groups' at-risk gauges (−1, −value) ... */
     RISK_OUT,
     /** ... and joins the new one (+1, +value). */
     RISK_IN,

@@ -7,7 +7,17 @@ import io.cxmonitor.schemas.SurveyResponse;
 /** One input of the per-customer function, from any of the three streams, flattened. */
 public final class CustomerSignal {
   /** What arrived. */
-  public enum Kind { SUBSCRIBED, RENEWED, UPGRADED, DOWNGRADED, CANCELLED, SURVEY, OPENED, AGENT_REPLY, RESOLVED, REOPENED, ABANDONED }
+  public enum Kind {
+    SUBSCRIBED, RENEWED, UPGRADED, DOWNGRADED, CANCELLED, SURVEY, OPENED, AGENT_REPLY, RESOLVED, REOPENED, ABANDONED;
+
+    /** From billing (the lifecycle stream), which owns the subscription's plan, region and product. */
+    public boolean isLifecycle() {
+      return switch (this) {
+        case SUBSCRIBED, RENEWED, UPGRADED, DOWNGRADED, CANCELLED -> true;
+        default -> false;
+      };
+    }
+  }
 
   public Kind kind;
   public String customerId;

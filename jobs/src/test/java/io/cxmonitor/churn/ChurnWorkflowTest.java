@@ -228,7 +228,7 @@ class ChurnWorkflowTest {
     }
 
     // Each input's router counts records; the pre-aggregation counts facts: 14 on time (3 SUBSCRIBED,
-    // AT_RISK, CANCELLED, PLAN_OUT, PLAN_IN, EXPANSION, RENEWED, RECOVERED, 2 FOLLOW_UP_CREATED,
+    // AT_RISK, CANCELLED, GROUP_OUT, GROUP_IN, EXPANSION, RENEWED, RECOVERED, 2 FOLLOW_UP_CREATED,
     // FOLLOW_UP_DONE_ON_TIME, FOLLOW_UP_OVERDUE) and cD's SUBSCRIBED late.
     assertThat(points.pipelineTotals(JOB + ".lifecycle")).contains(entry(FIELD_EVENTS_TOTAL, 7L), entry(FIELD_INVALID_TOTAL, 1L));
     assertThat(points.pipelineTotals(JOB + ".surveys")).contains(entry(FIELD_EVENTS_TOTAL, 2L));

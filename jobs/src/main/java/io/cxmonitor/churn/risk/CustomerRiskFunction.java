@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -163,12 +164,7 @@ public final class CustomerRiskFunction extends KeyedProcessFunction<String, Cus
   }
 
   private void handle(CustomerState c, CustomerSignal s, OnTimerContext ctx, Collector<CustomerFact> out) throws Exception {
-    if (s.region != null) {
-      c.region = Grouping.tagValue(s.region);
-    }
-    if (s.product != null) {
-      c.product = Grouping.tagValue(s.product);
-    }
+    regroup(c, s, out);
     switch (s.kind) {
       case SUBSCRIBED -> subscribed(c, s, out);
       case UPGRADED, DOWNGRADED -> planChanged(c, s, ctx, out);
@@ -179,6 +175,36 @@ public final class CustomerRiskFunction extends KeyedProcessFunction<String, Cus
       case AGENT_REPLY -> agentReplied(c, s, ctx, out);
       case RESOLVED, ABANDONED -> ticketClosed(c, s, ctx, out);
       case REOPENED -> signal(c, Signal.REOPEN, s.time, ctx, out);
+    }
+  }
+
+  /**
+   * Where the customer counts. Billing (lifecycle events) says which region and product a
+   * subscription belongs to; surveys and interactions only fill in a value still unknown (a
+   * contact's region can be the contact centre's, not the subscription's). A change moves the
+   * customer's gauge entries explicitly, out of the old groups and into the new ones, so no group
+   * keeps a customer who left it or loses one it never had.
+   */
+  private static void regroup(CustomerState c, CustomerSignal s, Collector<CustomerFact> out) {
+    boolean billing = s.kind.isLifecycle();
+    String region = s.region != null && (billing || c.region == null) ? Grouping.tagValue(s.region) : c.region;
+    String product = s.product != null && (billing || c.product == null) ? Grouping.tagValue(s.product) : c.product;
+    if (Objects.equals(region, c.region) && Objects.equals(product, c.product)) {
+      return;
+    }
+    if (c.active) {
+      out.collect(fact(Kind.GROUP_OUT, s.time, c, c.plan, c.mrr));
+    }
+    if (c.atRisk) {
+      out.collect(fact(Kind.RISK_OUT, s.time, c, c.riskPlan, c.riskMrr));
+    }
+    c.region = region;
+    c.product = product;
+    if (c.active) {
+      out.collect(fact(Kind.GROUP_IN, s.time, c, c.plan, c.mrr));
+    }
+    if (c.atRisk) {
+      out.collect(fact(Kind.RISK_IN, s.time, c, c.riskPlan, c.riskMrr));
     }
   }
 
@@ -203,8 +229,8 @@ public final class CustomerRiskFunction extends KeyedProcessFunction<String, Cus
   /** A subscriber moves to another plan: MRR movement, and their at-risk entry moves with them. */
   private static void movePlan(CustomerState c, CustomerSignal s, Collector<CustomerFact> out) {
     String newPlan = Grouping.tagValue(s.plan);
-    out.collect(fact(Kind.PLAN_OUT, s.time, c, c.plan, c.mrr));
-    out.collect(fact(Kind.PLAN_IN, s.time, c, newPlan, s.mrr));
+    out.collect(fact(Kind.GROUP_OUT, s.time, c, c.plan, c.mrr));
+    out.collect(fact(Kind.GROUP_IN, s.time, c, newPlan, s.mrr));
     long delta = s.mrr - c.mrr;
     if (delta > 0) {
       out.collect(fact(Kind.EXPANSION, s.time, c, newPlan, delta));
