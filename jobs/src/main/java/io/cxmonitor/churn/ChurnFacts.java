@@ -55,6 +55,22 @@ public final class ChurnFacts {
         c.atRiskDelta++;
         c.revenueAtRiskDelta += f.value;
       }
+      case COHORT -> {
+        switch (f.window) {
+          case 0 -> {
+            c.cohortBucket += f.count;
+            c.cohortMrrBucket += f.value;
+          }
+          case 1 -> {
+            c.cohortHour += f.count;
+            c.cohortMrrHour += f.value;
+          }
+          default -> {
+            c.cohortDay += f.count;
+            c.cohortMrrDay += f.value;
+          }
+        }
+      }
       case FOLLOW_UP_CREATED -> c.followUpsCreated++;
       case FOLLOW_UP_DONE_ON_TIME -> c.followUpsOnTime++;
       case FOLLOW_UP_DONE_LATE -> c.followUpsLate++;

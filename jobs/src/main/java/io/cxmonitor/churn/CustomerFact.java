@@ -28,6 +28,11 @@ public final class CustomerFact {
     RISK_OUT,
     /** ... and joins the new one (+1, +value). */
     RISK_IN,
+    /**
+     * A cancellation's place in the churn cohorts ({@link ChurnCohort}): from this bucket on, window
+     * {@link #window} counts {@link #count} more churned customers and value more churned MRR.
+     */
+    COHORT,
     FOLLOW_UP_CREATED,
     FOLLOW_UP_DONE_ON_TIME,
     FOLLOW_UP_DONE_LATE,
@@ -40,8 +45,20 @@ public final class CustomerFact {
   public String product;
   public String plan;
   public long value;
+  /** For {@link Kind#COHORT}: the window (0 one bucket, 1 an hour, 2 a day) and the churned-customer delta. */
+  public int window;
+  public long count;
 
   public CustomerFact() {}
+
+  /** A cohort correction as a fact at the start of its bucket. */
+  public static CustomerFact cohort(ChurnCohort.Correction c, long bucketMillis) {
+    CustomerFact f = new CustomerFact(Kind.COHORT, c.bucket() * bucketMillis, c.group().region(), c.group().product(),
+        c.group().plan(), c.mrr());
+    f.window = c.window();
+    f.count = c.count();
+    return f;
+  }
 
   public CustomerFact(Kind kind, long time, String region, String product, String plan, long value) {
     this.kind = kind;

@@ -177,6 +177,15 @@ class ChurnWorkflowTest {
         entry(FIELD_MRR_NET, 10000L + 1500 - 2000), entry(FIELD_AT_RISK_ENTERED, 1L), entry(FIELD_FOLLOW_UPS_CREATED, 2L),
         entry(FIELD_FOLLOW_UPS_OVERDUE, 0L), entry(n(RATE_FOLLOW_UP_ON_TIME), 1L));
     assertThat((Double) hour.get(pct(RATE_FOLLOW_UP_ON_TIME))).isCloseTo(100.0, within(1e-9));
+    // cB cancelled in that hour, but the hour began at 07:11 with nobody active: its cohort is
+    // empty, so nobody churned from it (the cancellation is counted, the rate has no value).
+    assertThat(hour).contains(entry(FIELD_CHURNED, 0L), entry(FIELD_CHURNED_MRR_AT_START, 0L), entry(n(RATE_CHURN), 0L))
+        .doesNotContainKeys(pct(RATE_CHURN), FIELD_REVENUE_CHURN_PCT);
+    // The hour to 09:01 began at 08:01 with cA, cB and cC active (10,000 MRR): cB churned from it.
+    Map<String, Object> hourFrom0801 = points.fields(MEASUREMENT_CHURN, tags(WINDOW_1H), at(61, 0));
+    assertThat(hourFrom0801).contains(entry(FIELD_CANCELLATIONS, 1L), entry(FIELD_CHURNED, 1L), entry(n(RATE_CHURN), 3L),
+        entry(FIELD_CHURNED_MRR_AT_START, 2000L), entry(FIELD_MRR_START, 10000L));
+    assertThat((Double) hourFrom0801.get(pct(RATE_CHURN))).isCloseTo(100.0 / 3, within(1e-9));
     // The hour to 09:13: r2's follow-up fell due undone at 09:06, and cA recovered at 09:12.
     Map<String, Object> laterHour = points.fields(MEASUREMENT_CHURN, tags(WINDOW_1H), at(73, 0));
     assertThat(laterHour).contains(entry(FIELD_FOLLOW_UPS_OVERDUE, 1L), entry(n(RATE_FOLLOW_UP_ON_TIME), 1L),
