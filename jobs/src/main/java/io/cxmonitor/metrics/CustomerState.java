@@ -3,7 +3,7 @@ package io.cxmonitor.metrics;
 /**
  * What the churn job remembers about one customer: the subscription (for the active base and
  * MRR), the decayed risk contributions per signal, at-risk status and the latest contact.
- * About 200 bytes serialised (measured by {@code CustomerRiskFunctionTest}), plus one small entry
+ * About 270 bytes serialised for a subscriber (measured by {@code CustomerRiskFunctionTest}), plus one small entry
  * per open ticket.
  */
 public final class CustomerState {

@@ -247,6 +247,46 @@ class ChurnWorkflowTest {
         entry(FIELD_EVENTS_TOTAL, 14L), entry(FIELD_LATE_TOTAL, 1L), entry(FIELD_INVALID_TOTAL, 0L), entry(FIELD_UNDECODABLE_TOTAL, 0L));
   }
 
+  /**
+   * A snapshot of the active base published before the streams, and by mistake twice: both
+   * customers count once in the gauges and in the churn rate's n, and neither as a subscription.
+   */
+  @Test
+  void aBootstrappedBaseCountsOnceInTheGaugesAndTheChurnRate() throws Exception {
+    DecodedRecords<CustomerLifecycleEvent> lifecycle = TestInputs.lifecycle("lifecycle");
+    Instant snapshot = at(-1, 0);
+    Instant importedAgain = at(-1, 30);
+    Instant cancelled = at(30, 0);
+    InMemorySource.Builder<Decoded<CustomerLifecycleEvent>> source = InMemorySource.of(lifecycle.type()).add(
+        lifecycle.good(lifecycle("s1", "cX", LifecycleType.ACTIVE, snapshot, "Pro", 3000, "North", "Fiber")),
+        lifecycle.good(lifecycle("s2", "cY", LifecycleType.ACTIVE, snapshot, "Basic", 2000, "South", "Fiber")),
+        lifecycle.good(lifecycle("s3", "cX", LifecycleType.ACTIVE, importedAgain, "Pro", 3000, "North", "Fiber")),
+        lifecycle.good(lifecycle("s4", "cY", LifecycleType.ACTIVE, importedAgain, "Basic", 2000, "South", "Fiber")),
+        lifecycle.good(lifecycle("l1", "cX", LifecycleType.CANCELLED, cancelled, "Pro", 0, "North", "Fiber")));
+    DecodedRecords<SurveyResponse> surveys = TestInputs.surveys("surveys");
+    DecodedRecords<InteractionEvent> interactions = TestInputs.interactions("interactions");
+    DecodedRecords<FollowUpDone> done = TestInputs.followUpsDone("follow-ups-done");
+    // the other inputs need a record each: a content customer who is not subscribed
+    ChurnWorkflow.Sources sources = new ChurnWorkflow.Sources(source.build(),
+        InMemorySource.of(surveys.type()).add(surveys.good(survey("r-z", "cZ", at(0, 0), 9, 5, 1, "North", "Fiber"))).build(),
+        InMemorySource.of(interactions.type()).add(interactions.good(opened("cZ", at(0, 0)))).build(),
+        InMemorySource.of(done.type()).add(done.good(FollowUpDone.newBuilder().setActionId("fu-none").setDoneAt(at(0, 0)).build()))
+            .build());
+    StreamExecutionEnvironment env = WorkflowTestCluster.environment();
+    ChurnWorkflow.defineWorkflow(env, sources, kpis, atRisk, followUps, deadLetters, SETTINGS);
+    env.execute("churn bootstrap test");
+
+    KpiPoints points = new KpiPoints(kpis.records());
+    assertThat(points.fields(MEASUREMENT_CUSTOMERS, tags(null), at(0, 0))).contains(entry(FIELD_ACTIVE, 2L), entry(FIELD_MRR, 5000L));
+    // the hour 08:00–09:00 starts with cX and cY active; cX cancels
+    Map<String, Object> hour = points.fields(MEASUREMENT_CHURN, tags(WINDOW_1H), at(60, 0));
+    assertThat(hour).contains(entry(n(RATE_CHURN), 2L), entry(FIELD_CHURNED, 1L), entry(FIELD_CANCELLATIONS, 1L),
+        entry(FIELD_MRR_START, 5000L), entry(FIELD_CHURNED_MRR_AT_START, 3000L), entry(FIELD_SUBSCRIPTIONS, 0L), entry(FIELD_MRR_NEW, 0L));
+    assertThat((Double) hour.get(pct(RATE_CHURN))).isCloseTo(50.0, within(1e-9));
+    assertThat(points.fields(MEASUREMENT_CUSTOMERS, tags(null, TAG_REGION, "north"), at(31, 0))).contains(entry(FIELD_ACTIVE, 0L));
+    assertThat(points.fields(MEASUREMENT_CUSTOMERS, tags(null, TAG_REGION, "south"), at(31, 0))).contains(entry(FIELD_ACTIVE, 1L));
+  }
+
   /** T0 plus minutes and seconds. */
   private static Instant at(int minutes, int seconds) {
     return T0.plus(Duration.ofMinutes(minutes)).plusSeconds(seconds);

@@ -185,6 +185,7 @@ public final class CustomerRiskFunction extends KeyedProcessFunction<String, Cus
     regroup(c, s, out);
     switch (s.kind) {
       case SUBSCRIBED -> subscribed(c, s, out);
+      case ACTIVE -> snapshot(c, s, out);
       case UPGRADED, DOWNGRADED -> planChanged(c, s, ctx, out);
       case RENEWED -> out.collect(fact(Kind.RENEWED, s.time, c, c.plan, 0));
       case CANCELLED -> cancelled(c, s, ctx, out);
@@ -234,6 +235,23 @@ public final class CustomerRiskFunction extends KeyedProcessFunction<String, Cus
       c.mrr = s.mrr;
       newVersion(c, s.time, true);
       out.collect(fact(Kind.SUBSCRIBED, s.time, c, c.plan, c.mrr));
+    }
+  }
+
+  /**
+   * A snapshot says the subscription is active (the base bootstrapped before the streams): an
+   * unknown or cancelled customer joins the active base and MRR gauges from then on, without
+   * counting as a new subscription or new MRR. For a customer already active the streams' own
+   * plan and MRR stand (only a changed region or product moves them, as with any billing event),
+   * so importing a snapshot twice counts nobody twice.
+   */
+  private void snapshot(CustomerState c, CustomerSignal s, Collector<CustomerFact> out) {
+    if (!c.active) {
+      c.active = true;
+      c.plan = Grouping.tagValue(s.plan);
+      c.mrr = s.mrr;
+      newVersion(c, s.time, true);
+      out.collect(fact(Kind.GROUP_IN, s.time, c, c.plan, c.mrr));
     }
   }
 

@@ -376,6 +376,25 @@ class CustomerRiskFunctionTest {
   }
 
   @Test
+  void aSnapshotBootstrapsTheActiveBaseOnceWithoutCountingNewSubscriptions() throws Exception {
+    Instant snapshot = T0.minus(Duration.ofMinutes(1));
+    Instant importedAgain = T0;
+    Instant cancelled = T0.plus(Duration.ofMinutes(30));
+    sendAs("cA", at(lifecycle(CustomerSignal.Kind.ACTIVE, snapshot, "pro", 5_000), "North", "Mobile"));
+    sendAs("cB", at(lifecycle(CustomerSignal.Kind.ACTIVE, snapshot, "basic", 2_000), "North", "Fiber"));
+    sendAs("cA", at(lifecycle(CustomerSignal.Kind.ACTIVE, importedAgain, "pro", 5_000), "North", "Mobile"));
+    sendAs("cB", at(lifecycle(CustomerSignal.Kind.ACTIVE, importedAgain, "basic", 2_000), "North", "Fiber"));
+    advanceTo(importedAgain);
+    List<Kind> kinds = harness.extractOutputValues().stream().map(f -> f.kind).toList();
+    assertThat(kinds).as("joins the base, not a new subscription").containsExactly(Kind.GROUP_IN, Kind.GROUP_IN);
+    assertThat(gaugesBy(true)).containsOnly(entry("north", List.of(2L, 7_000L, 0L, 0L)));
+
+    sendAs("cA", at(lifecycle(CustomerSignal.Kind.CANCELLED, cancelled, "pro", 0), "North", "Mobile"));
+    advanceTo(cancelled);
+    assertThat(gaugesBy(true)).containsOnly(entry("north", List.of(1L, 2_000L, 0L, 0L)));
+  }
+
+  @Test
   void oneCustomerCostsAFewHundredBytesOfState() throws Exception {
     CustomerState s = CustomerRiskFunction.newCustomer();
     s.active = true;
@@ -384,6 +403,10 @@ class CustomerRiskFunctionTest {
     s.region = "central";
     s.product = "broadband";
     s.lastContactTicket = "tk-2a-123456";
+    // a subscription unchanged for the last day keeps one version for the churn cohorts
+    s.versionFrom = new long[] {T0.toEpochMilli()};
+    s.versionMrr = new long[] {19_900};
+    s.versionGroup = new String[] {String.join(CustomerState.GROUP_SEPARATOR, "central", "broadband", "standard")};
     DataOutputSerializer out = new DataOutputSerializer(512);
     TypeInformation.of(CustomerState.class).createSerializer(new SerializerConfigImpl()).serialize(s, out);
     System.out.printf("one customer: %d bytes serialised state%n", out.length());
