@@ -184,7 +184,7 @@ public final class CustomerRiskFunction extends KeyedProcessFunction<String, Cus
     }
     regroup(c, s, out);
     switch (s.kind) {
-      case SUBSCRIBED -> subscribed(c, s, out);
+      case SUBSCRIBED -> join(c, s, Kind.SUBSCRIBED, out);
       case ACTIVE -> snapshot(c, s, out);
       case UPGRADED, DOWNGRADED -> planChanged(c, s, ctx, out);
       case RENEWED -> out.collect(fact(Kind.RENEWED, s.time, c, c.plan, 0));
@@ -228,16 +228,6 @@ public final class CustomerRiskFunction extends KeyedProcessFunction<String, Cus
     }
   }
 
-  private void subscribed(CustomerState c, CustomerSignal s, Collector<CustomerFact> out) {
-    if (!c.active) {
-      c.active = true;
-      c.plan = Grouping.tagValue(s.plan);
-      c.mrr = s.mrr;
-      newVersion(c, s.time, true);
-      out.collect(fact(Kind.SUBSCRIBED, s.time, c, c.plan, c.mrr));
-    }
-  }
-
   /**
    * A snapshot says the subscription is active (the base bootstrapped before the streams): an
    * unknown or cancelled customer joins the active base and MRR gauges from then on, without
@@ -246,12 +236,17 @@ public final class CustomerRiskFunction extends KeyedProcessFunction<String, Cus
    * so importing a snapshot twice counts nobody twice.
    */
   private void snapshot(CustomerState c, CustomerSignal s, Collector<CustomerFact> out) {
+    join(c, s, Kind.GROUP_IN, out);
+  }
+
+  /** A subscription begins for a customer not active: counted by {@code how} (a new subscription, or joining the base). */
+  private void join(CustomerState c, CustomerSignal s, Kind how, Collector<CustomerFact> out) {
     if (!c.active) {
       c.active = true;
       c.plan = Grouping.tagValue(s.plan);
       c.mrr = s.mrr;
       newVersion(c, s.time, true);
-      out.collect(fact(Kind.GROUP_IN, s.time, c, c.plan, c.mrr));
+      out.collect(fact(how, s.time, c, c.plan, c.mrr));
     }
   }
 
