@@ -27,6 +27,8 @@ public final class RollingChurnWindows extends RollingWindows<ChurnPartial, Chur
   private transient MapState<Long, long[]> history;
   /** Running cohort corrections: count and MRR for one bucket, 1 h and 24 h. */
   private transient ValueState<long[]> cohort;
+  /** {last tick, last bucket with something that happened in it}: buckets holding only cohort corrections write no one-bucket point. */
+  private transient ValueState<long[]> ticks;
 
   public RollingChurnWindows(long bucketMillis) {
     super(ChurnCounts.class, bucketMillis);
@@ -38,6 +40,7 @@ public final class RollingChurnWindows extends RollingWindows<ChurnPartial, Chur
     gauges = getRuntimeContext().getState(new ValueStateDescriptor<>("customer-gauges", long[].class));
     history = getRuntimeContext().getMapState(new MapStateDescriptor<>("active-history", Long.class, long[].class));
     cohort = getRuntimeContext().getState(new ValueStateDescriptor<>("cohort-corrections", long[].class));
+    ticks = getRuntimeContext().getState(new ValueStateDescriptor<>("ticks-with-data", long[].class));
   }
 
   @Override
@@ -77,6 +80,12 @@ public final class RollingChurnWindows extends RollingWindows<ChurnPartial, Chur
         k6[i] += d[i];
       }
     }
+    long[] t = ticks.value() == null ? new long[] {Long.MIN_VALUE, Long.MIN_VALUE} : ticks.value();
+    t[0] = bucket;
+    if (entering != null && !entering.onlyCohortCorrections()) {
+      t[1] = bucket;
+    }
+    ticks.update(t);
     boolean corrections = !allZero(k6);
     if (corrections) {
       cohort.update(k6);
@@ -88,6 +97,15 @@ public final class RollingChurnWindows extends RollingWindows<ChurnPartial, Chur
     Grouping.Key k = Grouping.Key.parse(key);
     out.collect(ChurnPoints.gauges(k.grouping(), k.value(), (bucket + 1) * bucketMillis, g[0], g[1], g[2], g[3]));
     return g[0] != 0 || g[2] != 0 || corrections;
+  }
+
+  /**
+   * Whether bucket {@code b} (the current tick) and the one before held nothing but cohort
+   * corrections; a late rewrite of an earlier bucket is always written.
+   */
+  private boolean onlyCorrectionsAround(long b) throws Exception {
+    long[] t = ticks.value();
+    return t != null && b == t[0] && t[1] != b && t[1] != b - 1;
   }
 
   private static boolean allZero(long[] a) {
@@ -107,11 +125,15 @@ public final class RollingChurnWindows extends RollingWindows<ChurnPartial, Chur
       gauges.clear();
       history.clear();
       cohort.clear();
+      ticks.clear();
     }
   }
 
   @Override
   protected void emit(String key, String window, long bucket, ChurnCounts counts, Collector<KpiPoint> out) throws Exception {
+    if (bucketsOf(window) == 1 && !window.equals(InfluxSchema.WINDOW_1H) && onlyCorrectionsAround(bucket)) {
+      return; // the one-bucket window of a bucket that only carried corrections, or the one after it
+    }
     long[] start = history.get(bucket - bucketsOf(window));
     long[] now = history.get(bucket);
     int w = switch (window) {

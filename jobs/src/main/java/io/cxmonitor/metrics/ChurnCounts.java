@@ -89,6 +89,16 @@ public final class ChurnCounts implements Rollable<ChurnCounts> {
     cohortMrrDay += s * o.cohortMrrDay;
   }
 
+  /**
+   * Only cohort corrections (a scheduled change of an earlier cancellation's place in the cohorts):
+   * nothing happened in this bucket itself.
+   */
+  public boolean onlyCohortCorrections() {
+    boolean corrections = cohortBucket != 0 || cohortMrrBucket != 0 || cohortHour != 0 || cohortMrrHour != 0
+        || cohortDay != 0 || cohortMrrDay != 0;
+    return corrections && isEmpty() && mrrNew == 0 && mrrChurned == 0 && mrrDelta == 0 && revenueAtRiskDelta == 0;
+  }
+
   /** Nothing happened in the window: no counted event and no net change of the active or at-risk gauges. */
   @Override
   public boolean isEmpty() {
