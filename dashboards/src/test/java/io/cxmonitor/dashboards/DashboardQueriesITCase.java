@@ -176,9 +176,9 @@ class DashboardQueriesITCase {
     premium.cancellations = 1;
     premium.mrrChurned = 39_900;
     for (String window : List.of("1m", "1h", "24h")) {
-      points.add(ChurnPoints.window(Grouping.OVERALL, Grouping.ALL, window, t - MIN, premium, 10, 100_000));
-      points.add(ChurnPoints.window(Grouping.OVERALL, Grouping.ALL, window, t, all, 120, 2_400_000));
-      points.add(ChurnPoints.window(Grouping.PLAN, "premium", window, t, premium, 40, 1_596_000));
+      points.add(ChurnPoints.window(Grouping.OVERALL, Grouping.ALL, window, t - MIN, premium, new ChurnPoints.Cohort(10, 100_000, 1, 39_900)));
+      points.add(ChurnPoints.window(Grouping.OVERALL, Grouping.ALL, window, t, all, new ChurnPoints.Cohort(120, 2_400_000, 3, 59_700)));
+      points.add(ChurnPoints.window(Grouping.PLAN, "premium", window, t, premium, new ChurnPoints.Cohort(40, 1_596_000, 1, 39_900)));
     }
     points.add(ChurnPoints.gauges(Grouping.OVERALL, Grouping.ALL, t - MIN, 121, 2_440_000, 9, 200_000));
     points.add(ChurnPoints.gauges(Grouping.OVERALL, Grouping.ALL, t, 122, 2_450_000, 7, 150_000));

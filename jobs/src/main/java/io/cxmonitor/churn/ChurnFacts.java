@@ -15,11 +15,11 @@ public final class ChurnFacts {
         c.activeDelta++;
         c.mrrDelta += f.value;
       }
-      case PLAN_OUT -> {
+      case GROUP_OUT -> {
         c.activeDelta--;
         c.mrrDelta -= f.value;
       }
-      case PLAN_IN -> {
+      case GROUP_IN -> {
         c.activeDelta++;
         c.mrrDelta += f.value;
       }
@@ -54,6 +54,22 @@ public final class ChurnFacts {
       case RISK_IN -> {
         c.atRiskDelta++;
         c.revenueAtRiskDelta += f.value;
+      }
+      case COHORT -> {
+        switch (f.window) {
+          case 0 -> {
+            c.cohortBucket += f.count;
+            c.cohortMrrBucket += f.value;
+          }
+          case 1 -> {
+            c.cohortHour += f.count;
+            c.cohortMrrHour += f.value;
+          }
+          default -> {
+            c.cohortDay += f.count;
+            c.cohortMrrDay += f.value;
+          }
+        }
       }
       case FOLLOW_UP_CREATED -> c.followUpsCreated++;
       case FOLLOW_UP_DONE_ON_TIME -> c.followUpsOnTime++;

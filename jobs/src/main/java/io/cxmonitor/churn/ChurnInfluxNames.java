@@ -14,7 +14,12 @@ public final class ChurnInfluxNames {
   // --- cx_churn: per window; tags window, region, product, plan; MRR in minor units (cents) ---
   public static final List<String> CHURN_DIMENSION_TAGS = List.of(InfluxSchema.TAG_REGION, InfluxSchema.TAG_PRODUCT, InfluxSchema.TAG_PLAN);
   public static final String MEASUREMENT_CHURN = "cx_churn";
+  /** Every cancellation in the window (also of customers who subscribed in it): a count of events, not the churn rate's numerator. */
   public static final String FIELD_CANCELLATIONS = "cancellations";
+  /** Customers of the window's cohort (active at its start, in this group then) who cancelled in it: the churn rate's numerator. */
+  public static final String FIELD_CHURNED = "churned";
+  /** The MRR the churned customers had at the window's start: revenue churn's numerator. */
+  public static final String FIELD_CHURNED_MRR_AT_START = "churned_mrr_at_start";
   public static final String FIELD_SUBSCRIPTIONS = "subscriptions";
   public static final String FIELD_RENEWALS = "renewals";
   /** Active customers when the window started: the churn rate's n. */
@@ -26,7 +31,7 @@ public final class ChurnInfluxNames {
   public static final String FIELD_MRR_CHURNED = "mrr_churned";
   /** new + expansion − contraction − churned. */
   public static final String FIELD_MRR_NET = "mrr_net";
-  /** MRR churned / MRR at window start, %. */
+  /** Churned customers' MRR at window start / MRR at window start (the cohort's), %. */
   public static final String FIELD_REVENUE_CHURN_PCT = "revenue_churn_pct";
   public static final String FIELD_AT_RISK_ENTERED = "at_risk_entered";
   public static final String FIELD_AT_RISK_RECOVERED = "at_risk_recovered";
@@ -34,7 +39,7 @@ public final class ChurnInfluxNames {
   public static final String FIELD_FOLLOW_UPS_CREATED = "follow_ups_created";
   public static final String FIELD_FOLLOW_UPS_DONE_LATE = "follow_ups_done_late";
   public static final String FIELD_FOLLOW_UPS_OVERDUE = "follow_ups_overdue";
-  /** Cancellations / active customers at window start (Wilson CI). */
+  /** Churned / active customers at window start: a cohort proportion, n = active_start (Wilson CI). */
   public static final String RATE_CHURN = "churn";
   /** Follow-ups done by their due time / (done on time + overdue). */
   public static final String RATE_FOLLOW_UP_ON_TIME = "follow_up_on_time";

@@ -20,11 +20,18 @@ public final class ChurnPoints {
   }
 
   /**
-   * @param activeAtStart active customers when the window started (the churn rate's n)
-   * @param mrrAtStart MRR when the window started (minor units)
+   * A window's cohort (see {@link ChurnCohort}).
+   *
+   * @param active customers active when the window started: the churn rate's n
+   * @param mrr their MRR then (minor units): revenue churn's denominator
+   * @param churned those of them who cancelled in the window
+   * @param churnedMrr the MRR they had when the window started
    */
-  public static KpiPoint window(Grouping grouping, String value, String window, long windowEnd, ChurnCounts c,
-      long activeAtStart, long mrrAtStart) {
+  public record Cohort(long active, long mrr, long churned, long churnedMrr) {}
+
+  public static KpiPoint window(Grouping grouping, String value, String window, long windowEnd, ChurnCounts c, Cohort cohort) {
+    long activeAtStart = cohort.active();
+    long mrrAtStart = cohort.mrr();
     Map<String, Object> f = new LinkedHashMap<>();
     f.put(FIELD_CANCELLATIONS, c.cancellations);
     f.put(FIELD_SUBSCRIPTIONS, c.subscriptions);
@@ -42,9 +49,11 @@ public final class ChurnPoints {
     f.put(FIELD_FOLLOW_UPS_CREATED, c.followUpsCreated);
     f.put(FIELD_FOLLOW_UPS_DONE_LATE, c.followUpsLate);
     f.put(FIELD_FOLLOW_UPS_OVERDUE, c.followUpsOverdue);
-    PointTags.rate(f, RATE_CHURN, Math.min(c.cancellations, Math.max(activeAtStart, 0)), activeAtStart);
+    f.put(FIELD_CHURNED, cohort.churned());
+    f.put(FIELD_CHURNED_MRR_AT_START, cohort.churnedMrr());
+    PointTags.rate(f, RATE_CHURN, cohort.churned(), activeAtStart);
     if (mrrAtStart > 0) {
-      f.put(FIELD_REVENUE_CHURN_PCT, 100.0 * c.mrrChurned / mrrAtStart);
+      f.put(FIELD_REVENUE_CHURN_PCT, 100.0 * cohort.churnedMrr() / mrrAtStart);
     }
     PointTags.rate(f, RATE_FOLLOW_UP_ON_TIME, c.followUpsOnTime, c.followUpsOnTime + c.followUpsOverdue);
     return new KpiPoint(MEASUREMENT_CHURN, tags(grouping, value, window), f, windowEnd);

@@ -4,6 +4,7 @@ import io.cxmonitor.platform.windows.FactPreAggregator;
 
 import io.cxmonitor.metrics.ChurnCounts;
 import io.cxmonitor.platform.windows.Grouping;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /** Pre-aggregates customer facts per bucket for overall, region, product and plan. */
 public final class ChurnPreAggregator extends FactPreAggregator<CustomerFact, ChurnCounts, ChurnPartial> {
@@ -46,6 +47,29 @@ public final class ChurnPreAggregator extends FactPreAggregator<CustomerFact, Ch
     c.mrrDelta += one.mrrDelta;
     c.atRiskDelta += one.atRiskDelta;
     c.revenueAtRiskDelta += one.revenueAtRiskDelta;
+    c.cohortBucket += one.cohortBucket;
+    c.cohortMrrBucket += one.cohortMrrBucket;
+    c.cohortHour += one.cohortHour;
+    c.cohortMrrHour += one.cohortMrrHour;
+    c.cohortDay += one.cohortDay;
+    c.cohortMrrDay += one.cohortMrrDay;
+  }
+
+  /**
+   * Cohort corrections are the bookkeeping of a cancellation already counted, not input facts:
+   * they are aggregated (a late one's change is kept, like a gauge's) but not counted again.
+   */
+  @Override
+  public void processElement(StreamRecord<CustomerFact> element) {
+    if (element.getValue().kind != CustomerFact.Kind.COHORT) {
+      super.processElement(element);
+      return;
+    }
+    long events = counters.events;
+    long late = counters.late;
+    super.processElement(element);
+    counters.events = events;
+    counters.late = late;
   }
 
   @Override

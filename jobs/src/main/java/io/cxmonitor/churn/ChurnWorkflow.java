@@ -106,7 +106,8 @@ public final class ChurnWorkflow {
   private static SingleOutputStreamOperator<CustomerFact> customerRisk(DataStream<CustomerSignal> signals, Settings s) {
     return signals
         .keyBy(x -> x.customerId)
-        .process(new CustomerRiskFunction(s.risk(), s.sla(), s.repeatWindow().toMillis(), s.inactiveTtl().toMillis()))
+        .process(new CustomerRiskFunction(s.risk(), s.sla(), s.repeatWindow().toMillis(), s.inactiveTtl().toMillis(),
+            s.bucket().toMillis()))
         .name(CHURN_RISK_NAME).uid(CHURN_RISK);
   }
 

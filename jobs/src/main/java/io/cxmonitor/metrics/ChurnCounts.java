@@ -27,8 +27,24 @@ public final class ChurnCounts implements Rollable<ChurnCounts> {
   public long mrrDelta;
   public long atRiskDelta;
   public long revenueAtRiskDelta;
+  /**
+   * Churn cohort corrections per window (one bucket, 1 h, 24 h), for the rolling operator's
+   * running corrections: churned customers and churned MRR at window start, minus what the
+   * windowed cancellations count (see {@code ChurnCohort}).
+   */
+  public long cohortBucket;
+  public long cohortMrrBucket;
+  public long cohortHour;
+  public long cohortMrrHour;
+  public long cohortDay;
+  public long cohortMrrDay;
 
   public ChurnCounts() {}
+
+  /** The cohort corrections as {count, MRR} per window: one bucket, 1 h, 24 h. */
+  public long[] cohortCorrections() {
+    return new long[] {cohortBucket, cohortMrrBucket, cohortHour, cohortMrrHour, cohortDay, cohortMrrDay};
+  }
 
   public static ChurnCounts copyOf(ChurnCounts o) {
     ChurnCounts c = new ChurnCounts();
@@ -65,6 +81,22 @@ public final class ChurnCounts implements Rollable<ChurnCounts> {
     mrrDelta += s * o.mrrDelta;
     atRiskDelta += s * o.atRiskDelta;
     revenueAtRiskDelta += s * o.revenueAtRiskDelta;
+    cohortBucket += s * o.cohortBucket;
+    cohortMrrBucket += s * o.cohortMrrBucket;
+    cohortHour += s * o.cohortHour;
+    cohortMrrHour += s * o.cohortMrrHour;
+    cohortDay += s * o.cohortDay;
+    cohortMrrDay += s * o.cohortMrrDay;
+  }
+
+  /**
+   * Only cohort corrections (a scheduled change of an earlier cancellation's place in the cohorts):
+   * nothing happened in this bucket itself.
+   */
+  public boolean onlyCohortCorrections() {
+    boolean corrections = cohortBucket != 0 || cohortMrrBucket != 0 || cohortHour != 0 || cohortMrrHour != 0
+        || cohortDay != 0 || cohortMrrDay != 0;
+    return corrections && isEmpty() && mrrNew == 0 && mrrChurned == 0 && mrrDelta == 0 && revenueAtRiskDelta == 0;
   }
 
   /** Nothing happened in the window: no counted event and no net change of the active or at-risk gauges. */

@@ -7,7 +7,19 @@ import io.cxmonitor.schemas.SurveyResponse;
 /** One input of the per-customer function, from any of the three streams, flattened. */
 public final class CustomerSignal {
   /** What arrived. */
-  public enum Kind { SUBSCRIBED, RENEWED, UPGRADED, DOWNGRADED, CANCELLED, SURVEY, OPENED, AGENT_REPLY, RESOLVED, REOPENED, ABANDONED }
+  public enum Kind {
+    SUBSCRIBED, RENEWED, UPGRADED, DOWNGRADED, CANCELLED, SURVEY, OPENED, AGENT_REPLY, RESOLVED, REOPENED, ABANDONED,
+    /** A snapshot of an active subscription (bootstrap), not a new one. Appended: the order is in savepoints. */
+    ACTIVE;
+
+    /** From billing (the lifecycle stream), which owns the subscription's plan, region and product. */
+    public boolean isLifecycle() {
+      return switch (this) {
+        case SUBSCRIBED, RENEWED, UPGRADED, DOWNGRADED, CANCELLED, ACTIVE -> true;
+        default -> false;
+      };
+    }
+  }
 
   public Kind kind;
   public String customerId;
@@ -60,6 +72,7 @@ public final class CustomerSignal {
       case UPGRADED -> Kind.UPGRADED;
       case DOWNGRADED -> Kind.DOWNGRADED;
       case CANCELLED -> Kind.CANCELLED;
+      case ACTIVE -> Kind.ACTIVE;
       default -> null;
     };
     if (k == null) {

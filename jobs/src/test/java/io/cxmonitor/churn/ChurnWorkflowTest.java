@@ -177,6 +177,15 @@ class ChurnWorkflowTest {
         entry(FIELD_MRR_NET, 10000L + 1500 - 2000), entry(FIELD_AT_RISK_ENTERED, 1L), entry(FIELD_FOLLOW_UPS_CREATED, 2L),
         entry(FIELD_FOLLOW_UPS_OVERDUE, 0L), entry(n(RATE_FOLLOW_UP_ON_TIME), 1L));
     assertThat((Double) hour.get(pct(RATE_FOLLOW_UP_ON_TIME))).isCloseTo(100.0, within(1e-9));
+    // cB cancelled in that hour, but the hour began at 07:11 with nobody active: its cohort is
+    // empty, so nobody churned from it (the cancellation is counted, the rate has no value).
+    assertThat(hour).contains(entry(FIELD_CHURNED, 0L), entry(FIELD_CHURNED_MRR_AT_START, 0L), entry(n(RATE_CHURN), 0L))
+        .doesNotContainKeys(pct(RATE_CHURN), FIELD_REVENUE_CHURN_PCT);
+    // The hour to 09:01 began at 08:01 with cA, cB and cC active (10,000 MRR): cB churned from it.
+    Map<String, Object> hourFrom0801 = points.fields(MEASUREMENT_CHURN, tags(WINDOW_1H), at(61, 0));
+    assertThat(hourFrom0801).contains(entry(FIELD_CANCELLATIONS, 1L), entry(FIELD_CHURNED, 1L), entry(n(RATE_CHURN), 3L),
+        entry(FIELD_CHURNED_MRR_AT_START, 2000L), entry(FIELD_MRR_START, 10000L));
+    assertThat((Double) hourFrom0801.get(pct(RATE_CHURN))).isCloseTo(100.0 / 3, within(1e-9));
     // The hour to 09:13: r2's follow-up fell due undone at 09:06, and cA recovered at 09:12.
     Map<String, Object> laterHour = points.fields(MEASUREMENT_CHURN, tags(WINDOW_1H), at(73, 0));
     assertThat(laterHour).contains(entry(FIELD_FOLLOW_UPS_OVERDUE, 1L), entry(n(RATE_FOLLOW_UP_ON_TIME), 1L),
@@ -228,7 +237,7 @@ class ChurnWorkflowTest {
     }
 
     // Each input's router counts records; the pre-aggregation counts facts: 14 on time (3 SUBSCRIBED,
-    // AT_RISK, CANCELLED, PLAN_OUT, PLAN_IN, EXPANSION, RENEWED, RECOVERED, 2 FOLLOW_UP_CREATED,
+    // AT_RISK, CANCELLED, GROUP_OUT, GROUP_IN, EXPANSION, RENEWED, RECOVERED, 2 FOLLOW_UP_CREATED,
     // FOLLOW_UP_DONE_ON_TIME, FOLLOW_UP_OVERDUE) and cD's SUBSCRIBED late.
     assertThat(points.pipelineTotals(JOB + ".lifecycle")).contains(entry(FIELD_EVENTS_TOTAL, 7L), entry(FIELD_INVALID_TOTAL, 1L));
     assertThat(points.pipelineTotals(JOB + ".surveys")).contains(entry(FIELD_EVENTS_TOTAL, 2L));
@@ -236,6 +245,46 @@ class ChurnWorkflowTest {
     assertThat(points.pipelineTotals(JOB + ".follow-ups-done")).contains(entry(FIELD_EVENTS_TOTAL, 1L));
     assertThat(points.pipelineTotals(JOB + ".facts")).containsOnly(
         entry(FIELD_EVENTS_TOTAL, 14L), entry(FIELD_LATE_TOTAL, 1L), entry(FIELD_INVALID_TOTAL, 0L), entry(FIELD_UNDECODABLE_TOTAL, 0L));
+  }
+
+  /**
+   * A snapshot of the active base published before the streams, and by mistake twice: both
+   * customers count once in the gauges and in the churn rate's n, and neither as a subscription.
+   */
+  @Test
+  void aBootstrappedBaseCountsOnceInTheGaugesAndTheChurnRate() throws Exception {
+    DecodedRecords<CustomerLifecycleEvent> lifecycle = TestInputs.lifecycle("lifecycle");
+    Instant snapshot = at(-1, 0);
+    Instant importedAgain = at(-1, 30);
+    Instant cancelled = at(30, 0);
+    InMemorySource.Builder<Decoded<CustomerLifecycleEvent>> source = InMemorySource.of(lifecycle.type()).add(
+        lifecycle.good(lifecycle("s1", "cX", LifecycleType.ACTIVE, snapshot, "Pro", 3000, "North", "Fiber")),
+        lifecycle.good(lifecycle("s2", "cY", LifecycleType.ACTIVE, snapshot, "Basic", 2000, "South", "Fiber")),
+        lifecycle.good(lifecycle("s3", "cX", LifecycleType.ACTIVE, importedAgain, "Pro", 3000, "North", "Fiber")),
+        lifecycle.good(lifecycle("s4", "cY", LifecycleType.ACTIVE, importedAgain, "Basic", 2000, "South", "Fiber")),
+        lifecycle.good(lifecycle("l1", "cX", LifecycleType.CANCELLED, cancelled, "Pro", 0, "North", "Fiber")));
+    DecodedRecords<SurveyResponse> surveys = TestInputs.surveys("surveys");
+    DecodedRecords<InteractionEvent> interactions = TestInputs.interactions("interactions");
+    DecodedRecords<FollowUpDone> done = TestInputs.followUpsDone("follow-ups-done");
+    // the other inputs need a record each: a content customer who is not subscribed
+    ChurnWorkflow.Sources sources = new ChurnWorkflow.Sources(source.build(),
+        InMemorySource.of(surveys.type()).add(surveys.good(survey("r-z", "cZ", at(0, 0), 9, 5, 1, "North", "Fiber"))).build(),
+        InMemorySource.of(interactions.type()).add(interactions.good(opened("cZ", at(0, 0)))).build(),
+        InMemorySource.of(done.type()).add(done.good(FollowUpDone.newBuilder().setActionId("fu-none").setDoneAt(at(0, 0)).build()))
+            .build());
+    StreamExecutionEnvironment env = WorkflowTestCluster.environment();
+    ChurnWorkflow.defineWorkflow(env, sources, kpis, atRisk, followUps, deadLetters, SETTINGS);
+    env.execute("churn bootstrap test");
+
+    KpiPoints points = new KpiPoints(kpis.records());
+    assertThat(points.fields(MEASUREMENT_CUSTOMERS, tags(null), at(0, 0))).contains(entry(FIELD_ACTIVE, 2L), entry(FIELD_MRR, 5000L));
+    // the hour 08:00–09:00 starts with cX and cY active; cX cancels
+    Map<String, Object> hour = points.fields(MEASUREMENT_CHURN, tags(WINDOW_1H), at(60, 0));
+    assertThat(hour).contains(entry(n(RATE_CHURN), 2L), entry(FIELD_CHURNED, 1L), entry(FIELD_CANCELLATIONS, 1L),
+        entry(FIELD_MRR_START, 5000L), entry(FIELD_CHURNED_MRR_AT_START, 3000L), entry(FIELD_SUBSCRIPTIONS, 0L), entry(FIELD_MRR_NEW, 0L));
+    assertThat((Double) hour.get(pct(RATE_CHURN))).isCloseTo(50.0, within(1e-9));
+    assertThat(points.fields(MEASUREMENT_CUSTOMERS, tags(null, TAG_REGION, "north"), at(31, 0))).contains(entry(FIELD_ACTIVE, 0L));
+    assertThat(points.fields(MEASUREMENT_CUSTOMERS, tags(null, TAG_REGION, "south"), at(31, 0))).contains(entry(FIELD_ACTIVE, 1L));
   }
 
   /** T0 plus minutes and seconds. */

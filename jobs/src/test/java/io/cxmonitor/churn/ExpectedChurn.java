@@ -19,7 +19,30 @@ import org.apache.avro.specific.SpecificRecord;
  * a running score). Thresholds and weights are the documented defaults, written out here.
  */
 final class ExpectedChurn {
-  record Window(long cancellations, long activeAtStart, long mrrChurned, long mrrAtStart) {}
+  /**
+   * All cancellations in the window and their MRR; the cohort (active at the window start, in the
+   * group then) with its MRR then, and those of it who cancelled in the window with that MRR.
+   */
+  record Window(long cancellations, long activeAtStart, long mrrChurned, long mrrAtStart, long churned, long churnedMrrAtStart) {}
+
+  /** A stretch of a subscription with the same region, plan and MRR: [from, to], and when the subscription was cancelled. */
+  private static final class Segment {
+    final long from;
+    long to = Long.MAX_VALUE;
+    final String region;
+    final String plan;
+    final long mrr;
+    long cancelledAt = Long.MAX_VALUE;
+
+    Segment(long from, String region, String plan, long mrr) {
+      this.from = from;
+      this.region = region;
+      this.plan = plan;
+      this.mrr = mrr;
+    }
+  }
+
+  private final List<Segment> segments = new ArrayList<>();
 
   record Risk(long customers, long mrr) {}
 
@@ -102,6 +125,7 @@ final class ExpectedChurn {
   /** Replays one customer; returns whether they were ever at risk. */
   private boolean replay(List<Ev> evs) {
     boolean active = false;
+    List<Segment> stint = new ArrayList<>();
     String plan = null;
     long mrr = 0;
     String region = "unknown";
@@ -124,8 +148,11 @@ final class ExpectedChurn {
       }
       double added = 0;
       if (e.record() instanceof CustomerLifecycleEvent l) {
-        if (l.getRegion() != null) {
+        if (l.getRegion() != null && !l.getRegion().toLowerCase().equals(region)) {
           region = l.getRegion().toLowerCase();
+          if (active) {
+            stint.add(segment(stint, e.time(), region, plan, mrr));
+          }
         }
         String p = l.getPlan().toLowerCase();
         switch (l.getType()) {
@@ -135,6 +162,8 @@ final class ExpectedChurn {
               plan = p;
               mrr = l.getMrrMinor();
               change(e.time(), region, plan, 1, mrr);
+              stint.clear();
+              stint.add(segment(stint, e.time(), region, plan, mrr));
             }
           }
           case UPGRADED, DOWNGRADED -> {
@@ -143,6 +172,7 @@ final class ExpectedChurn {
               change(e.time(), region, p, 1, l.getMrrMinor());
               plan = p;
               mrr = l.getMrrMinor();
+              stint.add(segment(stint, e.time(), region, plan, mrr));
               if (atRisk) {
                 spans.add(new RiskSpan(riskFrom, e.time(), riskMrr));
                 riskFrom = e.time();
@@ -156,6 +186,10 @@ final class ExpectedChurn {
           case CANCELLED -> {
             if (active) {
               cancels.add(new Cancellation(e.time(), region, plan, mrr));
+              for (Segment seg : stint) {
+                seg.cancelledAt = e.time();
+              }
+              stint.get(stint.size() - 1).to = e.time();
               change(e.time(), region, plan, -1, -mrr);
               if (atRisk) {
                 spans.add(new RiskSpan(riskFrom, e.time(), riskMrr));
@@ -228,6 +262,16 @@ final class ExpectedChurn {
     return everAtRisk;
   }
 
+  /** Ends the stint's current segment at {@code time} and starts the next. */
+  private Segment segment(List<Segment> stint, long time, String region, String plan, long mrr) {
+    if (!stint.isEmpty()) {
+      stint.get(stint.size() - 1).to = time;
+    }
+    Segment seg = new Segment(time, region, plan, mrr);
+    segments.add(seg);
+    return seg;
+  }
+
   private void change(long time, String region, String plan, long active, long mrr) {
     changes.add(new Change(time, region, plan, active, mrr));
     groups.add(region + "|all");
@@ -263,7 +307,25 @@ final class ExpectedChurn {
         churned += c.mrr();
       }
     }
-    return new Window(n, active, churned, mrr);
+    // the cohort: segments in force at the window's start (begun before it, not ended before it)
+    long cohort = 0;
+    long cohortMrr = 0;
+    long cohortChurned = 0;
+    long cohortChurnedMrr = 0;
+    for (Segment seg : segments) {
+      if (seg.from < start && start <= seg.to && in(group, seg.region, seg.plan)) {
+        cohort++;
+        cohortMrr += seg.mrr;
+        if (seg.cancelledAt >= start && seg.cancelledAt < end) {
+          cohortChurned++;
+          cohortChurnedMrr += seg.mrr;
+        }
+      }
+    }
+    if (cohort != active || cohortMrr != mrr) {
+      throw new AssertionError("the oracle's two counts of the base at " + start + " disagree: " + cohort + " vs " + active);
+    }
+    return new Window(n, active, churned, mrr, cohortChurned, cohortChurnedMrr);
   }
 
   /** At-risk customers and their MRR at instant {@code t}. */

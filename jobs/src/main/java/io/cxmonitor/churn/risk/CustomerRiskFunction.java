@@ -1,5 +1,6 @@
 package io.cxmonitor.churn.risk;
 
+import io.cxmonitor.churn.ChurnCohort;
 import io.cxmonitor.churn.CustomerFact;
 import io.cxmonitor.churn.CustomerFact.Kind;
 import io.cxmonitor.metrics.CustomerSignal;
@@ -21,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -61,18 +63,32 @@ public final class CustomerRiskFunction extends KeyedProcessFunction<String, Cus
   private final SlaRule sla;
   private final RepeatContactRule repeats;
   private final long inactiveTtlMs;
+  private final long bucketMillis;
+  /** The churn windows' lengths in buckets: one bucket, an hour, a day. */
+  private final int[] windowBuckets;
 
   private transient ValueState<CustomerState> state;
   private transient MapState<Long, List<CustomerSignal>> pending;
   /** Open tickets: id → [{@link #OPENED_AT}, {@link #PRIORITY} ordinal, {@link #REPLIED} (0/1)]. */
   private transient MapState<String, long[]> tickets;
 
+  /** With one-minute churn windows. */
   public CustomerRiskFunction(RiskPolicy risk, SlaPolicy sla, long repeatWindowMs, long inactiveTtlMs) {
+    this(risk, sla, repeatWindowMs, inactiveTtlMs, 60_000L);
+  }
+
+  /** @param bucketMillis the churn windows' bucket, for the cohort corrections of cancellations */
+  public CustomerRiskFunction(RiskPolicy risk, SlaPolicy sla, long repeatWindowMs, long inactiveTtlMs, long bucketMillis) {
     this.risk = risk;
     this.sla = new SlaRule(sla);
     this.repeats = new RepeatContactRule(Duration.ofMillis(repeatWindowMs));
     this.inactiveTtlMs = inactiveTtlMs;
+    this.bucketMillis = bucketMillis;
+    this.windowBuckets = new int[] {1, (int) (HOUR / bucketMillis), (int) (DAY / bucketMillis)};
   }
+
+  private static final long HOUR = 3_600_000L;
+  private static final long DAY = 24 * HOUR;
 
   @Override
   public void open(OpenContext openContext) {
@@ -163,14 +179,13 @@ public final class CustomerRiskFunction extends KeyedProcessFunction<String, Cus
   }
 
   private void handle(CustomerState c, CustomerSignal s, OnTimerContext ctx, Collector<CustomerFact> out) throws Exception {
-    if (s.region != null) {
-      c.region = Grouping.tagValue(s.region);
+    if (c.active && c.versionFrom == null) {
+      store(c, versions(c)); // restored from a release without versions: the current one, since ever
     }
-    if (s.product != null) {
-      c.product = Grouping.tagValue(s.product);
-    }
+    regroup(c, s, out);
     switch (s.kind) {
-      case SUBSCRIBED -> subscribed(c, s, out);
+      case SUBSCRIBED -> join(c, s, Kind.SUBSCRIBED, out);
+      case ACTIVE -> snapshot(c, s, out);
       case UPGRADED, DOWNGRADED -> planChanged(c, s, ctx, out);
       case RENEWED -> out.collect(fact(Kind.RENEWED, s.time, c, c.plan, 0));
       case CANCELLED -> cancelled(c, s, ctx, out);
@@ -182,13 +197,108 @@ public final class CustomerRiskFunction extends KeyedProcessFunction<String, Cus
     }
   }
 
-  private static void subscribed(CustomerState c, CustomerSignal s, Collector<CustomerFact> out) {
+  /**
+   * Where the customer counts. Billing (lifecycle events) says which region and product a
+   * subscription belongs to; surveys and interactions only fill in a value still unknown (a
+   * contact's region can be the contact centre's, not the subscription's). A change moves the
+   * customer's gauge entries explicitly, out of the old groups and into the new ones, so no group
+   * keeps a customer who left it or loses one it never had.
+   */
+  private void regroup(CustomerState c, CustomerSignal s, Collector<CustomerFact> out) {
+    boolean billing = s.kind.isLifecycle();
+    String region = s.region != null && (billing || c.region == null) ? Grouping.tagValue(s.region) : c.region;
+    String product = s.product != null && (billing || c.product == null) ? Grouping.tagValue(s.product) : c.product;
+    if (Objects.equals(region, c.region) && Objects.equals(product, c.product)) {
+      return;
+    }
+    if (c.active) {
+      out.collect(fact(Kind.GROUP_OUT, s.time, c, c.plan, c.mrr));
+    }
+    if (c.atRisk) {
+      out.collect(fact(Kind.RISK_OUT, s.time, c, c.riskPlan, c.riskMrr));
+    }
+    c.region = region;
+    c.product = product;
+    if (c.active) {
+      out.collect(fact(Kind.GROUP_IN, s.time, c, c.plan, c.mrr));
+      newVersion(c, s.time, false);
+    }
+    if (c.atRisk) {
+      out.collect(fact(Kind.RISK_IN, s.time, c, c.riskPlan, c.riskMrr));
+    }
+  }
+
+  /**
+   * A snapshot says the subscription is active (the base bootstrapped before the streams): an
+   * unknown or cancelled customer joins the active base and MRR gauges from then on, without
+   * counting as a new subscription or new MRR. For a customer already active the streams' own
+   * plan and MRR stand (only a changed region or product moves them, as with any billing event),
+   * so importing a snapshot twice counts nobody twice.
+   */
+  private void snapshot(CustomerState c, CustomerSignal s, Collector<CustomerFact> out) {
+    join(c, s, Kind.GROUP_IN, out);
+  }
+
+  /** A subscription begins for a customer not active: counted by {@code how} (a new subscription, or joining the base). */
+  private void join(CustomerState c, CustomerSignal s, Kind how, Collector<CustomerFact> out) {
     if (!c.active) {
       c.active = true;
       c.plan = Grouping.tagValue(s.plan);
       c.mrr = s.mrr;
-      out.collect(fact(Kind.SUBSCRIBED, s.time, c, c.plan, c.mrr));
+      newVersion(c, s.time, true);
+      out.collect(fact(how, s.time, c, c.plan, c.mrr));
     }
+  }
+
+  /**
+   * The subscription's groups or MRR changed at {@code t} (or it began): a new version for the
+   * churn cohorts. Versions no window start can fall in any more are merged into the oldest kept
+   * one, which keeps the subscription's start.
+   */
+  private void newVersion(CustomerState c, long t, boolean begins) {
+    List<ChurnCohort.Version> v = begins ? new ArrayList<>() : versions(c);
+    v.add(new ChurnCohort.Version(t, tagOrUnknown(c.region), tagOrUnknown(c.product), tagOrUnknown(c.plan), c.mrr));
+    long horizon = t - DAY - bucketMillis;
+    while (v.size() >= 2 && v.get(1).from() < horizon) {
+      ChurnCohort.Version second = v.get(1);
+      v.set(1, new ChurnCohort.Version(v.get(0).from(), second.region(), second.product(), second.plan(), second.mrr()));
+      v.remove(0);
+    }
+    store(c, v);
+  }
+
+  private static void store(CustomerState c, List<ChurnCohort.Version> v) {
+    c.versionFrom = new long[v.size()];
+    c.versionMrr = new long[v.size()];
+    c.versionGroup = new String[v.size()];
+    for (int i = 0; i < v.size(); i++) {
+      c.versionFrom[i] = v.get(i).from();
+      c.versionMrr[i] = v.get(i).mrr();
+      c.versionGroup[i] = String.join(CustomerState.GROUP_SEPARATOR, v.get(i).region(), v.get(i).product(), v.get(i).plan());
+    }
+  }
+
+  /**
+   * The subscription's versions; for a subscriber restored without them, one version since
+   * before anything the job knows.
+   */
+  private static List<ChurnCohort.Version> versions(CustomerState c) {
+    List<ChurnCohort.Version> v = new ArrayList<>();
+    if (c.versionFrom == null) {
+      if (c.active) {
+        v.add(new ChurnCohort.Version(Long.MIN_VALUE, tagOrUnknown(c.region), tagOrUnknown(c.product), tagOrUnknown(c.plan), c.mrr));
+      }
+      return v;
+    }
+    for (int i = 0; i < c.versionFrom.length; i++) {
+      String[] g = c.versionGroup[i].split(CustomerState.GROUP_SEPARATOR, -1);
+      v.add(new ChurnCohort.Version(c.versionFrom[i], g[0], g[1], g[2], c.versionMrr[i]));
+    }
+    return v;
+  }
+
+  private static String tagOrUnknown(String v) {
+    return v == null ? Grouping.UNKNOWN : v;
   }
 
   private void planChanged(CustomerState c, CustomerSignal s, OnTimerContext ctx, Collector<CustomerFact> out) {
@@ -201,10 +311,10 @@ public final class CustomerRiskFunction extends KeyedProcessFunction<String, Cus
   }
 
   /** A subscriber moves to another plan: MRR movement, and their at-risk entry moves with them. */
-  private static void movePlan(CustomerState c, CustomerSignal s, Collector<CustomerFact> out) {
+  private void movePlan(CustomerState c, CustomerSignal s, Collector<CustomerFact> out) {
     String newPlan = Grouping.tagValue(s.plan);
-    out.collect(fact(Kind.PLAN_OUT, s.time, c, c.plan, c.mrr));
-    out.collect(fact(Kind.PLAN_IN, s.time, c, newPlan, s.mrr));
+    out.collect(fact(Kind.GROUP_OUT, s.time, c, c.plan, c.mrr));
+    out.collect(fact(Kind.GROUP_IN, s.time, c, newPlan, s.mrr));
     long delta = s.mrr - c.mrr;
     if (delta > 0) {
       out.collect(fact(Kind.EXPANSION, s.time, c, newPlan, delta));
@@ -213,6 +323,7 @@ public final class CustomerRiskFunction extends KeyedProcessFunction<String, Cus
     }
     c.plan = newPlan;
     c.mrr = s.mrr;
+    newVersion(c, s.time, false);
     if (c.atRisk) {
       out.collect(fact(Kind.RISK_OUT, s.time, c, c.riskPlan, c.riskMrr));
       c.riskPlan = c.plan;
@@ -226,11 +337,17 @@ public final class CustomerRiskFunction extends KeyedProcessFunction<String, Cus
       return;
     }
     out.collect(fact(Kind.CANCELLED, s.time, c, c.plan, c.mrr));
+    for (ChurnCohort.Correction k : ChurnCohort.corrections(s.time, versions(c), bucketMillis, windowBuckets)) {
+      out.collect(CustomerFact.cohort(k, bucketMillis));
+    }
     if (c.atRisk) {
       leaveRisk(c, s.time, RiskState.CHURNED, Kind.CHURNED_AT_RISK, ctx, out);
     }
     c.active = false;
     c.mrr = 0;
+    c.versionFrom = null;
+    c.versionMrr = null;
+    c.versionGroup = null;
   }
 
   private void surveyed(CustomerState c, CustomerSignal s, OnTimerContext ctx, Collector<CustomerFact> out) {

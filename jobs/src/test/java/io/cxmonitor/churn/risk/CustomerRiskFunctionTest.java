@@ -1,6 +1,7 @@
 package io.cxmonitor.churn.risk;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.api.Assertions.within;
 
 import io.cxmonitor.churn.CustomerFact;
@@ -76,8 +77,9 @@ class CustomerRiskFunctionTest {
     harness.processWatermark(t.toEpochMilli());
   }
 
+  /** The facts so far except cohort corrections (tested on their own). */
   private List<Kind> facts() {
-    List<Kind> out = harness.extractOutputValues().stream().map(f -> f.kind).toList();
+    List<Kind> out = harness.extractOutputValues().stream().map(f -> f.kind).filter(k -> k != Kind.COHORT).toList();
     harness.getOutput().clear();
     return out;
   }
@@ -149,7 +151,7 @@ class CustomerRiskFunctionTest {
     send(survey(T0.plusSeconds(2), 4, 1)); // 2 (downgrade, decayed a little) + 2 + 1.5
     send(lifecycle(CustomerSignal.Kind.CANCELLED, T0.plusSeconds(3), "basic", 0));
     advanceTo(T0.plus(Duration.ofDays(60)));
-    assertThat(facts()).containsExactly(Kind.SUBSCRIBED, Kind.PLAN_OUT, Kind.PLAN_IN, Kind.CONTRACTION,
+    assertThat(facts()).containsExactly(Kind.SUBSCRIBED, Kind.GROUP_OUT, Kind.GROUP_IN, Kind.CONTRACTION,
         Kind.AT_RISK, Kind.CANCELLED, Kind.CHURNED_AT_RISK);
     assertThat(events()).extracting(AtRiskEvent::getState).containsExactly(RiskState.AT_RISK, RiskState.CHURNED);
     assertThat(events().get(1).getMrrMinor()).isEqualTo(4_900);
@@ -296,6 +298,102 @@ class CustomerRiskFunctionTest {
     assertThat(reasonsAtRisk()).containsExactly("detractor×1", "low_csat×1", "long_resolution×1");
   }
 
+  /** Every customer's gauge entries so far, folded per region and per product the way the pre-aggregation counts them. */
+  private final List<CustomerFact> allFacts = new java.util.ArrayList<>();
+
+  private java.util.Map<String, List<Long>> gaugesBy(boolean region) {
+    allFacts.addAll(harness.extractOutputValues());
+    harness.getOutput().clear();
+    java.util.Map<String, io.cxmonitor.metrics.ChurnCounts> by = new java.util.TreeMap<>();
+    for (CustomerFact f : allFacts) {
+      io.cxmonitor.churn.ChurnFacts.count(by.computeIfAbsent(region ? f.region : f.product, k -> new io.cxmonitor.metrics.ChurnCounts()), f);
+    }
+    java.util.Map<String, List<Long>> out = new java.util.TreeMap<>();
+    by.forEach((k, c) -> {
+      if (c.activeDelta != 0 || c.mrrDelta != 0 || c.atRiskDelta != 0 || c.revenueAtRiskDelta != 0) {
+        out.put(k, List.of(c.activeDelta, c.mrrDelta, c.atRiskDelta, c.revenueAtRiskDelta));
+      }
+    });
+    return out;
+  }
+
+  private void sendAs(String customer, CustomerSignal s) throws Exception {
+    s.customerId = customer;
+    harness.processElement(new StreamRecord<>(s, s.time));
+  }
+
+  private static CustomerSignal at(CustomerSignal s, String region, String product) {
+    s.region = region;
+    s.product = product;
+    return s;
+  }
+
+  /**
+   * Behaviour change: any signal used to overwrite the customer's region and product, so a
+   * subscriber who answered a survey tagged with another region was added to one region and
+   * removed from the other, which went negative. Now billing owns the subscription's group, other
+   * signals only fill in an unknown value, and every change moves the entries explicitly. The
+   * expected gauges are counted by hand from the story below.
+   */
+  @Test
+  void regionAndProductChangesMoveTheGaugesAndNoGroupGoesNegative() throws Exception {
+    Instant subscribed = T0;
+    Instant surveyedElsewhere = T0.plusSeconds(60);
+    Instant filledIn = T0.plusSeconds(120);
+    Instant moved = T0.plusSeconds(180);
+    Instant aCancels = T0.plusSeconds(240);
+    Instant bCancels = T0.plusSeconds(300);
+    sendAs("cA", at(lifecycle(CustomerSignal.Kind.SUBSCRIBED, subscribed, "pro", 5_000), "North", "Mobile"));
+    sendAs("cB", at(lifecycle(CustomerSignal.Kind.SUBSCRIBED, subscribed, "basic", 2_000), null, null));
+    advanceTo(subscribed);
+    assertThat(gaugesBy(true)).containsOnly(entry("north", List.of(1L, 5_000L, 0L, 0L)), entry("unknown", List.of(1L, 2_000L, 0L, 0L)));
+
+    // cA answers two surveys tagged South/Fiber (5.5 points: at risk); cA stays in North/Mobile
+    sendAs("cA", at(survey(surveyedElsewhere, 0, 1), "South", "Fiber"));
+    sendAs("cA", at(survey(surveyedElsewhere, 5, null), "South", "Fiber"));
+    advanceTo(surveyedElsewhere);
+    assertThat(gaugesBy(true)).containsOnly(entry("north", List.of(1L, 5_000L, 1L, 5_000L)), entry("unknown", List.of(1L, 2_000L, 0L, 0L)));
+    assertThat(gaugesBy(false)).containsOnly(entry("mobile", List.of(1L, 5_000L, 1L, 5_000L)), entry("unknown", List.of(1L, 2_000L, 0L, 0L)));
+
+    // a contact of cB's tells us where cB is: moved out of unknown
+    sendAs("cB", at(opened("t-b", filledIn), "East", "Fiber"));
+    advanceTo(filledIn);
+    assertThat(gaugesBy(true)).containsOnly(entry("north", List.of(1L, 5_000L, 1L, 5_000L)), entry("east", List.of(1L, 2_000L, 0L, 0L)));
+    assertThat(gaugesBy(false)).containsOnly(entry("mobile", List.of(1L, 5_000L, 1L, 5_000L)), entry("fiber", List.of(1L, 2_000L, 0L, 0L)));
+
+    // billing moves cA to West: the active and the at-risk entries move with them
+    sendAs("cA", at(lifecycle(CustomerSignal.Kind.RENEWED, moved, "pro", 5_000), "West", "Mobile"));
+    advanceTo(moved);
+    assertThat(gaugesBy(true)).containsOnly(entry("west", List.of(1L, 5_000L, 1L, 5_000L)), entry("east", List.of(1L, 2_000L, 0L, 0L)));
+
+    sendAs("cA", at(lifecycle(CustomerSignal.Kind.CANCELLED, aCancels, "pro", 0), "West", "Mobile"));
+    sendAs("cB", at(lifecycle(CustomerSignal.Kind.CANCELLED, bCancels, "basic", 0), null, null));
+    advanceTo(aCancels);
+    assertThat(gaugesBy(true)).containsOnly(entry("east", List.of(1L, 2_000L, 0L, 0L)));
+    advanceTo(bCancels);
+    assertThat(gaugesBy(true)).as("everyone left: nothing remains, nothing negative").isEmpty();
+    assertThat(gaugesBy(false)).isEmpty();
+  }
+
+  @Test
+  void aSnapshotBootstrapsTheActiveBaseOnceWithoutCountingNewSubscriptions() throws Exception {
+    Instant snapshot = T0.minus(Duration.ofMinutes(1));
+    Instant importedAgain = T0;
+    Instant cancelled = T0.plus(Duration.ofMinutes(30));
+    sendAs("cA", at(lifecycle(CustomerSignal.Kind.ACTIVE, snapshot, "pro", 5_000), "North", "Mobile"));
+    sendAs("cB", at(lifecycle(CustomerSignal.Kind.ACTIVE, snapshot, "basic", 2_000), "North", "Fiber"));
+    sendAs("cA", at(lifecycle(CustomerSignal.Kind.ACTIVE, importedAgain, "pro", 5_000), "North", "Mobile"));
+    sendAs("cB", at(lifecycle(CustomerSignal.Kind.ACTIVE, importedAgain, "basic", 2_000), "North", "Fiber"));
+    advanceTo(importedAgain);
+    List<Kind> kinds = harness.extractOutputValues().stream().map(f -> f.kind).toList();
+    assertThat(kinds).as("joins the base, not a new subscription").containsExactly(Kind.GROUP_IN, Kind.GROUP_IN);
+    assertThat(gaugesBy(true)).containsOnly(entry("north", List.of(2L, 7_000L, 0L, 0L)));
+
+    sendAs("cA", at(lifecycle(CustomerSignal.Kind.CANCELLED, cancelled, "pro", 0), "North", "Mobile"));
+    advanceTo(cancelled);
+    assertThat(gaugesBy(true)).containsOnly(entry("north", List.of(1L, 2_000L, 0L, 0L)));
+  }
+
   @Test
   void oneCustomerCostsAFewHundredBytesOfState() throws Exception {
     CustomerState s = CustomerRiskFunction.newCustomer();
@@ -305,6 +403,10 @@ class CustomerRiskFunctionTest {
     s.region = "central";
     s.product = "broadband";
     s.lastContactTicket = "tk-2a-123456";
+    // a subscription unchanged for the last day keeps one version for the churn cohorts
+    s.versionFrom = new long[] {T0.toEpochMilli()};
+    s.versionMrr = new long[] {19_900};
+    s.versionGroup = new String[] {String.join(CustomerState.GROUP_SEPARATOR, "central", "broadband", "standard")};
     DataOutputSerializer out = new DataOutputSerializer(512);
     TypeInformation.of(CustomerState.class).createSerializer(new SerializerConfigImpl()).serialize(s, out);
     System.out.printf("one customer: %d bytes serialised state%n", out.length());
