@@ -107,6 +107,11 @@ class DashboardQueriesITCase {
   private static final long[] CHAT_TTR = {100, 120, 150, 200, 250};
   private static final long[] PHONE_TTR = {180, 240};
   private static final long[] CHAT_FRT = {10, 20, 30};
+  /** Queue times: chat answered (the first four within the service level), abandoned; phone answered, abandoned. */
+  private static final long[] CHAT_ANSWERED = {10, 30, 50, 70, 90};
+  private static final long CHAT_ABANDONED = 200;
+  private static final long[] PHONE_ANSWERED = {20, 40};
+  private static final long[] PHONE_ABANDONED = {100, 150};
 
   private static void serviceFixtures(List<KpiPoint> points) {
     ServiceCounts chat = new ServiceCounts();
@@ -123,18 +128,32 @@ class DashboardQueriesITCase {
       ServiceFacts.count(chat, fact(Kind.FIRST_RESPONSE).withDuration(v), -1, chatOrdinal);
     }
     for (int i = 0; i < 6; i++) {
-      ServiceFacts.count(chat, fact(Kind.OPENED).withFlag(true), -1, chatOrdinal);
+      ServiceFacts.count(chat, fact(Kind.OPENED), -1, chatOrdinal);
+      ServiceFacts.count(chat, fact(Kind.QUEUED), -1, chatOrdinal);
       ServiceFacts.count(chat, fact(Kind.CONTACT), -1, chatOrdinal);
     }
     for (int i = 0; i < 4; i++) {
-      ServiceFacts.count(phone, fact(Kind.OPENED).withFlag(true), -1, phoneOrdinal);
+      ServiceFacts.count(phone, fact(Kind.OPENED), -1, phoneOrdinal);
+      ServiceFacts.count(phone, fact(Kind.QUEUED), -1, phoneOrdinal);
     }
-    ServiceFacts.count(chat, fact(Kind.ABANDONED), -1, chatOrdinal);
-    ServiceFacts.count(phone, fact(Kind.ABANDONED), -1, phoneOrdinal);
-    ServiceFacts.count(phone, fact(Kind.ABANDONED), -1, phoneOrdinal);
+    for (int i = 0; i < CHAT_ANSWERED.length; i++) {
+      ServiceFacts.count(chat, fact(Kind.QUEUE_ANSWERED).withDuration(CHAT_ANSWERED[i]).withFlag(i < 4), -1, chatOrdinal);
+    }
+    ServiceFacts.count(chat, fact(Kind.QUEUE_ABANDONED).withDuration(CHAT_ABANDONED), -1, chatOrdinal);
+    ServiceFacts.count(phone, fact(Kind.QUEUE_ANSWERED).withDuration(PHONE_ANSWERED[0]).withFlag(true), -1, phoneOrdinal);
+    ServiceFacts.count(phone, fact(Kind.QUEUE_ANSWERED).withDuration(PHONE_ANSWERED[1]), -1, phoneOrdinal);
+    for (long v : PHONE_ABANDONED) {
+      ServiceFacts.count(phone, fact(Kind.QUEUE_ABANDONED).withDuration(v), -1, phoneOrdinal);
+    }
+    // final outcomes: four by agents (three FCR, one reopened) and one self-served
     for (int i = 0; i < 4; i++) {
-      ServiceFacts.count(chat, fact(Kind.FCR_FINAL).withFlag(i < 3), -1, chatOrdinal);
+      TicketFact outcome = fact(Kind.FCR_FINAL).withFlag(i < 3);
+      outcome.reopened = i == 3;
+      ServiceFacts.count(chat, outcome, -1, chatOrdinal);
     }
+    TicketFact selfServed = fact(Kind.FCR_FINAL);
+    selfServed.selfService = true;
+    ServiceFacts.count(chat, selfServed, -1, chatOrdinal);
     ServiceFacts.count(chat, fact(Kind.REOPENED), -1, chatOrdinal);
     ServiceFacts.count(chat, fact(Kind.SLA_BREACH_FIRST_RESPONSE), -1, chatOrdinal);
     ServiceFacts.count(phone, fact(Kind.SLA_BREACH_FIRST_RESPONSE), -1, phoneOrdinal);
@@ -365,6 +384,14 @@ class DashboardQueriesITCase {
     e.put("Resolution by team (latest)/A", Map.of("@team=tier2", 0.0, "TTR p50 s", rank(chatSorted, 50) / 1000.0,
         "TTR p90 s", rank(chatSorted, 90) / 1000.0, "n", 5.0));
     e.put("Resolution by team (latest)/B", Map.of("@team=tier2", 0.0, "reopen %", 20.0, "self-service %", 20.0, "resolved", 5.0));
+    long[] queue = java.util.stream.LongStream.concat(java.util.stream.LongStream.concat(java.util.Arrays.stream(CHAT_ANSWERED),
+        java.util.stream.LongStream.of(CHAT_ABANDONED)), java.util.stream.LongStream.concat(java.util.Arrays.stream(PHONE_ANSWERED),
+        java.util.Arrays.stream(PHONE_ABANDONED))).sorted().toArray();
+    e.put("Queue time p50 / p90 / p99/A", Map.of("p50", rank(queue, 50) / 1000.0, "p90", rank(queue, 90) / 1000.0,
+        "p99", rank(queue, 99) / 1000.0));
+    double[] phoneLevel = wilsonOf(1, 4);
+    e.put("Service level by channel (latest)/A", Map.of("@channel=phone", 0.0, "service level %", 25.0,
+        "CI low", phoneLevel[0], "CI high", phoneLevel[1], "n", 4.0, "queued", 4.0));
   }
 
   /** Nearest-rank percentile of sorted values. */

@@ -7,8 +7,8 @@ import io.cxmonitor.schemas.Channel;
 import org.HdrHistogram.Histogram;
 
 /**
- * Exact service aggregates of one group over some minutes: event counts, first-response and
- * resolution time histograms, repeat-contact channel pairs and the backlog change. Adds and
+ * Exact service aggregates of one group over some minutes: event counts, first-response,
+ * resolution and queue time histograms, repeat-contact channel pairs and the backlog change. Adds and
  * subtracts exactly (rolling windows). A Flink POJO: histograms live in {@code *Encoded} fields;
  * call {@link #seal()} (or {@link #prepareForStorage()}) before the object is stored or shipped.
  */
@@ -16,7 +16,9 @@ public final class ServiceCounts implements Rollable<ServiceCounts> {
   public static final int CHANNELS = Channel.values().length;
 
   public long opened;
+  /** First release: contacts of a queued channel at OPENED; no longer counted (see {@link #queueEntered}). */
   public long queued;
+  /** First release: ABANDONED events at their time; no longer counted (see {@link #queueAbandoned}). */
   public long abandoned;
   public long resolved;
   public long selfService;
@@ -35,8 +37,27 @@ public final class ServiceCounts implements Rollable<ServiceCounts> {
   public byte[] frtEncoded;
   public byte[] ttrEncoded;
 
+  // --- Added in the queue/close release (restored older state has 0 / null here: nothing counted).
+  // Queue KPIs are counted in the bucket of the queue entry (their cohort). ---
+  /** Contacts that entered the queue. */
+  public long queueEntered;
+  /** Contacts of the cohort that left the queue (answered, abandoned or ended otherwise): n of abandonment and service level. */
+  public long queueLeft;
+  public long queueAnswered;
+  public long queueAnsweredInServiceLevel;
+  public long queueAbandoned;
+  /** Queue time (entry → answer or abandon). */
+  public byte[] queueEncoded;
+  /** Tickets ended without resolution by a CLOSED event, and by the maximum ticket age. */
+  public long closed;
+  public long closedStale;
+  /** Resolved tickets whose outcome became final (reopen window passed): n of the reopen rate; and those reopened. */
+  public long resolvedFinal;
+  public long reopenedFinal;
+
   private transient Histogram frt;
   private transient Histogram ttr;
+  private transient Histogram queueTime;
 
   public ServiceCounts() {}
 
@@ -61,6 +82,13 @@ public final class ServiceCounts implements Rollable<ServiceCounts> {
     return ttr;
   }
 
+  public Histogram queueTime() {
+    if (queueTime == null) {
+      queueTime = Durations.decode(queueEncoded);
+    }
+    return queueTime;
+  }
+
   /** Writes the live histograms into the serialised fields. */
   public ServiceCounts seal() {
     if (frt != null) {
@@ -68,6 +96,9 @@ public final class ServiceCounts implements Rollable<ServiceCounts> {
     }
     if (ttr != null) {
       ttrEncoded = ttr.getTotalCount() == 0 ? null : Durations.encode(ttr);
+    }
+    if (queueTime != null) {
+      queueEncoded = queueTime.getTotalCount() == 0 ? null : Durations.encode(queueTime);
     }
     return this;
   }
@@ -97,6 +128,15 @@ public final class ServiceCounts implements Rollable<ServiceCounts> {
     repeats += sign * o.repeats;
     repeatsSwitched += sign * o.repeatsSwitched;
     backlogDelta += sign * o.backlogDelta;
+    queueEntered += sign * o.queueEntered;
+    queueLeft += sign * o.queueLeft;
+    queueAnswered += sign * o.queueAnswered;
+    queueAnsweredInServiceLevel += sign * o.queueAnsweredInServiceLevel;
+    queueAbandoned += sign * o.queueAbandoned;
+    closed += sign * o.closed;
+    closedStale += sign * o.closedStale;
+    resolvedFinal += sign * o.resolvedFinal;
+    reopenedFinal += sign * o.reopenedFinal;
     if (o.repeatPairs != null) {
       if (repeatPairs == null) {
         repeatPairs = new long[CHANNELS * CHANNELS];
@@ -119,6 +159,13 @@ public final class ServiceCounts implements Rollable<ServiceCounts> {
         ttr().subtract(o.ttr());
       }
     }
+    if (o.queueEncoded != null || o.queueTime != null) {
+      if (sign > 0) {
+        queueTime().add(o.queueTime());
+      } else {
+        queueTime().subtract(o.queueTime());
+      }
+    }
   }
 
   @Override
@@ -131,6 +178,7 @@ public final class ServiceCounts implements Rollable<ServiceCounts> {
   public boolean isEmpty() {
     return opened == 0 && queued == 0 && abandoned == 0 && resolved == 0 && reopened == 0 && fcrFinal == 0
         && frtBreaches == 0 && ttrBreaches == 0 && contacts == 0 && repeats == 0
-        && frt().getTotalCount() == 0 && ttr().getTotalCount() == 0;
+        && queueEntered == 0 && queueLeft == 0 && closed == 0 && closedStale == 0 && resolvedFinal == 0
+        && frt().getTotalCount() == 0 && ttr().getTotalCount() == 0 && queueTime().getTotalCount() == 0;
   }
 }

@@ -38,7 +38,40 @@ public final class TicketState {
   public boolean reopened;
   public boolean transferred;
   public boolean selfService;
+  /** Counted as queued by the first release's channel rule; no longer read. */
   public boolean queued;
 
+  // --- Added in the queue/close release. A state restored from an older savepoint has Java
+  // defaults here (false, 0, null), so presence is a boolean and times are read only when it is set.
+
+  /** Entered the agent queue at {@link #queueEnteredAt}, with team {@link #queueTeam} (its cohort's dimensions). */
+  public boolean queueEntered;
+  public long queueEnteredAt;
+  public String queueTeam;
+  /** Left the queue: answered, abandoned or ended otherwise. */
+  public boolean queueLeft;
+  /** Ended without resolution (CLOSED or stale) at {@link #closedAt}. */
+  public boolean closed;
+  public long closedAt;
+  public boolean closedStale;
+  /** A stale timer is registered at {@link #staleDue}. */
+  public boolean staleTimer;
+  public long staleDue;
+  /**
+   * Events not yet applied, oldest arrival first: the function applies a ticket's events in
+   * event-time order once the watermark has passed them (and holds those before its OPENED until
+   * it comes), so the arrival order does not matter. Parallel arrays; null when none.
+   */
+  public long[] pendingAt;
+  /** {@code InteractionType} ordinals. */
+  public int[] pendingType;
+  /** To-team of a transfer, close reason of a CLOSED. */
+  public String[] pendingText;
+  public boolean[] pendingSelfService;
+
   public TicketState() {}
+
+  public int pendingCount() {
+    return pendingAt == null ? 0 : pendingAt.length;
+  }
 }

@@ -2,7 +2,11 @@ package io.cxmonitor.service;
 
 import io.cxmonitor.metrics.ServiceCounts;
 
-/** How each ticket fact counts towards the service KPIs of its bucket. */
+/**
+ * How each ticket fact counts towards the service KPIs of its bucket. Every rate's numerator and
+ * denominator come from the same fact (the numerator is a flag of it), so a rate is a proportion
+ * of one cohort and never above 100 %, in any window and group.
+ */
 public final class ServiceFacts {
   private ServiceFacts() {}
 
@@ -12,8 +16,28 @@ public final class ServiceFacts {
       case OPENED -> {
         c.opened++;
         c.backlogDelta++;
+      }
+      case QUEUED -> c.queueEntered++;
+      case QUEUE_ANSWERED -> {
+        c.queueLeft++;
+        c.queueAnswered++;
         if (f.flag) {
-          c.queued++;
+          c.queueAnsweredInServiceLevel++;
+        }
+        c.queueTime().recordValue(Math.max(0, f.durationMs));
+      }
+      case QUEUE_ABANDONED -> {
+        c.queueLeft++;
+        c.queueAbandoned++;
+        c.queueTime().recordValue(Math.max(0, f.durationMs));
+      }
+      case QUEUE_ENDED -> c.queueLeft++;
+      case CLOSED -> {
+        c.backlogDelta--;
+        if (f.flag) {
+          c.closedStale++;
+        } else {
+          c.closed++;
         }
       }
       case FIRST_RESPONSE -> c.frt().recordValue(Math.max(0, f.durationMs));
@@ -31,14 +55,17 @@ public final class ServiceFacts {
         c.reopened++;
         c.backlogDelta++;
       }
-      case ABANDONED -> {
-        c.abandoned++;
-        c.backlogDelta--;
-      }
+      case ABANDONED -> c.backlogDelta--;
       case FCR_FINAL -> {
-        c.fcrFinal++;
-        if (f.flag) {
-          c.fcrYes++;
+        c.resolvedFinal++;
+        if (f.reopened) {
+          c.reopenedFinal++;
+        }
+        if (!f.selfService) {
+          c.fcrFinal++;
+          if (f.flag) {
+            c.fcrYes++;
+          }
         }
       }
       case SLA_BREACH_FIRST_RESPONSE -> c.frtBreaches++;

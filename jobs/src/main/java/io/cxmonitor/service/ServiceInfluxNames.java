@@ -20,6 +20,8 @@ public final class ServiceInfluxNames {
   // HdrHistogram (2 significant digits: every percentile within 1 % of the exact one) ---
   public static final String MEASUREMENT_FRT = "cx_frt";
   public static final String MEASUREMENT_TTR = "cx_ttr";
+  /** Queue time (queue entry → answer or abandon), counted in the bucket of the queue entry; same fields. */
+  public static final String MEASUREMENT_QUEUE_TIME = "cx_queue_time";
   public static final String FIELD_MEAN_S = "mean_s";
   public static final String FIELD_P50_S = "p50_s";
   public static final String FIELD_P90_S = "p90_s";
@@ -30,8 +32,18 @@ public final class ServiceInfluxNames {
   public static final String MEASUREMENT_SERVICE = "cx_service";
   public static final String FIELD_OPENED = "opened";
   public static final String FIELD_RESOLVED = "resolved";
+  /** Contacts that entered the agent queue (bucket of the entry). */
   public static final String FIELD_QUEUED = "queued";
+  /** Contacts abandoned while queued, in the bucket of their queue entry. */
   public static final String FIELD_ABANDONED = "abandoned";
+  /** Contacts answered from the queue, in the bucket of their queue entry. */
+  public static final String FIELD_ANSWERED = "answered";
+  /** Answered within the channel's service-level threshold (numerator of service_level_pct). */
+  public static final String FIELD_ANSWERED_IN_SL = "answered_in_sl";
+  /** Tickets ended without resolution by a CLOSED event. */
+  public static final String FIELD_CLOSED = "closed";
+  /** Open tickets closed as stale at the maximum ticket age. */
+  public static final String FIELD_CLOSED_STALE = "closed_stale";
   public static final String FIELD_REOPENED = "reopened";
   public static final String FIELD_CONTACTS = "contacts";
   public static final String FIELD_REPEATS = "repeats";
@@ -43,10 +55,12 @@ public final class ServiceInfluxNames {
   public static final String FIELD_SLA_TTR_BREACHES = "sla_ttr_breaches";
   /** First-contact resolution among tickets whose reopen window has passed. */
   public static final String RATE_FCR = "fcr";
-  /** Reopened / resolved. */
+  /** Reopened / resolved, among resolved tickets whose outcome is final (as FCR). */
   public static final String RATE_REOPEN = "reopen";
-  /** Abandoned / queued contacts (phone, chat, Zalo OA). */
+  /** Abandoned while queued / queued contacts that left the queue, both in the bucket of the queue entry. */
   public static final String RATE_ABANDON = "abandon";
+  /** Answered within the channel's threshold / queued contacts that left the queue, in the bucket of the queue entry. */
+  public static final String RATE_SERVICE_LEVEL = "service_level";
   /** Resolved without an agent / resolved. */
   public static final String RATE_SELF_SERVICE = "self_service";
   /** Repeat contacts / contacts. */

@@ -8,6 +8,7 @@ import io.cxmonitor.inputs.InputSources;
 import io.cxmonitor.platform.kafka.KafkaIo;
 import io.cxmonitor.platform.kafka.Topics;
 import io.cxmonitor.rules.SlaPolicy;
+import io.cxmonitor.service.tickets.QueuePolicy;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -19,8 +20,9 @@ import picocli.CommandLine.Option;
 
 /** Entry point of the service KPI job. */
 @Command(name = "service-kpi-job", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Computes first response time and time to resolution (p50/p90/p99/mean), first-contact resolution, "
-        + "repeat contact, reopen, abandonment and self-service rates, open backlog and SLA breaches from "
+    description = "Computes first response, resolution and queue time (p50/p90/p99/mean), service level, first-contact "
+        + "resolution, repeat contact, reopen, abandonment and self-service rates, open backlog, tickets closed without "
+        + "resolution and SLA breaches from "
         + "interaction events on Kafka; writes them to InfluxDB and SLA breach alerts to Kafka.")
 public final class ServiceKpiJob implements Callable<Integer> {
   static final String JOB = "interactions";
@@ -38,6 +40,22 @@ public final class ServiceKpiJob implements Callable<Integer> {
   @Option(names = "--orphan-timeout", defaultValue = "P7D",
       description = "Events of a ticket whose OPENED never arrives are forgotten after this. Default: ${DEFAULT-VALUE}")
   Duration orphanTimeout;
+
+  @Option(names = "--queue-entry", defaultValue = "EVENT",
+      description = "Where a contact enters the agent queue: EVENT = at its QUEUED event (contacts without one never queued); "
+          + "CHANNEL = fallback for sources that send no queue entry: every phone, chat and Zalo OA contact at its OPENED "
+          + "(QUEUED events are then ignored). Default: ${DEFAULT-VALUE}")
+  QueuePolicy.Mode queueEntry;
+
+  @Option(names = "--service-level", defaultValue = QueuePolicy.DEFAULT_SERVICE_LEVEL,
+      description = "Service-level threshold per channel: answered within this share of queued contacts; channels not named: PT20S. "
+          + "Default: ${DEFAULT-VALUE}")
+  String serviceLevel;
+
+  @Option(names = "--max-ticket-age",
+      description = "Close open tickets this long after OPENED as stale (counted in closed_stale, never dropped); "
+          + "unset = tickets stay open until an event ends them.")
+  Duration maxTicketAge;
 
   @Mixin
   RepeatContactOptions repeatOptions;
@@ -63,6 +81,7 @@ public final class ServiceKpiJob implements Callable<Integer> {
 
   private SlaPolicy sla;
   private Duration repeatWindow;
+  private QueuePolicy queue;
 
   void validate(CommandLine cmd) {
     options.validate(cmd);
@@ -72,6 +91,15 @@ public final class ServiceKpiJob implements Callable<Integer> {
       if (d.isNegative() || d.isZero()) {
         throw new CommandLine.ParameterException(cmd, "windows and timeouts must be positive, got " + d);
       }
+    }
+    if (maxTicketAge != null && (maxTicketAge.isNegative() || maxTicketAge.isZero())) {
+      throw new CommandLine.ParameterException(cmd, "--max-ticket-age must be positive, got " + maxTicketAge
+          + "; leave it out to keep tickets open until an event ends them");
+    }
+    try {
+      queue = new QueuePolicy(queueEntry, serviceLevel);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(cmd, "--service-level: " + e.getMessage());
     }
   }
 
@@ -83,7 +111,8 @@ public final class ServiceKpiJob implements Callable<Integer> {
         KafkaIo.slaAlertSink(options.bootstrapServers, alertTopic),
         KafkaIo.deadLetterSink(options.bootstrapServers, options.deadLetterTopic, new Properties()),
         new ServiceKpiWorkflow.Settings(JOB, options.outOfOrderness, options.idleness, options.statsInterval,
-            sla, reopenWindow, repeatWindow, orphanTimeout, options.bucket));
+            sla, reopenWindow, repeatWindow, orphanTimeout, options.bucket, queue,
+            maxTicketAge == null ? Duration.ZERO : maxTicketAge));
   }
 
   public static ServiceKpiJob fromArgs(String... args) {

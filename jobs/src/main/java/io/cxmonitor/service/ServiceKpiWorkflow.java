@@ -5,6 +5,7 @@ import static io.cxmonitor.service.ServiceOperators.*;
 import io.cxmonitor.platform.pipeline.CountingOperator;
 import io.cxmonitor.platform.pipeline.DecodedRouter;
 import io.cxmonitor.service.repeats.RepeatContactFunction;
+import io.cxmonitor.service.tickets.QueuePolicy;
 import io.cxmonitor.service.tickets.TicketLifecycleFunction;
 import io.cxmonitor.platform.influx.KpiPoint;
 import io.cxmonitor.platform.kafka.DeadLetter;
@@ -35,9 +36,20 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class ServiceKpiWorkflow {
   private ServiceKpiWorkflow() {}
 
-  /** Event-time and business settings. */
+  /**
+   * Event-time and business settings. {@code maxTicketAge}: open tickets older than this are closed
+   * as stale; {@link Duration#ZERO} = never.
+   */
   public record Settings(String job, Duration outOfOrderness, Duration idleness, Duration statsInterval,
-      SlaPolicy sla, Duration reopenWindow, Duration repeatWindow, Duration orphanTimeout, Duration bucket) {}
+      SlaPolicy sla, Duration reopenWindow, Duration repeatWindow, Duration orphanTimeout, Duration bucket,
+      QueuePolicy queue, Duration maxTicketAge) {
+    /** Queue entry from QUEUED events, default service levels, no maximum ticket age. */
+    public Settings(String job, Duration outOfOrderness, Duration idleness, Duration statsInterval,
+        SlaPolicy sla, Duration reopenWindow, Duration repeatWindow, Duration orphanTimeout, Duration bucket) {
+      this(job, outOfOrderness, idleness, statsInterval, sla, reopenWindow, repeatWindow, orphanTimeout, bucket,
+          QueuePolicy.defaults(), Duration.ZERO);
+    }
+  }
 
   public static void defineWorkflow(
       StreamExecutionEnvironment env,
@@ -77,12 +89,12 @@ public final class ServiceKpiWorkflow {
         .uid(SERVICE_ROUTER);
   }
 
-  /** Per ticket: FRT, TTR, FCR, reopen and abandon facts, and SLA alerts (side output) while it is open. */
+  /** Per ticket: FRT, TTR, queue, FCR, reopen, abandon and close facts, and SLA alerts (side output) while it is open. */
   private static SingleOutputStreamOperator<TicketFact> ticketLifecycle(DataStream<InteractionEvent> events, Settings s) {
     return events
         .keyBy(e -> e.getTicketId())
         .process(new TicketLifecycleFunction(s.sla(), s.reopenWindow().toMillis(), s.orphanTimeout().toMillis(),
-            Duration.ofDays(1).toMillis()))
+            Duration.ofDays(1).toMillis(), s.queue(), s.maxTicketAge().toMillis()))
         .name(SERVICE_TICKETS_NAME).uid(SERVICE_TICKETS);
   }
 

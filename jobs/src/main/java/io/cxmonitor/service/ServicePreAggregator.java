@@ -6,12 +6,25 @@ import io.cxmonitor.platform.windows.Grouping;
 import io.cxmonitor.metrics.ServiceCounts;
 import io.cxmonitor.schemas.Channel;
 import java.util.HashMap;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import java.util.Map;
 
-/** Pre-aggregates ticket facts per bucket for overall, channel, team, region, priority and product. */
+/**
+ * Pre-aggregates ticket facts per bucket for overall, channel, team, region, priority and product.
+ *
+ * <p>A queue outcome is dated by its queue entry (its cohort) but known only when the wait ends.
+ * When the entry's bucket is already closed here, the outcome is not late: it is shipped at once
+ * as a correction partial of that bucket, which the rolling windows merge into their sums and
+ * whose 1-bucket point they rewrite (see {@code RollingWindows}); counted in the metric
+ * {@code cohortCorrections}.
+ */
 public final class ServicePreAggregator extends FactPreAggregator<TicketFact, ServiceCounts, ServicePartial> {
   private static final long serialVersionUID = 1L;
   private static final Map<String, Integer> CHANNEL_ORDINALS = new HashMap<>();
+  private static final Grouping[] GROUPINGS =
+      {Grouping.OVERALL, Grouping.CHANNEL, Grouping.TEAM, Grouping.REGION, Grouping.PRIORITY, Grouping.PRODUCT};
+  private transient Counter cohortCorrections;
 
   static {
     for (Channel c : Channel.values()) {
@@ -20,8 +33,32 @@ public final class ServicePreAggregator extends FactPreAggregator<TicketFact, Se
   }
 
   public ServicePreAggregator(String job, long bucketMillis, long statsIntervalMillis) {
-    super(job, bucketMillis, statsIntervalMillis,
-        Grouping.OVERALL, Grouping.CHANNEL, Grouping.TEAM, Grouping.REGION, Grouping.PRIORITY, Grouping.PRODUCT);
+    super(job, bucketMillis, statsIntervalMillis, GROUPINGS);
+  }
+
+  @Override
+  public void open() throws Exception {
+    super.open();
+    cohortCorrections = getRuntimeContext().getMetricGroup().counter("cohortCorrections");
+  }
+
+  @Override
+  public void processElement(StreamRecord<TicketFact> element) {
+    TicketFact f = element.getValue();
+    long bucket = bucketOf(f.time);
+    if (!f.cohortDated() || !closed(bucket)) {
+      super.processElement(element);
+      return;
+    }
+    counters.events++;
+    cohortCorrections.inc();
+    long timestamp = (bucket + 1) * bucketMillis - 1;
+    for (Grouping g : GROUPINGS) {
+      ServiceCounts c = new ServiceCounts();
+      record(c, f);
+      String value = valueOf(f, g);
+      output.collect(new StreamRecord<>(partial(g, value == null ? Grouping.UNKNOWN : value, bucket, c), timestamp));
+    }
   }
 
   @Override
@@ -56,7 +93,7 @@ public final class ServicePreAggregator extends FactPreAggregator<TicketFact, Se
   protected void recordGaugeOnly(ServiceCounts c, TicketFact f) {
     c.backlogDelta += switch (f.kind) {
       case OPENED, REOPENED, MOVED_IN -> 1;
-      case RESOLVED, RESOLVED_AGAIN, ABANDONED, MOVED_OUT -> -1;
+      case RESOLVED, RESOLVED_AGAIN, ABANDONED, CLOSED, MOVED_OUT -> -1;
       default -> 0;
     };
   }

@@ -7,8 +7,21 @@ package io.cxmonitor.service;
 public final class TicketFact {
   /** What happened. */
   public enum Kind {
-    /** Ticket opened (backlog +1); {@link #flag} = queued channel (counts toward abandonment). */
+    /** Ticket opened (backlog +1). */
     OPENED,
+    /** Entered the agent queue: the cohort of the queue KPIs. */
+    QUEUED,
+    /**
+     * Left the queue, answered by an agent; dated by the queue entry (its cohort), emitted when the
+     * wait ends; {@link #durationMs} = queue time, {@link #flag} = within the channel's service level.
+     */
+    QUEUE_ANSWERED,
+    /** Abandoned while queued; dated by the queue entry; {@link #durationMs} = queue time. */
+    QUEUE_ABANDONED,
+    /** Left the queue otherwise (resolved, closed or stale without an answer); dated by the queue entry. */
+    QUEUE_ENDED,
+    /** Ended without resolution (backlog −1): a CLOSED event, or {@link #flag} = stale (max ticket age). */
+    CLOSED,
     /** First agent reply; {@link #durationMs} = first response time. */
     FIRST_RESPONSE,
     /** First resolution (backlog −1); {@link #durationMs} = time to resolution; {@link #flag} = self-service. */
@@ -17,13 +30,17 @@ public final class TicketFact {
     RESOLVED_AGAIN,
     /** Reopened after resolution (backlog +1). */
     REOPENED,
-    /** Queued contact abandoned (backlog −1). */
+    /** Contact abandoned (backlog −1); the abandonment rate counts {@link #QUEUE_ABANDONED}. */
     ABANDONED,
     /** Left this group by transfer (backlog −1). */
     MOVED_OUT,
     /** Arrived in this group by transfer (backlog +1). */
     MOVED_IN,
-    /** First-contact-resolution outcome, final once the reopen window passed; {@link #flag} = FCR. */
+    /**
+     * The outcome of a resolved ticket, final once the reopen window after its last resolution
+     * passed with the ticket closed: {@link #flag} = first-contact resolution (never for
+     * self-service), {@link #selfService}, {@link #reopened}. Cohort of the FCR and reopen rates.
+     */
     FCR_FINAL,
     /** Still unanswered at the first-response SLA deadline. */
     SLA_BREACH_FIRST_RESPONSE,
@@ -47,6 +64,10 @@ public final class TicketFact {
   public String fromChannel;
   public long durationMs;
   public boolean flag;
+  /** {@link Kind#FCR_FINAL}: resolved without an agent. */
+  public boolean selfService;
+  /** {@link Kind#FCR_FINAL}: reopened after a resolution. */
+  public boolean reopened;
 
   public TicketFact() {}
 
@@ -69,10 +90,15 @@ public final class TicketFact {
     return this;
   }
 
+  /** Facts dated by an earlier cohort event than the moment they are known (see {@code ServicePreAggregator}). */
+  public boolean cohortDated() {
+    return kind == Kind.QUEUE_ANSWERED || kind == Kind.QUEUE_ABANDONED || kind == Kind.QUEUE_ENDED;
+  }
+
   @Override
   public String toString() {
     return kind + "@" + time + "{" + channel + "," + team + "," + region + "," + priority
-        + (durationMs != 0 ? ", " + durationMs + "ms" : "") + (flag ? ", flag" : "")
+        + (durationMs != 0 ? ", " + durationMs + "ms" : "") + (flag ? ", flag" : "") + (selfService ? ", self" : "") + (reopened ? ", reopened" : "")
         + (fromChannel != null ? ", from " + fromChannel : "") + "}";
   }
 }

@@ -32,9 +32,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Generated interactions → real Kafka → service job (hourly buckets) → real influxd. First-contact
- * resolution, repeat contacts, abandonment and the final backlog in InfluxDB must equal what a
- * plain pass over the generated events counts. Summing the non-overlapping 1h windows gives the
+ * Generated interactions (with queue entries and IVR-only calls) → real Kafka → service job (hourly
+ * buckets) → real influxd. First-contact resolution, repeat contacts, queue-based abandonment,
+ * tickets closed in the IVR and the final backlog in InfluxDB must equal what a plain pass over the
+ * generated events counts. Summing the non-overlapping 1h windows gives the
  * totals; the last backlog gauge gives the open tickets at the end.
  */
 class ServiceKpiGeneratorITCase {
@@ -72,7 +73,10 @@ class ServiceKpiGeneratorITCase {
     boolean reopened;
     boolean selfService;
     boolean open;
+    boolean closed;
     int resolutions;
+    /** This ticket's events, to walk in event-time order for its queue outcome. */
+    final List<InteractionEvent> events = new ArrayList<>();
     long firstReply = Long.MIN_VALUE;
     long lastCustomerReply = Long.MIN_VALUE;
   }
@@ -80,7 +84,7 @@ class ServiceKpiGeneratorITCase {
   @Test
   void fcrRepeatContactAbandonmentAndBacklogMatchAnIndependentCount() throws Exception {
     SimulationConfig config = SimulationConfig.defaults(21, Instant.parse("2026-02-02T06:00:00Z"), Duration.ofHours(6))
-        .withRate(150).withDisorder(0, Duration.ZERO, 0);
+        .withRate(150).withDisorder(0, Duration.ZERO, 0).withQueueEvents(true);
     List<InteractionEvent> events = new ArrayList<>();
     try (KafkaPublisher publisher = new KafkaPublisher(kafka.bootstrapServers())) {
       CxSimulation sim = new CxSimulation(config);
@@ -98,6 +102,7 @@ class ServiceKpiGeneratorITCase {
     Map<String, Ticket> tickets = new LinkedHashMap<>();
     for (InteractionEvent e : events) {
       Ticket t = tickets.computeIfAbsent(e.getTicketId(), k -> new Ticket());
+      t.events.add(e);
       long at = e.getEventTime().toEpochMilli();
       switch (e.getEventType()) {
         case OPENED -> {
@@ -122,10 +127,62 @@ class ServiceKpiGeneratorITCase {
           t.abandoned = true;
           t.open = false;
         }
+        case CLOSED -> {
+          t.closed = true;
+          t.open = false;
+        }
         default -> { }
       }
     }
+    // queue: entered at QUEUED while the ticket is open; left at the first agent reply (answered),
+    // ABANDONED, or any other end; counted per channel of the ticket
     Map<String, Long> queued = new HashMap<>();
+    Map<String, Long> queueAbandoned = new HashMap<>();
+    Map<String, Long> queueLeft = new HashMap<>();
+    long answered = 0;
+    long closedInIvr = 0;
+    for (Ticket t : tickets.values()) {
+      List<InteractionEvent> byTime = new ArrayList<>(t.events);
+      byTime.sort(java.util.Comparator.comparing(InteractionEvent::getEventTime));
+      boolean open = false;
+      boolean inQueue = false;
+      boolean wasQueued = false;
+      for (InteractionEvent e : byTime) {
+        switch (e.getEventType()) {
+          case OPENED -> open = true;
+          case QUEUED -> {
+            if (open && !wasQueued) {
+              wasQueued = true;
+              inQueue = true;
+              queued.merge(t.channel, 1L, Long::sum);
+            }
+          }
+          case AGENT_REPLY -> {
+            if (inQueue) {
+              inQueue = false;
+              answered++;
+              queueLeft.merge(t.channel, 1L, Long::sum);
+            }
+          }
+          case ABANDONED, RESOLVED, CLOSED -> {
+            if (inQueue) {
+              inQueue = false;
+              queueLeft.merge(t.channel, 1L, Long::sum);
+              if (e.getEventType() == io.cxmonitor.schemas.InteractionType.ABANDONED) {
+                queueAbandoned.merge(t.channel, 1L, Long::sum);
+              }
+            }
+            if (e.getEventType() == io.cxmonitor.schemas.InteractionType.CLOSED && open) {
+              closedInIvr++;
+            }
+            if (e.getEventType() != io.cxmonitor.schemas.InteractionType.RESOLVED) {
+              open = false;
+            }
+          }
+          default -> { }
+        }
+      }
+    }
     Map<String, Long> abandoned = new HashMap<>();
     Map<String, Long> backlog = new HashMap<>();
     long fcrFinal = 0;
@@ -133,10 +190,6 @@ class ServiceKpiGeneratorITCase {
     for (Ticket t : tickets.values()) {
       if (t.opened == Long.MIN_VALUE) {
         continue;
-      }
-      boolean isQueued = t.channel.equals("phone") || t.channel.equals("chat") || t.channel.equals("zalo_oa");
-      if (isQueued) {
-        queued.merge(t.channel, 1L, Long::sum);
       }
       if (t.abandoned) {
         abandoned.merge(t.channel, 1L, Long::sum);
@@ -176,6 +229,8 @@ class ServiceKpiGeneratorITCase {
       lastChannel.put(e.getCustomerId(), e.getChannel().name());
     }
     assertThat(abandoned.values().stream().mapToLong(Long::longValue).sum()).isGreaterThan(50);
+    assertThat(queueAbandoned).as("every generated abandonment is of a queued contact").isEqualTo(abandoned);
+    assertThat(closedInIvr).isGreaterThan(50);
     assertThat(repeats).isGreaterThan(50);
     assertThat(fcrFinal).isGreaterThan(500);
 
@@ -191,18 +246,27 @@ class ServiceKpiGeneratorITCase {
       String overall1h = "\"window\" = '1h' AND \"channel\" = 'all' AND \"team\" = 'all' AND \"region\" = 'all' AND \"priority\" = 'all' AND \"product\" = 'all'";
       Map<String, Double> totals = row(client, "SELECT sum(\"fcr_n\") AS fcr_n, sum(\"fcr_yes\") AS fcr_yes, "
           + "sum(\"repeats\") AS repeats, sum(\"repeats_switched\") AS switched, sum(\"contacts\") AS contacts, "
-          + "sum(\"abandoned\") AS abandoned, sum(\"queued\") AS queued FROM \"cx_service\" WHERE " + overall1h);
+          + "sum(\"queued\") AS queued, sum(\"closed\") AS closed FROM \"cx_service\" WHERE " + overall1h);
+      // Queue outcomes are dated by the queue entry: one whose entry hour had already been written is
+      // merged into the running sums, not into that hour's point, so the totals are read from the
+      // 24 h window, which holds the whole run at its last bucket with data.
+      String overall24h = overall1h.replace("'1h'", "'24h'");
+      Map<String, Double> queue = row(client, "SELECT max(\"abandoned\") AS abandoned, max(\"abandon_n\") AS left_queue, "
+          + "max(\"answered\") AS answered FROM \"cx_service\" WHERE " + overall24h);
       assertThat(totals.get("fcr_n")).isEqualTo(fcrFinal);
       assertThat(Math.round(totals.get("fcr_yes"))).isEqualTo(fcrYes);
       assertThat(totals.get("contacts")).isEqualTo(contacts);
       assertThat(totals.get("repeats")).isEqualTo(repeats);
       assertThat(Math.round(totals.get("switched"))).isEqualTo(switched);
       assertThat(totals.get("queued")).isEqualTo(queued.values().stream().mapToLong(Long::longValue).sum());
-      assertThat(totals.get("abandoned")).isEqualTo(abandoned.values().stream().mapToLong(Long::longValue).sum());
+      assertThat(queue.get("abandoned")).isEqualTo(abandoned.values().stream().mapToLong(Long::longValue).sum());
+      assertThat(queue.get("left_queue")).isEqualTo(queueLeft.values().stream().mapToLong(Long::longValue).sum());
+      assertThat(queue.get("answered")).isEqualTo(answered);
+      assertThat(totals.get("closed")).isEqualTo(closedInIvr);
       for (Channel c : new Channel[] {Channel.PHONE, Channel.CHAT, Channel.ZALO_OA}) {
         String ch = c.name().toLowerCase(Locale.ROOT);
-        Map<String, Double> perChannel = row(client, "SELECT sum(\"abandoned\") AS abandoned, sum(\"queued\") AS queued FROM \"cx_service\" "
-            + "WHERE \"window\" = '1h' AND \"channel\" = '" + ch + "' AND \"team\" = 'all' AND \"region\" = 'all' AND \"priority\" = 'all' AND \"product\" = 'all'");
+        Map<String, Double> perChannel = row(client, "SELECT max(\"abandoned\") AS abandoned, max(\"queued\") AS queued FROM \"cx_service\" "
+            + "WHERE \"window\" = '24h' AND \"channel\" = '" + ch + "' AND \"team\" = 'all' AND \"region\" = 'all' AND \"priority\" = 'all' AND \"product\" = 'all'");
         assertThat(perChannel.get("abandoned")).as("abandoned %s", ch).isEqualTo((double) abandoned.getOrDefault(ch, 0L));
         assertThat(perChannel.get("queued")).as("queued %s", ch).isEqualTo((double) queued.getOrDefault(ch, 0L));
       }

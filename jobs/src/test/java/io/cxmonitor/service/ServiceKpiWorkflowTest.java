@@ -84,6 +84,7 @@ class ServiceKpiWorkflowTest {
     Ticket t3 = new Ticket("t3", "c1", Channel.EMAIL, "Billing", "North", Priority.NORMAL); // c1 again: a repeat contact
     Ticket t4 = new Ticket("t4", "c3", Channel.CHAT, "Billing", "North", Priority.NORMAL);
     Ticket t5 = new Ticket("t5", "c4", Channel.WEB, "Support", "South", Priority.HIGH);
+    Ticket t6 = new Ticket("t6", "c5", Channel.PHONE, "Support", "South", Priority.NORMAL);
     byte[] notAvro = "not avro".getBytes(StandardCharsets.UTF_8);
     InteractionEvent noTicket = InteractionEvent.newBuilder(event(t1, InteractionType.OPENED, at(3, 45)))
         .setEventId("e-bad").setTicketId("").build();
@@ -94,17 +95,24 @@ class ServiceKpiWorkflowTest {
     InMemorySource.Builder<Decoded<InteractionEvent>> source = InMemorySource.of(in.type()).add(
         // bucket 0: 10:00-10:05
         in.good(event(t1, InteractionType.OPENED, at(0, 10))),
+        in.good(event(t1, InteractionType.QUEUED, at(0, 20))),
         in.good(event(t2, InteractionType.OPENED, at(0, 30))),
+        in.good(event(t2, InteractionType.QUEUED, at(0, 40))), // never answered
         in.good(event(t4, InteractionType.OPENED, at(1, 0))),
         in.good(event(t1, InteractionType.AGENT_REPLY, at(2, 0))),
         in.good(event(t3, InteractionType.OPENED, at(3, 0))),
         // the customer writes again after the agent's reply: t1 is not a first-contact resolution
         in.good(event(t1, InteractionType.CUSTOMER_REPLY, at(3, 30))),
+        in.good(event(t6, InteractionType.OPENED, at(4, 40))),
+        in.good(event(t6, InteractionType.QUEUED, at(4, 50))),
         undecodable,
         invalid,
         // bucket 1: 10:05-10:10, the first resolution exactly on its start
         in.good(event(t1, InteractionType.RESOLVED, at(5, 0))),
         in.good(selfServed(event(t3, InteractionType.RESOLVED, at(8, 0)))),
+        // t6 hangs up in the queue in bucket 1, arriving when the watermark is past its queue entry's
+        // bucket: the abandonment still counts in bucket 0, the cohort of its queue entry
+        in.good(event(t6, InteractionType.ABANDONED, at(5, 20))),
         // bucket 2
         in.good(event(t5, InteractionType.OPENED, at(12, 0))),
         // bucket 4: 10:20:30 moves the watermark to 10:20, past t2's first-response deadline (10:15:30)
@@ -121,22 +129,33 @@ class ServiceKpiWorkflowTest {
 
     KpiPoints points = new KpiPoints(kpis.records());
     Map<String, Object> bucket0 = points.fields(MEASUREMENT_SERVICE, tags(WINDOW_5M), at(5, 0));
-    assertThat(bucket0).contains(entry(FIELD_OPENED, 4L), entry(FIELD_QUEUED, 3L), entry(FIELD_CONTACTS, 4L),
-        entry(n(RATE_ABANDON), 3L), entry(FIELD_REPEATS, 1L), entry(FIELD_REPEATS_SWITCHED, 1L), entry(FIELD_RESOLVED, 0L));
+    // queued t1, t2, t6; left the queue: t1 answered after 100 s (chat threshold 60 s), t6 abandoned
+    // after 30 s; t2 still waits, so it is not yet in the rates' n
+    assertThat(bucket0).contains(entry(FIELD_OPENED, 5L), entry(FIELD_QUEUED, 3L), entry(FIELD_CONTACTS, 5L),
+        entry(FIELD_ANSWERED, 1L), entry(FIELD_ABANDONED, 1L), entry(n(RATE_ABANDON), 2L), entry(FIELD_ANSWERED_IN_SL, 0L),
+        entry(n(RATE_SERVICE_LEVEL), 2L), entry(FIELD_REPEATS, 1L), entry(FIELD_REPEATS_SWITCHED, 1L), entry(FIELD_RESOLVED, 0L));
+    assertThat((Double) bucket0.get(pct(RATE_ABANDON))).isCloseTo(50.0, within(1e-9));
+    assertThat((Double) bucket0.get(pct(RATE_SERVICE_LEVEL))).isCloseTo(0.0, within(1e-9));
+    Map<String, Object> queueTime = points.fields(MEASUREMENT_QUEUE_TIME, tags(WINDOW_5M), at(5, 0));
+    assertThat(queueTime).containsEntry(FIELD_N, 2L);
+    assertThat((Double) queueTime.get(FIELD_MAX_S)).isCloseTo(100.0, withinPercentage(1));
+    assertThat(points.fields(MEASUREMENT_SERVICE, tags(WINDOW_5M, TAG_CHANNEL, "phone"), at(5, 0)))
+        .contains(entry(FIELD_QUEUED, 2L), entry(FIELD_ABANDONED, 1L), entry(n(RATE_ABANDON), 1L));
     assertThat(points.fields(MEASUREMENT_REPEAT_PAIRS,
         Map.of(TAG_WINDOW, WINDOW_5M, TAG_CHANNEL, "chat", TAG_TO_CHANNEL, "email"), at(5, 0))).containsEntry(FIELD_N, 1L);
     Map<String, Object> bucket1 = points.fields(MEASUREMENT_SERVICE, tags(WINDOW_5M), at(10, 0));
-    assertThat(bucket1).contains(entry(FIELD_OPENED, 0L), entry(FIELD_RESOLVED, 2L), entry(FIELD_SELF_SERVED, 1L));
+    assertThat(bucket1).contains(entry(FIELD_OPENED, 0L), entry(FIELD_RESOLVED, 2L), entry(FIELD_SELF_SERVED, 1L),
+        entry(FIELD_QUEUED, 0L), entry(FIELD_ABANDONED, 0L), entry(n(RATE_ABANDON), 0L));
     assertThat(points.fields(MEASUREMENT_SERVICE, tags(WINDOW_5M, TAG_CHANNEL, "email"), at(10, 0)))
         .contains(entry(FIELD_RESOLVED, 1L), entry(FIELD_SELF_SERVED, 1L));
 
-    // Up to 10:20: five opened, two resolved (t4's resolution is late and not counted), one of them self-served.
+    // Up to 10:20: six opened, two resolved (t4's resolution is late and not counted), one of them self-served.
     Map<String, Object> hour = points.fields(MEASUREMENT_SERVICE, tags(WINDOW_1H), bucket3End);
-    assertThat(hour).contains(entry(FIELD_OPENED, 5L), entry(FIELD_RESOLVED, 2L), entry(FIELD_SELF_SERVED, 1L),
-        entry(FIELD_QUEUED, 3L), entry(FIELD_CONTACTS, 5L), entry(FIELD_REPEATS, 1L), entry(FIELD_SLA_FRT_BREACHES, 1L),
-        entry(n(RATE_REPEAT), 5L), entry(n(RATE_SELF_SERVICE), 2L));
+    assertThat(hour).contains(entry(FIELD_OPENED, 6L), entry(FIELD_RESOLVED, 2L), entry(FIELD_SELF_SERVED, 1L),
+        entry(FIELD_QUEUED, 3L), entry(FIELD_ABANDONED, 1L), entry(n(RATE_ABANDON), 2L), entry(FIELD_CONTACTS, 6L),
+        entry(FIELD_REPEATS, 1L), entry(FIELD_SLA_FRT_BREACHES, 1L), entry(n(RATE_REPEAT), 6L), entry(n(RATE_SELF_SERVICE), 2L));
     assertThat((Double) hour.get(pct(RATE_SELF_SERVICE))).isCloseTo(50.0, within(1e-9));
-    assertThat((Double) hour.get(pct(RATE_REPEAT))).isCloseTo(20.0, within(1e-9));
+    assertThat((Double) hour.get(pct(RATE_REPEAT))).isCloseTo(100.0 / 6, within(1e-9));
     Map<String, Object> ttr = points.fields(MEASUREMENT_TTR, tags(WINDOW_1H), bucket3End);
     assertThat(ttr).containsEntry(FIELD_N, 2L);
     // durations come from a 2-significant-digit histogram: within 1 %
@@ -148,16 +167,17 @@ class ServiceKpiWorkflowTest {
     assertThat(points.fields(MEASUREMENT_FRT, tags(WINDOW_1H, TAG_TEAM, "billing"), at(25, 0))).containsEntry(FIELD_N, 1L);
 
     // FCR is final an hour (the reopen window) after resolution: t4 at 11:02:30 yes, t1 at 11:05 no
-    // (the customer came back); t3 was self-served and has no FCR outcome.
+    // (the customer came back); t3 (11:08) was self-served: no FCR outcome, but in the reopen rate's n.
     Map<String, Object> fcrHour = points.fields(MEASUREMENT_SERVICE, tags(WINDOW_1H), at(70, 0));
-    assertThat(fcrHour).contains(entry(n(RATE_FCR), 2L), entry(FIELD_FCR_YES, 1L));
+    assertThat(fcrHour).contains(entry(n(RATE_FCR), 2L), entry(FIELD_FCR_YES, 1L), entry(n(RATE_REOPEN), 3L));
     assertThat((Double) fcrHour.get(pct(RATE_FCR))).isCloseTo(50.0, within(1e-9));
+    assertThat((Double) fcrHour.get(pct(RATE_REOPEN))).isCloseTo(0.0, within(1e-9));
 
     // The backlog gauge counts t4 as open until the first bucket that was still open when its late
     // resolution arrived (10:20-10:25), so it ends where it would have without the delay.
     Map<String, Integer[]> openClose = Map.of(  // ticket → [bucket opened, bucket closed or null]
         "t1", new Integer[] {0, 1}, "t2", new Integer[] {0, null}, "t3", new Integer[] {0, 1},
-        "t4", new Integer[] {0, 4}, "t5", new Integer[] {2, null});
+        "t4", new Integer[] {0, 4}, "t5", new Integer[] {2, null}, "t6", new Integer[] {0, 1});
     var backlog = points.series(MEASUREMENT_BACKLOG, backlogTags());
     for (int bucket = 0; bucket <= 4; bucket++) {
       long open = 0;
@@ -206,13 +226,14 @@ class ServiceKpiWorkflowTest {
       }
     }
 
-    // The router counts interactions; the pre-aggregation counts facts. 20 facts on time: 5 OPENED,
-    // 5 CONTACT, 1 REPEAT_CONTACT, 2 FIRST_RESPONSE (t1, t5), 2 RESOLVED (t1, t3), 3 SLA breaches,
-    // 2 FCR_FINAL (t1, t4); 1 late: t4's RESOLVED.
+    // The router counts interactions; the pre-aggregation counts facts. 29 facts on time: 6 OPENED,
+    // 6 CONTACT, 1 REPEAT_CONTACT, 2 FIRST_RESPONSE (t1, t5), 2 RESOLVED (t1, t3), 3 SLA breaches,
+    // 3 FCR_FINAL (t1, t3, t4), 3 QUEUED (t1, t2, t6), 1 QUEUE_ANSWERED (t1), 1 QUEUE_ABANDONED and
+    // 1 ABANDONED (t6); 1 late: t4's RESOLVED.
     assertThat(points.pipelineTotals(JOB)).containsOnly(
-        entry(FIELD_EVENTS_TOTAL, 11L), entry(FIELD_LATE_TOTAL, 0L), entry(FIELD_INVALID_TOTAL, 1L), entry(FIELD_UNDECODABLE_TOTAL, 1L));
+        entry(FIELD_EVENTS_TOTAL, 16L), entry(FIELD_LATE_TOTAL, 0L), entry(FIELD_INVALID_TOTAL, 1L), entry(FIELD_UNDECODABLE_TOTAL, 1L));
     assertThat(points.pipelineTotals(JOB + ".facts")).containsOnly(
-        entry(FIELD_EVENTS_TOTAL, 20L), entry(FIELD_LATE_TOTAL, 1L), entry(FIELD_INVALID_TOTAL, 0L), entry(FIELD_UNDECODABLE_TOTAL, 0L));
+        entry(FIELD_EVENTS_TOTAL, 29L), entry(FIELD_LATE_TOTAL, 1L), entry(FIELD_INVALID_TOTAL, 0L), entry(FIELD_UNDECODABLE_TOTAL, 0L));
   }
 
   private record Ticket(String id, String customer, Channel channel, String team, String region, Priority priority) {}

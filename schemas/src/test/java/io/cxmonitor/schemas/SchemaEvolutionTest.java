@@ -9,6 +9,7 @@ import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -66,6 +67,44 @@ class SchemaEvolutionTest {
         }
       }
     }
+  }
+
+  /**
+   * The promise of InteractionEvent v2 to readers on v1 (jobs not yet upgraded): they still read
+   * v2 data; a QUEUED or CLOSED event reads as UNKNOWN (which they dead-letter as a type they do
+   * not know) and close_reason is skipped.
+   */
+  @Test
+  void aV1ReaderReadsInteractionEventsWrittenWithV2() throws Exception {
+    List<Schema> history = WireFormat.history("InteractionEvent");
+    Schema v1 = history.get(0);
+    Schema v2 = history.get(1);
+    assertThat(SchemaCompatibility.checkReaderWriterCompatibility(v1, v2).getType())
+        .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+    for (String type : List.of("QUEUED", "CLOSED", "OPENED")) {
+      GenericData.Record written = (GenericData.Record) sample(v2);
+      written.put("event_type", new GenericData.EnumSymbol(v2.getField("event_type").schema(), type));
+      Schema reasonSchema = v2.getField("close_reason").schema().getTypes().get(1);
+      written.put("close_reason", new GenericData.EnumSymbol(reasonSchema, "IVR_HANGUP"));
+      ByteBuffer bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v2).encode(written);
+      BinaryMessageDecoder<GenericRecord> v1Reader = new BinaryMessageDecoder<>(GenericData.get(), v1);
+      v1Reader.addSchema(v2);
+      GenericRecord read = v1Reader.decode(toArray(bytes));
+      assertThat(read.get("event_type").toString()).as("v1 reads %s as", type)
+          .isEqualTo(type.equals("OPENED") ? "OPENED" : "UNKNOWN");
+      assertThat(read.get("ticket_id").toString()).isEqualTo(written.get("ticket_id").toString());
+      assertThat(read.getSchema().getField("close_reason")).isNull();
+    }
+  }
+
+  @Test
+  void v1InteractionEventsReadWithTheCurrentClassesHaveNoCloseReason() throws Exception {
+    Schema v1 = WireFormat.history("InteractionEvent").get(0);
+    GenericRecord old = (GenericRecord) sample(v1);
+    ByteBuffer bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old);
+    InteractionEvent read = WireFormat.interactions().decode(toArray(bytes), null);
+    assertThat(read.getCloseReason()).isNull();
+    assertThat(read.getEventType()).isEqualTo(InteractionType.OPENED);
   }
 
   @Test

@@ -1,17 +1,21 @@
 package io.cxmonitor.service.tickets;
 
+import io.cxmonitor.metrics.TicketState;
 import io.cxmonitor.platform.windows.Grouping;
 import io.cxmonitor.rules.SlaPolicy;
 import io.cxmonitor.rules.SlaRule;
-import io.cxmonitor.service.TicketFact;
-import io.cxmonitor.service.TicketFact.Kind;
-import io.cxmonitor.metrics.TicketState;
 import io.cxmonitor.schemas.Channel;
 import io.cxmonitor.schemas.InteractionEvent;
+import io.cxmonitor.schemas.InteractionType;
 import io.cxmonitor.schemas.Priority;
 import io.cxmonitor.schemas.SlaBreachAlert;
 import io.cxmonitor.schemas.SlaKind;
+import io.cxmonitor.service.TicketFact;
+import io.cxmonitor.service.TicketFact.Kind;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Locale;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -22,19 +26,30 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Per ticket (keyed by ticket id): turns interaction events in any order into {@link TicketFact}s
- * — opened, first response time, time to resolution, reopen, abandonment, transfers, the final
- * first-contact-resolution outcome — and detects SLA breaches as {@link SlaRule} defines them,
- * with an event-time timer on each deadline, emitting an {@link SlaBreachAlert} for each.
+ * Per ticket (keyed by ticket id): turns interaction events into {@link TicketFact}s — opened,
+ * queue entry and outcome, first response time, time to resolution, reopen, abandonment,
+ * transfers, ends without resolution, the final first-contact-resolution outcome — and detects SLA
+ * breaches as {@link SlaRule} defines them, with an event-time timer on each deadline, emitting an
+ * {@link SlaBreachAlert} for each.
  *
- * <p>Rules: the first OPENED counts, duplicates are ignored; a reply or resolution that arrives
- * before its OPENED is remembered and counted when OPENED comes; a second RESOLVED without a
- * reopen in between is a duplicate; time to resolution is measured to the first resolution (a
- * reopen counts in the reopen rate, its second resolution only closes the backlog again). FCR =
- * resolved by an agent, never transferred or escalated, no customer reply after the first agent
- * reply, and not reopened within the reopen window; it is final, and emitted, when that window
- * has passed, and then the ticket's state is cleared. Abandoned tickets are cleared a day later;
- * events of a ticket never OPENED are dropped after {@code orphanTimeout}.
+ * <p><b>Arrival order does not matter.</b> Events are buffered in the ticket's state and applied
+ * in event-time order (ties by type: OPENED, QUEUED, transfer, agent reply, customer reply,
+ * RESOLVED, REOPENED, ABANDONED, CLOSED) once the watermark passes them, so every fact is derived
+ * from the ticket's history as it happened: the first response is the earliest agent reply, a
+ * REOPENED that arrived before its RESOLVED reopens it, a TRANSFERRED that arrived before OPENED
+ * moves it. Events dated before the ticket's OPENED wait for it and count at its time. Only an
+ * event that arrives after the watermark passed it (late) is applied at once, after what was
+ * already applied.
+ *
+ * <p>Rules: the first OPENED counts, duplicates are ignored; a second RESOLVED without a reopen
+ * in between is a duplicate; time to resolution is measured to the first resolution. The queue
+ * (see {@link QueuePolicy}) is left at the first agent reply (answered), at ABANDONED, or at any
+ * other end; its outcome is dated by the queue entry. CLOSED (with a reason) and the maximum
+ * ticket age end a ticket without resolution: not resolved, not abandoned, SLA timers cancelled.
+ * FCR = resolved by an agent, never transferred or escalated, no customer reply after the first
+ * agent reply, and not reopened within the reopen window; it is final, and emitted, when that
+ * window has passed, and then the ticket's state is cleared. Abandoned and closed tickets are
+ * cleared a day later; events of a ticket never OPENED are dropped after {@code orphanTimeout}.
  */
 public final class TicketLifecycleFunction extends KeyedProcessFunction<String, InteractionEvent, TicketFact> {
   private static final long serialVersionUID = 1L;
@@ -42,20 +57,33 @@ public final class TicketLifecycleFunction extends KeyedProcessFunction<String, 
   public static final OutputTag<SlaBreachAlert> SLA_ALERTS =
       new OutputTag<>("sla-alerts", TypeInformation.of(SlaBreachAlert.class));
 
+  private static final InteractionType[] TYPES = InteractionType.values();
+
   private final SlaRule sla;
   private final long reopenWindowMs;
   private final long orphanTimeoutMs;
   private final long abandonedGraceMs;
+  private final QueuePolicy queue;
+  /** Open tickets older than this are closed as stale; 0 = never. */
+  private final long maxTicketAgeMs;
 
   private transient ValueState<TicketState> state;
   private transient Counter duplicates;
   private transient Counter orphans;
+  private transient Counter stale;
 
   public TicketLifecycleFunction(SlaPolicy sla, long reopenWindowMs, long orphanTimeoutMs, long abandonedGraceMs) {
+    this(sla, reopenWindowMs, orphanTimeoutMs, abandonedGraceMs, QueuePolicy.defaults(), 0);
+  }
+
+  public TicketLifecycleFunction(SlaPolicy sla, long reopenWindowMs, long orphanTimeoutMs, long abandonedGraceMs,
+      QueuePolicy queue, long maxTicketAgeMs) {
     this.sla = new SlaRule(sla);
     this.reopenWindowMs = reopenWindowMs;
     this.orphanTimeoutMs = orphanTimeoutMs;
     this.abandonedGraceMs = abandonedGraceMs;
+    this.queue = queue;
+    this.maxTicketAgeMs = maxTicketAgeMs;
   }
 
   @Override
@@ -63,26 +91,30 @@ public final class TicketLifecycleFunction extends KeyedProcessFunction<String, 
     state = getRuntimeContext().getState(new ValueStateDescriptor<>("ticket", TicketState.class));
     duplicates = getRuntimeContext().getMetricGroup().counter("duplicateOrIgnoredTicketEvents");
     orphans = getRuntimeContext().getMetricGroup().counter("ticketsNeverOpened");
+    stale = getRuntimeContext().getMetricGroup().counter("ticketsClosedAsStale");
   }
 
-  /** Contacts that wait in a queue, where abandonment is possible. */
+  /** Contacts that wait in a queue under the channel fallback ({@link QueuePolicy.Mode#CHANNEL}). */
   public static boolean isQueued(Channel c) {
-    return c == Channel.PHONE || c == Channel.CHAT || c == Channel.ZALO_OA;
+    return QueuePolicy.queuedChannel(c);
   }
 
   @Override
   public void processElement(InteractionEvent e, Context ctx, Collector<TicketFact> out) throws Exception {
     long t = e.getEventTime().toEpochMilli();
     TicketState s = stateFor(e, t, ctx);
-    switch (e.getEventType()) {
-      case OPENED -> opened(s, e, t, ctx, out);
-      case AGENT_REPLY -> agentReplied(s, t, out);
-      case CUSTOMER_REPLY -> s.lastCustomerReplyAt = Math.max(s.lastCustomerReplyAt, t);
-      case TRANSFERRED, ESCALATED -> transferred(s, e, t, out);
-      case RESOLVED -> resolved(s, e, t, ctx, out);
-      case REOPENED -> reopened(s, t, ctx, out);
-      case ABANDONED -> abandoned(s, t, ctx, out);
-      default -> duplicates.inc();
+    if (e.getEventType() == InteractionType.OPENED && s.openedAt == TicketState.UNKNOWN && !hasPending(s, InteractionType.OPENED)) {
+      setDimensions(s, e); // the ticket's dimensions are those of its OPENED; transfers change the team later
+    }
+    String text = e.getEventType() == InteractionType.CLOSED
+        ? (e.getCloseReason() == null ? null : e.getCloseReason().name())
+        : e.getToTeam();
+    addPending(s, t, e.getEventType(), text, e.getSelfService());
+    long watermark = ctx.timerService().currentWatermark();
+    if (t <= watermark) {
+      apply(s, watermark, ctx, out); // late: nothing earlier is still to come, apply now
+    } else {
+      ctx.timerService().registerEventTimeTimer(t);
     }
     state.update(s);
   }
@@ -100,20 +132,158 @@ public final class TicketLifecycleFunction extends KeyedProcessFunction<String, 
     return s;
   }
 
-  private void opened(TicketState s, InteractionEvent e, long t, Context ctx, Collector<TicketFact> out) {
-    if (s.openedAt != TicketState.UNKNOWN) {
-      duplicates.inc();
+  @Override
+  public void onTimer(long ts, OnTimerContext ctx, Collector<TicketFact> out) throws Exception {
+    TicketState s = state.value();
+    if (s == null) {
       return;
     }
-    setDimensions(s, e);
+    apply(s, ts, ctx, out);
+    if (ts == s.frtDue) {
+      s.frtDue = TicketState.UNKNOWN;
+      checkSla(s, SlaKind.FIRST_RESPONSE, ts, ctx, out);
+    }
+    if (ts == s.ttrDue) {
+      s.ttrDue = TicketState.UNKNOWN;
+      checkSla(s, SlaKind.RESOLUTION, ts, ctx, out);
+    }
+    if (s.staleTimer && ts == s.staleDue) {
+      s.staleTimer = false;
+      if (s.open) {
+        stale.inc();
+        s.closedStale = true;
+        close(s, ts, ctx, out);
+      }
+    }
+    if (ts == s.fcrDue) {
+      s.fcrDue = TicketState.UNKNOWN;
+      if (!s.open) {
+        out.collect(finalOutcome(s, ts));
+        clear(s, ts, ctx);
+        return;
+      }
+    }
+    if (s.cleanupAt != TicketState.UNKNOWN && s.cleanupAt <= ts && !hasPendingAfter(s, ts)) {
+      if (s.openedAt == TicketState.UNKNOWN) {
+        orphans.inc();
+      }
+      clear(s, ts, ctx);
+      return;
+    }
+    state.update(s);
+  }
+
+  // --- applying events in event-time order ---
+
+  /** Applies the pending events due by {@code upTo} in event-time order; those before OPENED wait for it. */
+  private void apply(TicketState s, long upTo, Context ctx, Collector<TicketFact> out) {
+    int n = s.pendingCount();
+    if (n == 0) {
+      return;
+    }
+    Integer[] due = java.util.stream.IntStream.range(0, n).filter(i -> s.pendingAt[i] <= upTo).boxed().toArray(Integer[]::new);
+    if (due.length == 0) {
+      return;
+    }
+    Arrays.sort(due, order(s));
+    boolean[] applied = new boolean[n];
+    if (s.openedAt == TicketState.UNKNOWN) {
+      Integer open = null;
+      for (Integer i : due) {
+        if (TYPES[s.pendingType[i]] == InteractionType.OPENED) {
+          open = i;
+          break;
+        }
+      }
+      if (open == null) {
+        return; // held until OPENED comes
+      }
+      opened(s, s.pendingAt[open], ctx, out);
+      applied[open] = true;
+    }
+    for (Integer i : due) {
+      if (!applied[i]) {
+        applyOne(s, TYPES[s.pendingType[i]], Math.max(s.pendingAt[i], s.openedAt), s.pendingText[i], s.pendingSelfService[i],
+            ctx, out);
+        applied[i] = true;
+      }
+    }
+    removeApplied(s, applied);
+  }
+
+  /** Event time, then type in lifecycle order, then the payload: a total order, so ties do not depend on arrival. */
+  private static Comparator<Integer> order(TicketState s) {
+    return Comparator.<Integer>comparingLong(i -> s.pendingAt[i])
+        .thenComparingInt(i -> rank(TYPES[s.pendingType[i]]))
+        .thenComparing(i -> s.pendingText[i] == null ? "" : s.pendingText[i])
+        .thenComparing(i -> s.pendingSelfService[i]);
+  }
+
+  private static int rank(InteractionType type) {
+    return switch (type) {
+      case OPENED -> 0;
+      case QUEUED -> 1;
+      case TRANSFERRED, ESCALATED -> 2;
+      case AGENT_REPLY -> 3;
+      case CUSTOMER_REPLY -> 4;
+      case RESOLVED -> 5;
+      case REOPENED -> 6;
+      case ABANDONED -> 7;
+      case CLOSED -> 8;
+      default -> 9;
+    };
+  }
+
+  private void applyOne(TicketState s, InteractionType type, long t, String text, boolean selfService, Context ctx,
+      Collector<TicketFact> out) {
+    switch (type) {
+      case OPENED -> duplicates.inc();
+      case QUEUED -> {
+        if (queue.mode() == QueuePolicy.Mode.EVENT) {
+          enterQueue(s, t, out);
+        } else {
+          duplicates.inc(); // the channel fallback never mixes in queue events
+        }
+      }
+      case AGENT_REPLY -> agentReplied(s, t, out);
+      case CUSTOMER_REPLY -> s.lastCustomerReplyAt = Math.max(s.lastCustomerReplyAt, t);
+      case TRANSFERRED, ESCALATED -> transferred(s, text, t, out);
+      case RESOLVED -> {
+        s.selfService |= selfService;
+        if (s.open) {
+          resolve(s, t, ctx, out);
+        } else {
+          duplicates.inc();
+        }
+      }
+      case REOPENED -> reopened(s, t, ctx, out);
+      case ABANDONED -> abandoned(s, t, ctx, out);
+      case CLOSED -> {
+        if (s.open) {
+          close(s, t, ctx, out);
+        } else {
+          duplicates.inc(); // e.g. a helpdesk closing a resolved ticket: it ended with its resolution
+        }
+      }
+      default -> duplicates.inc();
+    }
+  }
+
+  private void opened(TicketState s, long t, Context ctx, Collector<TicketFact> out) {
+    // A state restored from the first release keeps events that arrived before OPENED as times.
+    long replyBefore = s.firstReplyAt;
+    long resolvedBefore = s.resolvedAt;
+    long abandonedBefore = s.abandonedAt;
+    s.firstReplyAt = TicketState.UNKNOWN;
+    s.resolvedAt = TicketState.UNKNOWN;
+    s.abandonedAt = TicketState.UNKNOWN;
     s.openedAt = t;
     s.open = true;
-    s.queued = isQueued(e.getChannel());
-    out.collect(fact(Kind.OPENED, s, t).withFlag(s.queued));
+    out.collect(fact(Kind.OPENED, s, t));
     ctx.timerService().deleteEventTimeTimer(s.cleanupAt);
     s.cleanupAt = TicketState.UNKNOWN;
-    if (s.firstReplyAt != TicketState.UNKNOWN) {
-      out.collect(fact(Kind.FIRST_RESPONSE, s, Math.max(t, s.firstReplyAt)).withDuration(Math.max(0, s.firstReplyAt - t)));
+    if (queue.mode() == QueuePolicy.Mode.CHANNEL && isQueued(channelOf(s))) {
+      enterQueue(s, t, out);
     }
     // both deadlines get a timer even when a reply or resolution came first: the rule decides at
     // the deadline whether it was late, whatever the arrival order
@@ -122,38 +292,63 @@ public final class TicketLifecycleFunction extends KeyedProcessFunction<String, 
     ctx.timerService().registerEventTimeTimer(s.frtDue);
     s.ttrDue = sla.due(SlaKind.RESOLUTION, p, t);
     ctx.timerService().registerEventTimeTimer(s.ttrDue);
-    closeIfEndedBeforeOpen(s, t, ctx, out);
-  }
-
-  /** An abandonment or resolution that arrived before OPENED closes the ticket now. */
-  private void closeIfEndedBeforeOpen(TicketState s, long t, Context ctx, Collector<TicketFact> out) {
-    if (s.abandonedAt != TicketState.UNKNOWN) {
-      s.open = false;
-      s.abandonedAt = Math.max(t, s.abandonedAt);
-      out.collect(fact(Kind.ABANDONED, s, s.abandonedAt));
-      deleteSlaTimers(s, ctx);
-      scheduleCleanup(s, s.abandonedAt + abandonedGraceMs, ctx);
-    } else if (s.resolvedAt != TicketState.UNKNOWN) {
-      resolve(s, Math.max(t, s.resolvedAt), ctx, out);
+    if (maxTicketAgeMs > 0) {
+      s.staleTimer = true;
+      s.staleDue = t + maxTicketAgeMs;
+      ctx.timerService().registerEventTimeTimer(s.staleDue);
+    }
+    if (replyBefore != TicketState.UNKNOWN) {
+      agentReplied(s, Math.max(t, replyBefore), out);
+    }
+    if (abandonedBefore != TicketState.UNKNOWN) {
+      abandoned(s, Math.max(t, abandonedBefore), ctx, out);
+    } else if (resolvedBefore != TicketState.UNKNOWN) {
+      resolve(s, Math.max(t, resolvedBefore), ctx, out);
     }
   }
 
-  private static void agentReplied(TicketState s, long t, Collector<TicketFact> out) {
+  private static void enterQueue(TicketState s, long t, Collector<TicketFact> out) {
+    if (s.queueEntered || !s.open) {
+      return; // the first queue entry of an open ticket is its cohort
+    }
+    s.queueEntered = true;
+    s.queueEnteredAt = t;
+    s.queueTeam = s.team;
+    out.collect(fact(Kind.QUEUED, s, t));
+  }
+
+  /** The contact leaves the queue at {@code t}: a fact dated by its queue entry, with the entry's team. */
+  private void leaveQueue(TicketState s, Kind outcome, long t, Collector<TicketFact> out) {
+    if (!s.queueEntered || s.queueLeft) {
+      return;
+    }
+    s.queueLeft = true;
+    TicketFact f = fact(outcome, s, s.queueEnteredAt);
+    f.team = s.queueTeam;
+    if (outcome != Kind.QUEUE_ENDED) {
+      f.durationMs = Math.max(0, t - s.queueEnteredAt);
+    }
+    if (outcome == Kind.QUEUE_ANSWERED) {
+      f.flag = queue.withinServiceLevel(channelOf(s), f.durationMs);
+    }
+    out.collect(f);
+  }
+
+  private void agentReplied(TicketState s, long t, Collector<TicketFact> out) {
+    leaveQueue(s, Kind.QUEUE_ANSWERED, t, out);
     if (s.firstReplyAt != TicketState.UNKNOWN) {
       return;
     }
     s.firstReplyAt = t;
-    if (s.openedAt != TicketState.UNKNOWN) {
-      out.collect(fact(Kind.FIRST_RESPONSE, s, t).withDuration(Math.max(0, t - s.openedAt)));
-    }
+    out.collect(fact(Kind.FIRST_RESPONSE, s, t).withDuration(Math.max(0, t - s.openedAt)));
   }
 
-  private static void transferred(TicketState s, InteractionEvent e, long t, Collector<TicketFact> out) {
+  private static void transferred(TicketState s, String toTeam, long t, Collector<TicketFact> out) {
     s.transferred = true;
-    if (e.getToTeam() == null) {
+    if (toTeam == null) {
       return;
     }
-    String to = Grouping.tagValue(e.getToTeam());
+    String to = Grouping.tagValue(toTeam);
     if (s.open && !to.equals(s.team)) {
       out.collect(fact(Kind.MOVED_OUT, s, t));
       s.team = to;
@@ -163,19 +358,8 @@ public final class TicketLifecycleFunction extends KeyedProcessFunction<String, 
     }
   }
 
-  private void resolved(TicketState s, InteractionEvent e, long t, Context ctx, Collector<TicketFact> out) {
-    s.selfService |= e.getSelfService();
-    if (s.openedAt == TicketState.UNKNOWN && s.resolvedAt == TicketState.UNKNOWN) {
-      s.resolvedAt = t; // resolved before OPENED arrived: counted on OPENED
-    } else if (s.openedAt != TicketState.UNKNOWN && s.open) {
-      resolve(s, t, ctx, out);
-    } else {
-      duplicates.inc();
-    }
-  }
-
   private void reopened(TicketState s, long t, Context ctx, Collector<TicketFact> out) {
-    if (s.openedAt == TicketState.UNKNOWN || s.open || s.abandonedAt != TicketState.UNKNOWN) {
+    if (s.open || !s.everResolved || s.abandonedAt != TicketState.UNKNOWN || s.closed) {
       duplicates.inc();
       return;
     }
@@ -190,20 +374,35 @@ public final class TicketLifecycleFunction extends KeyedProcessFunction<String, 
   }
 
   private void abandoned(TicketState s, long t, Context ctx, Collector<TicketFact> out) {
-    if (s.openedAt == TicketState.UNKNOWN && s.abandonedAt == TicketState.UNKNOWN) {
-      s.abandonedAt = t; // abandoned before OPENED arrived: counted on OPENED
-    } else if (s.open) {
-      s.open = false;
-      s.abandonedAt = t;
-      out.collect(fact(Kind.ABANDONED, s, t));
-      deleteSlaTimers(s, ctx);
-      scheduleCleanup(s, t + abandonedGraceMs, ctx);
-    } else {
+    if (!s.open) {
       duplicates.inc();
+      return;
     }
+    leaveQueue(s, Kind.QUEUE_ABANDONED, t, out);
+    s.open = false;
+    s.abandonedAt = t;
+    out.collect(fact(Kind.ABANDONED, s, t));
+    deleteSlaTimers(s, ctx);
+    scheduleCleanup(s, t + abandonedGraceMs, ctx);
+  }
+
+  /** Ends an open ticket without resolution (CLOSED, or stale when {@link TicketState#closedStale}). */
+  private void close(TicketState s, long t, Context ctx, Collector<TicketFact> out) {
+    leaveQueue(s, Kind.QUEUE_ENDED, t, out);
+    s.open = false;
+    s.closed = true;
+    s.closedAt = t;
+    out.collect(fact(Kind.CLOSED, s, t).withFlag(s.closedStale));
+    deleteSlaTimers(s, ctx);
+    if (s.fcrDue != TicketState.UNKNOWN) {
+      ctx.timerService().deleteEventTimeTimer(s.fcrDue); // reopened, then closed: no resolution to judge
+      s.fcrDue = TicketState.UNKNOWN;
+    }
+    scheduleCleanup(s, t + abandonedGraceMs, ctx);
   }
 
   private void resolve(TicketState s, long t, Context ctx, Collector<TicketFact> out) {
+    leaveQueue(s, Kind.QUEUE_ENDED, t, out);
     s.open = false;
     s.resolvedAt = t;
     if (!s.everResolved) {
@@ -238,36 +437,23 @@ public final class TicketLifecycleFunction extends KeyedProcessFunction<String, 
     ctx.timerService().registerEventTimeTimer(at);
   }
 
-  @Override
-  public void onTimer(long ts, OnTimerContext ctx, Collector<TicketFact> out) throws Exception {
-    TicketState s = state.value();
-    if (s == null) {
-      return;
-    }
-    if (ts == s.frtDue) {
-      s.frtDue = TicketState.UNKNOWN;
-      checkSla(s, SlaKind.FIRST_RESPONSE, ts, ctx, out);
-    }
-    if (ts == s.ttrDue) {
-      s.ttrDue = TicketState.UNKNOWN;
-      checkSla(s, SlaKind.RESOLUTION, ts, ctx, out);
-    }
-    if (ts == s.fcrDue) {
-      s.fcrDue = TicketState.UNKNOWN;
-      if (!s.open) {
-        finishFirstContactResolution(s, ts, out);
-        state.clear();
-        return;
+  /** Forgets the ticket: its state and every timer it still has. */
+  private void clear(TicketState s, long now, Context ctx) {
+    for (long t : new long[] {s.frtDue, s.ttrDue, s.fcrDue, s.cleanupAt}) {
+      if (t != TicketState.UNKNOWN && t > now) {
+        ctx.timerService().deleteEventTimeTimer(t);
       }
     }
-    if (ts == s.cleanupAt) {
-      if (s.openedAt == TicketState.UNKNOWN) {
-        orphans.inc();
-      }
-      state.clear();
-      return;
+    if (s.staleTimer && s.staleDue > now) {
+      ctx.timerService().deleteEventTimeTimer(s.staleDue);
     }
-    state.update(s);
+    for (int i = 0; i < s.pendingCount(); i++) {
+      if (s.pendingAt[i] > now) {
+        ctx.timerService().deleteEventTimeTimer(s.pendingAt[i]);
+      }
+      duplicates.inc(); // events after the ticket's end (e.g. a reopen after its reopen window) are ignored
+    }
+    state.clear();
   }
 
   private void checkSla(TicketState s, SlaKind kind, long due, OnTimerContext ctx, Collector<TicketFact> out) {
@@ -276,19 +462,26 @@ public final class TicketLifecycleFunction extends KeyedProcessFunction<String, 
     }
   }
 
-  /** The reopen window passed with the ticket closed: its first-contact resolution is final. */
-  private static void finishFirstContactResolution(TicketState s, long ts, Collector<TicketFact> out) {
-    if (s.selfService) {
-      return;
-    }
+  /** The reopen window passed with the ticket closed: its first-contact resolution and reopen outcome are final. */
+  private static TicketFact finalOutcome(TicketState s, long ts) {
     boolean customerCameBack = s.firstReplyAt != TicketState.UNKNOWN && s.lastCustomerReplyAt > s.firstReplyAt;
-    boolean fcr = !s.reopened && !s.transferred && !customerCameBack;
-    out.collect(fact(Kind.FCR_FINAL, s, ts).withFlag(fcr));
+    boolean fcr = !s.selfService && !s.reopened && !s.transferred && !customerCameBack;
+    TicketFact f = fact(Kind.FCR_FINAL, s, ts).withFlag(fcr);
+    f.selfService = s.selfService;
+    f.reopened = s.reopened;
+    return f;
   }
 
-  /** What the SLA rule needs of the ticket ({@link TicketState#UNKNOWN} is {@link SlaRule.TicketTimes#NONE}). */
+  /**
+   * What the SLA rule needs of the ticket ({@link TicketState#UNKNOWN} is {@link SlaRule.TicketTimes#NONE}); an end
+   * without resolution counts as the end of an abandoned contact.
+   */
   static SlaRule.TicketTimes times(TicketState s) {
-    return new SlaRule.TicketTimes(s.openedAt, s.firstReplyAt, s.firstResolvedAt, s.resolvedAt, s.reopenedAt, s.abandonedAt);
+    long ended = s.abandonedAt;
+    if (s.closed && (ended == TicketState.UNKNOWN || s.closedAt < ended)) {
+      ended = s.closedAt;
+    }
+    return new SlaRule.TicketTimes(s.openedAt, s.firstReplyAt, s.firstResolvedAt, s.resolvedAt, s.reopenedAt, ended);
   }
 
   private void breach(TicketState s, SlaKind kind, long due, OnTimerContext ctx, Collector<TicketFact> out) {
@@ -300,12 +493,78 @@ public final class TicketLifecycleFunction extends KeyedProcessFunction<String, 
         .setCustomerId(s.customerId)
         .setKind(kind)
         .setPriority(p)
-        .setChannel(Channel.valueOf(s.channel.toUpperCase(java.util.Locale.ROOT)))
+        .setChannel(channelOf(s))
         .setTeam(s.team).setRegion(s.region).setProduct(s.product)
         .setOpenedAt(Instant.ofEpochMilli(s.openedAt))
         .setDueAt(Instant.ofEpochMilli(due))
         .setSlaMs(sla.limitMs(kind, p))
         .build());
+  }
+
+  private static Channel channelOf(TicketState s) {
+    return Channel.valueOf(s.channel.toUpperCase(Locale.ROOT));
+  }
+
+  // --- the pending buffer ---
+
+  private static void addPending(TicketState s, long t, InteractionType type, String text, boolean selfService) {
+    int n = s.pendingCount();
+    s.pendingAt = n == 0 ? new long[1] : Arrays.copyOf(s.pendingAt, n + 1);
+    s.pendingType = n == 0 ? new int[1] : Arrays.copyOf(s.pendingType, n + 1);
+    s.pendingText = n == 0 ? new String[1] : Arrays.copyOf(s.pendingText, n + 1);
+    s.pendingSelfService = n == 0 ? new boolean[1] : Arrays.copyOf(s.pendingSelfService, n + 1);
+    s.pendingAt[n] = t;
+    s.pendingType[n] = type.ordinal();
+    s.pendingText[n] = text;
+    s.pendingSelfService[n] = selfService;
+  }
+
+  private static void removeApplied(TicketState s, boolean[] applied) {
+    int keep = 0;
+    for (boolean a : applied) {
+      keep += a ? 0 : 1;
+    }
+    if (keep == 0) {
+      s.pendingAt = null;
+      s.pendingType = null;
+      s.pendingText = null;
+      s.pendingSelfService = null;
+      return;
+    }
+    long[] at = new long[keep];
+    int[] type = new int[keep];
+    String[] text = new String[keep];
+    boolean[] self = new boolean[keep];
+    for (int i = 0, j = 0; i < applied.length; i++) {
+      if (!applied[i]) {
+        at[j] = s.pendingAt[i];
+        type[j] = s.pendingType[i];
+        text[j] = s.pendingText[i];
+        self[j++] = s.pendingSelfService[i];
+      }
+    }
+    s.pendingAt = at;
+    s.pendingType = type;
+    s.pendingText = text;
+    s.pendingSelfService = self;
+  }
+
+  private static boolean hasPending(TicketState s, InteractionType type) {
+    for (int i = 0; i < s.pendingCount(); i++) {
+      if (s.pendingType[i] == type.ordinal()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean hasPendingAfter(TicketState s, long t) {
+    for (int i = 0; i < s.pendingCount(); i++) {
+      if (s.pendingAt[i] > t) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void setDimensions(TicketState s, InteractionEvent e) {

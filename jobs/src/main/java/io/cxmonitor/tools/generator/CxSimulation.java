@@ -2,6 +2,7 @@ package io.cxmonitor.tools.generator;
 
 import io.cxmonitor.platform.kafka.Topics;
 import io.cxmonitor.schemas.Channel;
+import io.cxmonitor.schemas.CloseReason;
 import io.cxmonitor.schemas.CustomerLifecycleEvent;
 import io.cxmonitor.schemas.InteractionEvent;
 import io.cxmonitor.schemas.InteractionType;
@@ -64,6 +65,8 @@ public final class CxSimulation implements Iterator<GeneratedRecord> {
   private final SplittableRandom random;
   /** The CX team's follow-up work: its own stream of randomness, so it does not shift the rest. */
   private final SplittableRandom followUps;
+  /** Queue entries and IVR-only calls: their own stream too. */
+  private final SplittableRandom queues;
   private final long end;
   /** Pending records by emission time, ties in scheduling order (so runs are reproducible). */
   private final PriorityQueue<Scheduled> pending = new PriorityQueue<>(
@@ -95,6 +98,7 @@ public final class CxSimulation implements Iterator<GeneratedRecord> {
     this.config = config;
     this.random = new SplittableRandom(config.seed());
     this.followUps = new SplittableRandom(config.seed() ^ 0x5DEECE66DL);
+    this.queues = new SplittableRandom(config.seed() ^ 0x9E3779B97F4A7C15L);
     this.nextArrival = config.start().toEpochMilli();
     this.end = nextArrival + config.duration().toMillis();
     this.customers = new Customer[config.customers()];
@@ -192,6 +196,9 @@ public final class CxSimulation implements Iterator<GeneratedRecord> {
     }
     Ticket t = openTicket(customer, opened);
     long firstReply = opened + lognormal(FIRST_REPLY_MEDIAN[t.c], 0.9);
+    if (config.queueEvents()) {
+      queueAndIvr(t, opened, firstReply);
+    }
     if (abandoned(t, opened, firstReply)) {
       return;
     }
@@ -225,6 +232,33 @@ public final class CxSimulation implements Iterator<GeneratedRecord> {
   private Priority priority() {
     return random.nextDouble() < 0.05 ? Priority.URGENT
         : random.nextDouble() < 0.2 ? Priority.HIGH : random.nextDouble() < 0.3 ? Priority.LOW : Priority.NORMAL;
+  }
+
+  /**
+   * With queue events: a phone call spends 5–30 s in the IVR and a chat or Zalo contact up to 5 s
+   * with a bot before it enters the agent queue (always before it is answered or abandoned); and
+   * one phone call in four comes with an IVR-only call of the same customer that hangs up there
+   * or is served by the IVR — a ticket closed with that reason, never queued.
+   */
+  private void queueAndIvr(Ticket t, long opened, long firstReply) {
+    if (t.channel != Channel.PHONE && t.channel != Channel.CHAT && t.channel != Channel.ZALO_OA) {
+      return;
+    }
+    long beforeAgent = t.channel == Channel.PHONE ? 5 * SECOND + (long) (queues.nextDouble() * 25 * SECOND)
+        : (long) (queues.nextDouble() * 5 * SECOND);
+    // the generator abandons a contact half-way to its first reply: the queue entry comes first
+    long queuedAt = opened + Math.min(beforeAgent, (firstReply - opened) / 4);
+    interaction(t.id, t.customer, t.channel, t.team, t.priority, InteractionType.QUEUED, queuedAt, null, false, null, null,
+        queues);
+    if (t.channel == Channel.PHONE && queues.nextDouble() < 0.25) {
+      String ivr = t.id + "-ivr";
+      long ivrOpened = opened + (long) (queues.nextDouble() * MINUTE);
+      interaction(ivr, t.customer, t.channel, t.team, t.priority, InteractionType.OPENED, ivrOpened, null, false, null, null,
+          queues);
+      CloseReason reason = queues.nextDouble() < 0.7 ? CloseReason.IVR_HANGUP : CloseReason.SELF_SERVED_IVR;
+      interaction(ivr, t.customer, t.channel, t.team, t.priority, InteractionType.CLOSED,
+          ivrOpened + 20 * SECOND + (long) (queues.nextDouble() * 70 * SECOND), null, false, null, reason, queues);
+    }
   }
 
   /** Queued channels lose some contacts before the first reply; many more during an abandonment spike. */
@@ -392,12 +426,18 @@ public final class CxSimulation implements Iterator<GeneratedRecord> {
 
   private void interaction(String ticket, Customer customer, Channel channel, String team, Priority priority,
       InteractionType type, long at, String agent, boolean selfService, String toTeam) {
+    interaction(ticket, customer, channel, team, priority, type, at, agent, selfService, toTeam, null, random);
+  }
+
+  private void interaction(String ticket, Customer customer, Channel channel, String team, Priority priority,
+      InteractionType type, long at, String agent, boolean selfService, String toTeam, CloseReason reason,
+      SplittableRandom rng) {
     InteractionEvent e = InteractionEvent.newBuilder()
         .setEventId("ie-" + Long.toHexString(config.seed()) + "-" + (++seq))
         .setTicketId(ticket).setCustomerId(customer.id).setEventType(type).setEventTime(Instant.ofEpochMilli(at))
         .setChannel(channel).setRegion(customer.region).setTeam(team).setProduct(customer.product)
-        .setPriority(priority).setAgentId(agent).setSelfService(selfService).setToTeam(toTeam).build();
-    schedule(Topics.INTERACTIONS, ticket, e, at);
+        .setPriority(priority).setAgentId(agent).setSelfService(selfService).setToTeam(toTeam).setCloseReason(reason).build();
+    schedule(Topics.INTERACTIONS, ticket, e, at, rng);
   }
 
   private void schedule(String topic, String key, org.apache.avro.specific.SpecificRecord record, long eventTime) {

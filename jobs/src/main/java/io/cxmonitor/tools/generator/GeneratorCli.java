@@ -71,6 +71,11 @@ public final class GeneratorCli implements Callable<Integer> {
       description = "Share of customers whose experience worsens before they cancel (for churn-signal tests). Default: ${DEFAULT-VALUE}")
   double plantedChurnShare;
 
+  @Option(names = "--queue-events", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Phone, chat and Zalo OA contacts send QUEUED events and some phone calls end in the IVR (CLOSED with a "
+          + "reason); --no-queue-events generates what earlier releases did. Default: ${DEFAULT-VALUE}")
+  boolean queueEvents;
+
   @Option(names = "--scenario", description = "Play an incident: csat-drop or abandonment-spike (with --channel).")
   String scenario;
 
@@ -103,7 +108,7 @@ public final class GeneratorCli implements Callable<Integer> {
     }
     Instant simStart = start != null ? start : Instant.now().minus(backfill);
     SimulationConfig config = new SimulationConfig(seed, simStart, duration, ticketsPerMinute, customers, 0.3,
-        outOfOrderShare, maxOutOfOrder, lateShare, Duration.ofMinutes(10), Duration.ofMinutes(60), plantedChurnShare);
+        outOfOrderShare, maxOutOfOrder, lateShare, Duration.ofMinutes(10), Duration.ofMinutes(60), plantedChurnShare, queueEvents);
     if (createTopics > 0) {
       createTopics(bootstrapServers, createTopics);
     }

@@ -20,6 +20,10 @@ import java.time.Instant;
  * @param plantedChurnShare share of customers planted as churners: their experience worsens (bad
  *                          tickets, repeat contacts, poor survey answers) in the days before they
  *                          cancel
+ * @param queueEvents       phone, chat and Zalo OA contacts send a QUEUED event when they enter the
+ *                          agent queue, and some phone calls end in the IVR (a ticket closed with
+ *                          a reason); drawn from their own random stream, so every other record is
+ *                          the same as without
  */
 public record SimulationConfig(
     long seed,
@@ -33,7 +37,16 @@ public record SimulationConfig(
     double lateShare,
     Duration lateDelayMin,
     Duration lateDelayMax,
-    double plantedChurnShare) {
+    double plantedChurnShare,
+    boolean queueEvents) {
+
+  /** Without queue events and IVR-only calls: the data set earlier releases generated. */
+  public SimulationConfig(long seed, Instant start, Duration duration, double ticketsPerMinute, int customers,
+      double surveyResponseRate, double outOfOrderShare, Duration maxOutOfOrder, double lateShare, Duration lateDelayMin,
+      Duration lateDelayMax, double plantedChurnShare) {
+    this(seed, start, duration, ticketsPerMinute, customers, surveyResponseRate, outOfOrderShare, maxOutOfOrder, lateShare,
+        lateDelayMin, lateDelayMax, plantedChurnShare, false);
+  }
 
   public SimulationConfig {
     if (ticketsPerMinute <= 0) {
@@ -64,16 +77,21 @@ public record SimulationConfig(
 
   public SimulationConfig withRate(double perMinute) {
     return new SimulationConfig(seed, start, duration, perMinute, customers, surveyResponseRate, outOfOrderShare,
-        maxOutOfOrder, lateShare, lateDelayMin, lateDelayMax, plantedChurnShare);
+        maxOutOfOrder, lateShare, lateDelayMin, lateDelayMax, plantedChurnShare, queueEvents);
   }
 
   public SimulationConfig withCustomers(int n, double plantedShare) {
     return new SimulationConfig(seed, start, duration, ticketsPerMinute, n, surveyResponseRate, outOfOrderShare,
-        maxOutOfOrder, lateShare, lateDelayMin, lateDelayMax, plantedShare);
+        maxOutOfOrder, lateShare, lateDelayMin, lateDelayMax, plantedShare, queueEvents);
   }
 
   public SimulationConfig withDisorder(double outOfOrder, Duration maxDelay, double late) {
     return new SimulationConfig(seed, start, duration, ticketsPerMinute, customers, surveyResponseRate, outOfOrder,
-        maxDelay, late, lateDelayMin, lateDelayMax, plantedChurnShare);
+        maxDelay, late, lateDelayMin, lateDelayMax, plantedChurnShare, queueEvents);
+  }
+
+  public SimulationConfig withQueueEvents(boolean on) {
+    return new SimulationConfig(seed, start, duration, ticketsPerMinute, customers, surveyResponseRate, outOfOrderShare,
+        maxOutOfOrder, lateShare, lateDelayMin, lateDelayMax, plantedChurnShare, on);
   }
 }

@@ -28,12 +28,18 @@ class PointTagsTest {
   }
 
   @Test
-  void aRateWithMoreHitsThanItsWindowsBaseStillWritesAnInterval() {
-    // e.g. abandonments in a minute of contacts queued in the minute before
+  void aRateIsAPercentageWithItsWilsonIntervalAndN() {
+    // a proportion of one cohort: the hits are part of the n (the service job counts both from the same fact)
     Map<String, Object> f = new HashMap<>();
-    PointTags.rate(f, "abandon", 3, 2);
-    assertThat(f).containsEntry("abandon_n", 2L).containsEntry("abandon_pct", 150.0);
-    assertThat((Double) f.get("abandon_ci_high")).isEqualTo(100.0);
+    PointTags.rate(f, "abandon", 1, 4);
+    assertThat(f).containsEntry("abandon_n", 4L).containsEntry("abandon_pct", 25.0);
+    // Wilson 95 % for 1 of 4, by hand: centre (0.25 + z²/8) / (1 + z²/4), half-width z·√(0.25·0.75/4 + z²/64) / (1 + z²/4)
+    double z = 1.959963984540054;
+    double denom = 1 + z * z / 4;
+    double centre = (0.25 + z * z / 8) / denom;
+    double half = z * Math.sqrt(0.25 * 0.75 / 4 + z * z / 64) / denom;
+    assertThat((Double) f.get("abandon_ci_low")).isCloseTo(100 * (centre - half), org.assertj.core.api.Assertions.within(1e-9));
+    assertThat((Double) f.get("abandon_ci_high")).isCloseTo(100 * (centre + half), org.assertj.core.api.Assertions.within(1e-9));
     Map<String, Object> empty = new HashMap<>();
     PointTags.rate(empty, "fcr", 0, 0);
     assertThat(empty).containsOnlyKeys("fcr_n");

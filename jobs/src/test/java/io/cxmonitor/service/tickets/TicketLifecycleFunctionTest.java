@@ -7,6 +7,7 @@ import io.cxmonitor.service.TicketFact;
 import io.cxmonitor.service.TicketFact.Kind;
 import io.cxmonitor.metrics.TicketState;
 import io.cxmonitor.schemas.Channel;
+import io.cxmonitor.schemas.CloseReason;
 import io.cxmonitor.schemas.InteractionEvent;
 import io.cxmonitor.schemas.InteractionType;
 import io.cxmonitor.schemas.Priority;
@@ -14,6 +15,7 @@ import io.cxmonitor.schemas.SlaBreachAlert;
 import io.cxmonitor.schemas.SlaKind;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -38,10 +40,23 @@ class TicketLifecycleFunctionTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    harness = new KeyedOneInputStreamOperatorTestHarness<>(
-        new KeyedProcessOperator<>(new TicketLifecycleFunction(SLA, REOPEN.toMillis(), ORPHAN.toMillis(), Duration.ofDays(1).toMillis())),
-        e -> e.getTicketId(), Types.STRING);
-    harness.open();
+    harness = harness(QueuePolicy.defaults(), 0);
+  }
+
+  private static KeyedOneInputStreamOperatorTestHarness<String, InteractionEvent, TicketFact> harness(QueuePolicy queue,
+      long maxTicketAgeMs) throws Exception {
+    var h = new KeyedOneInputStreamOperatorTestHarness<>(
+        new KeyedProcessOperator<>(new TicketLifecycleFunction(SLA, REOPEN.toMillis(), ORPHAN.toMillis(), Duration.ofDays(1).toMillis(),
+            queue, maxTicketAgeMs)),
+        InteractionEvent::getTicketId, Types.STRING);
+    h.open();
+    return h;
+  }
+
+  /** Replaces the default harness (queue entry from events, no maximum age). */
+  private void useHarness(QueuePolicy queue, long maxTicketAgeMs) throws Exception {
+    harness.close();
+    harness = harness(queue, maxTicketAgeMs);
   }
 
   @AfterEach
@@ -54,15 +69,29 @@ class TicketLifecycleFunctionTest {
   }
 
   private void event(InteractionType type, Instant at, String toTeam, boolean selfService) throws Exception {
-    InteractionEvent e = InteractionEvent.newBuilder()
-        .setEventId("e" + (++seq)).setTicketId("t1").setCustomerId("c1").setEventType(type).setEventTime(at)
+    harness.processElement(new StreamRecord<>(build("t1", type, at, toTeam, selfService, null), at.toEpochMilli()));
+  }
+
+  private void closed(Instant at, CloseReason reason) throws Exception {
+    harness.processElement(new StreamRecord<>(build("t1", InteractionType.CLOSED, at, null, false, reason), at.toEpochMilli()));
+  }
+
+  private InteractionEvent build(String ticket, InteractionType type, Instant at, String toTeam, boolean selfService,
+      CloseReason reason) {
+    return InteractionEvent.newBuilder()
+        .setEventId("e" + (++seq)).setTicketId(ticket).setCustomerId("c1").setEventType(type).setEventTime(at)
         .setChannel(Channel.PHONE).setTeam("Voice").setRegion("north").setPriority(Priority.NORMAL)
-        .setToTeam(toTeam).setSelfService(selfService).build();
-    harness.processElement(new StreamRecord<>(e, at.toEpochMilli()));
+        .setToTeam(toTeam).setSelfService(selfService).setCloseReason(reason).build();
   }
 
   private void advanceTo(Instant t) throws Exception {
     harness.processWatermark(t.toEpochMilli());
+  }
+
+  /** Events are applied in event-time order once the watermark passes them. */
+  private List<TicketFact> factsUpTo(Instant t) throws Exception {
+    advanceTo(t);
+    return facts();
   }
 
   private List<TicketFact> facts() {
@@ -85,9 +114,9 @@ class TicketLifecycleFunctionTest {
     event(InteractionType.OPENED, T0);
     event(InteractionType.AGENT_REPLY, T0.plusSeconds(90));
     event(InteractionType.RESOLVED, T0.plusSeconds(600));
-    List<TicketFact> f = facts();
+    assertThat(facts()).as("nothing before the watermark passes the events").isEmpty();
+    List<TicketFact> f = factsUpTo(T0.plusSeconds(600));
     assertThat(kinds(f)).containsExactly(Kind.OPENED, Kind.FIRST_RESPONSE, Kind.RESOLVED);
-    assertThat(f.get(0).flag).as("phone is queued").isTrue();
     assertThat(f.get(1).durationMs).isEqualTo(90_000);
     assertThat(f.get(2).durationMs).isEqualTo(600_000);
     assertThat(f.get(0).team).isEqualTo("voice");
@@ -105,9 +134,9 @@ class TicketLifecycleFunctionTest {
   @Test
   void replyBeforeOpenIsCountedWhenTheOpenArrives() throws Exception {
     event(InteractionType.AGENT_REPLY, T0.plusSeconds(30));
-    assertThat(facts()).isEmpty();
+    assertThat(factsUpTo(T0.minusSeconds(1))).isEmpty();
     event(InteractionType.OPENED, T0);
-    List<TicketFact> f = facts();
+    List<TicketFact> f = factsUpTo(T0.plusSeconds(30));
     assertThat(kinds(f)).containsExactly(Kind.OPENED, Kind.FIRST_RESPONSE);
     assertThat(f.get(1).durationMs).isEqualTo(30_000);
     assertThat(f.get(1).time).isEqualTo(T0.plusSeconds(30).toEpochMilli());
@@ -124,11 +153,11 @@ class TicketLifecycleFunctionTest {
     Instant firstResponseDue = T0.plus(Duration.ofHours(4));
     event(InteractionType.AGENT_REPLY, lateReply);
     event(InteractionType.OPENED, T0);
-    assertThat(kinds(facts())).containsExactly(Kind.OPENED, Kind.FIRST_RESPONSE);
     advanceTo(firstResponseDue);
     List<TicketFact> breach = facts();
-    assertThat(kinds(breach)).containsExactly(Kind.SLA_BREACH_FIRST_RESPONSE);
-    assertThat(breach.get(0).time).isEqualTo(firstResponseDue.toEpochMilli());
+    assertThat(kinds(breach)).containsExactly(Kind.OPENED, Kind.SLA_BREACH_FIRST_RESPONSE);
+    assertThat(breach.get(1).time).isEqualTo(firstResponseDue.toEpochMilli());
+    assertThat(kinds(factsUpTo(lateReply))).containsExactly(Kind.FIRST_RESPONSE);
     assertThat(harness.getSideOutput(TicketLifecycleFunction.SLA_ALERTS)).extracting(r -> r.getValue().getKind())
         .containsExactly(SlaKind.FIRST_RESPONSE);
   }
@@ -137,7 +166,7 @@ class TicketLifecycleFunctionTest {
   void anInTimeReplyThatArrivesBeforeItsOpenedIsNoBreach() throws Exception {
     event(InteractionType.AGENT_REPLY, T0.plusSeconds(30));
     event(InteractionType.OPENED, T0);
-    facts();
+    factsUpTo(T0.plusSeconds(30));
     advanceTo(T0.plus(Duration.ofHours(5)));
     assertThat(facts()).isEmpty();
     assertThat(harness.getSideOutput(TicketLifecycleFunction.SLA_ALERTS)).isNullOrEmpty();
@@ -147,7 +176,7 @@ class TicketLifecycleFunctionTest {
   void resolvedBeforeOpenIsResolvedWhenTheOpenArrives() throws Exception {
     event(InteractionType.RESOLVED, T0.plusSeconds(120));
     event(InteractionType.OPENED, T0);
-    List<TicketFact> f = facts();
+    List<TicketFact> f = factsUpTo(T0.plusSeconds(120));
     assertThat(kinds(f)).containsExactly(Kind.OPENED, Kind.RESOLVED);
     assertThat(f.get(1).durationMs).isEqualTo(120_000);
   }
@@ -158,7 +187,7 @@ class TicketLifecycleFunctionTest {
     event(InteractionType.RESOLVED, T0.plusSeconds(60));
     event(InteractionType.RESOLVED, T0.plusSeconds(60));
     event(InteractionType.RESOLVED, T0.plusSeconds(300));
-    assertThat(kinds(facts())).containsExactly(Kind.OPENED, Kind.RESOLVED);
+    assertThat(kinds(factsUpTo(T0.plusSeconds(300)))).containsExactly(Kind.OPENED, Kind.RESOLVED);
   }
 
   @Test
@@ -169,18 +198,19 @@ class TicketLifecycleFunctionTest {
     advanceTo(T0.plus(Duration.ofDays(2)));
     event(InteractionType.REOPENED, T0.plus(Duration.ofDays(2)).plusSeconds(1));
     event(InteractionType.RESOLVED, T0.plus(Duration.ofDays(3)));
-    assertThat(kinds(facts())).containsExactly(Kind.OPENED, Kind.FIRST_RESPONSE, Kind.RESOLVED, Kind.REOPENED, Kind.RESOLVED_AGAIN);
+    assertThat(kinds(factsUpTo(T0.plus(Duration.ofDays(3))))).containsExactly(Kind.OPENED, Kind.FIRST_RESPONSE, Kind.RESOLVED, Kind.REOPENED, Kind.RESOLVED_AGAIN);
     advanceTo(T0.plus(Duration.ofDays(3)).plus(REOPEN));
     List<TicketFact> fin = facts();
     assertThat(kinds(fin)).containsExactly(Kind.FCR_FINAL);
     assertThat(fin.get(0).flag).isFalse();
+    assertThat(fin.get(0).reopened).isTrue();
     assertCleared();
   }
 
   @Test
   void aTicketWithNoEventForDaysBreachesBothSlasWhileOpenAndRaisesAlerts() throws Exception {
     event(InteractionType.OPENED, T0);
-    facts();
+    factsUpTo(T0);
     advanceTo(T0.plus(Duration.ofHours(4)).minusMillis(1));
     assertThat(facts()).isEmpty();
     advanceTo(T0.plus(Duration.ofHours(4)));
@@ -206,8 +236,9 @@ class TicketLifecycleFunctionTest {
     event(InteractionType.OPENED, T0);
     advanceTo(T0.plus(Duration.ofHours(4)).minusSeconds(30));
     event(InteractionType.RESOLVED, T0.plus(Duration.ofHours(4)).plusSeconds(10));
+    // the resolution is applied once the watermark passes it, after the deadline's check
     advanceTo(T0.plus(Duration.ofHours(5)));
-    assertThat(kinds(facts())).containsExactly(Kind.OPENED, Kind.RESOLVED, Kind.SLA_BREACH_FIRST_RESPONSE);
+    assertThat(kinds(facts())).containsExactly(Kind.OPENED, Kind.SLA_BREACH_FIRST_RESPONSE, Kind.RESOLVED);
   }
 
   @Test
@@ -232,7 +263,7 @@ class TicketLifecycleFunctionTest {
     event(InteractionType.AGENT_REPLY, T0.plusSeconds(10));
     event(InteractionType.TRANSFERRED, T0.plusSeconds(20), "Tier2", false);
     event(InteractionType.RESOLVED, T0.plusSeconds(30));
-    List<TicketFact> f = facts();
+    List<TicketFact> f = factsUpTo(T0.plusSeconds(30));
     assertThat(kinds(f)).containsExactly(Kind.OPENED, Kind.FIRST_RESPONSE, Kind.MOVED_OUT, Kind.MOVED_IN, Kind.RESOLVED);
     assertThat(f.get(2).team).isEqualTo("voice");
     assertThat(f.get(3).team).isEqualTo("tier2");
@@ -245,7 +276,7 @@ class TicketLifecycleFunctionTest {
   void abandonedContactsCloseTheTicketAndAreForgottenADayLater() throws Exception {
     event(InteractionType.OPENED, T0);
     event(InteractionType.ABANDONED, T0.plusSeconds(45));
-    assertThat(kinds(facts())).containsExactly(Kind.OPENED, Kind.ABANDONED);
+    assertThat(kinds(factsUpTo(T0.plusSeconds(45)))).containsExactly(Kind.OPENED, Kind.ABANDONED);
     advanceTo(T0.plus(Duration.ofDays(1)).plusSeconds(45));
     assertThat(facts()).isEmpty();
     assertCleared();
@@ -255,7 +286,7 @@ class TicketLifecycleFunctionTest {
   void abandonedBeforeOpenClosesTheTicketWhenTheOpenArrives() throws Exception {
     event(InteractionType.ABANDONED, T0.plusSeconds(20));
     event(InteractionType.OPENED, T0);
-    assertThat(kinds(facts())).containsExactly(Kind.OPENED, Kind.ABANDONED);
+    assertThat(kinds(factsUpTo(T0.plusSeconds(20)))).containsExactly(Kind.OPENED, Kind.ABANDONED);
     advanceTo(T0.plus(Duration.ofDays(2)));
     assertThat(facts()).as("no SLA breach for an abandoned contact").isEmpty();
     assertCleared();
@@ -277,10 +308,13 @@ class TicketLifecycleFunctionTest {
   void selfServiceResolutionIsFlaggedAndNotPartOfFcr() throws Exception {
     event(InteractionType.OPENED, T0);
     event(InteractionType.RESOLVED, T0.plusSeconds(5), null, true);
-    List<TicketFact> f = facts();
+    List<TicketFact> f = factsUpTo(T0.plusSeconds(5));
     assertThat(f.get(1).flag).isTrue();
     advanceTo(T0.plus(REOPEN).plusSeconds(5));
-    assertThat(facts()).isEmpty();
+    List<TicketFact> fin = facts();
+    assertThat(kinds(fin)).as("counts in the reopen rate, not in FCR").containsExactly(Kind.FCR_FINAL);
+    assertThat(fin.get(0).selfService).isTrue();
+    assertThat(fin.get(0).flag).isFalse();
     assertCleared();
   }
 
@@ -289,6 +323,202 @@ class TicketLifecycleFunctionTest {
     event(InteractionType.AGENT_REPLY, T0);
     advanceTo(T0.plus(ORPHAN));
     assertThat(facts()).isEmpty();
+    assertCleared();
+  }
+
+  // --- arrival order ---
+
+  /** One event of the permutation test: type, seconds after T0, to-team. */
+  private record Step(InteractionType type, long atSeconds, String toTeam) {}
+
+  /** A fact with its time relative to the ticket's T0, so tickets shifted in time compare equal. */
+  private record Seen(Kind kind, long atSeconds, long durationSeconds, boolean flag, boolean reopened, String team) {}
+
+  /**
+   * Every arrival order of a ticket's seven events (queue entry, reply, transfer, resolution,
+   * reopen, second resolution) gives the same facts: those of the ticket as it happened, derived
+   * here by hand. Each order is a ticket of its own, 30 days after the previous one.
+   */
+  @Test
+  void everyArrivalOrderOfATicketsEventsGivesTheSameFacts() throws Exception {
+    List<Step> steps = List.of(
+        new Step(InteractionType.OPENED, 0, null),
+        new Step(InteractionType.QUEUED, 10, null),
+        new Step(InteractionType.AGENT_REPLY, 40, null),
+        new Step(InteractionType.TRANSFERRED, 600, "Tier2"),
+        new Step(InteractionType.RESOLVED, 1_200, null),
+        new Step(InteractionType.REOPENED, 7_200, null),
+        new Step(InteractionType.RESOLVED, 10_800, null));
+    long reopenWindow = REOPEN.toSeconds();
+    List<Seen> expected = List.of(
+        new Seen(Kind.OPENED, 0, 0, false, false, "voice"),
+        new Seen(Kind.QUEUED, 10, 0, false, false, "voice"),
+        // dated by the queue entry; waited 30 s, over the phone's 20 s service level
+        new Seen(Kind.QUEUE_ANSWERED, 10, 30, false, false, "voice"),
+        new Seen(Kind.FIRST_RESPONSE, 40, 40, false, false, "voice"),
+        new Seen(Kind.MOVED_OUT, 600, 0, false, false, "voice"),
+        new Seen(Kind.MOVED_IN, 600, 0, false, false, "tier2"),
+        new Seen(Kind.RESOLVED, 1_200, 1_200, false, false, "tier2"),
+        new Seen(Kind.REOPENED, 7_200, 0, false, false, "tier2"),
+        new Seen(Kind.RESOLVED_AGAIN, 10_800, 0, false, false, "tier2"),
+        new Seen(Kind.FCR_FINAL, 10_800 + reopenWindow, 0, false, true, "tier2"));
+    List<List<Step>> orders = new ArrayList<>();
+    permutations(new ArrayList<>(steps), 0, orders);
+    assertThat(orders).hasSize(5_040);
+    for (int i = 0; i < orders.size(); i++) {
+      Instant t0 = T0.plus(Duration.ofDays(30L * i));
+      for (Step step : orders.get(i)) {
+        Instant at = t0.plusSeconds(step.atSeconds());
+        harness.processElement(new StreamRecord<>(build("p" + i, step.type(), at, step.toTeam(), false, null), at.toEpochMilli()));
+      }
+      advanceTo(t0.plus(Duration.ofDays(29)));
+      List<Seen> seen = facts().stream().map(f -> new Seen(f.kind, (f.time - t0.toEpochMilli()) / 1000, f.durationMs / 1000,
+          f.flag, f.reopened, f.team)).toList();
+      assertThat(seen).as("arrival order %s", orders.get(i)).containsExactlyElementsOf(expected);
+    }
+    assertCleared();
+  }
+
+  private static void permutations(List<Step> steps, int k, List<List<Step>> out) {
+    if (k == steps.size()) {
+      out.add(List.copyOf(steps));
+      return;
+    }
+    for (int i = k; i < steps.size(); i++) {
+      java.util.Collections.swap(steps, k, i);
+      permutations(steps, k + 1, out);
+      java.util.Collections.swap(steps, k, i);
+    }
+  }
+
+  @Test
+  void theFirstResponseIsTheEarliestReplyNotTheFirstToArrive() throws Exception {
+    event(InteractionType.OPENED, T0);
+    event(InteractionType.AGENT_REPLY, T0.plusSeconds(300));
+    event(InteractionType.AGENT_REPLY, T0.plusSeconds(60));
+    List<TicketFact> f = factsUpTo(T0.plusSeconds(300));
+    assertThat(kinds(f)).containsExactly(Kind.OPENED, Kind.FIRST_RESPONSE);
+    assertThat(f.get(1).durationMs).isEqualTo(60_000);
+  }
+
+  @Test
+  void aSecondResolutionThatArrivesBeforeItsReopenLeavesNoPhantomOpenTicket() throws Exception {
+    event(InteractionType.OPENED, T0);
+    event(InteractionType.RESOLVED, T0.plusSeconds(60));
+    event(InteractionType.RESOLVED, T0.plusSeconds(600));
+    event(InteractionType.REOPENED, T0.plusSeconds(300));
+    List<TicketFact> f = factsUpTo(T0.plusSeconds(600));
+    assertThat(kinds(f)).containsExactly(Kind.OPENED, Kind.RESOLVED, Kind.REOPENED, Kind.RESOLVED_AGAIN);
+    advanceTo(T0.plusSeconds(600).plus(REOPEN));
+    assertThat(kinds(facts())).containsExactly(Kind.FCR_FINAL);
+    assertCleared();
+  }
+
+  @Test
+  void aLateEventIsAppliedAtOnceAfterWhatWasAlreadyApplied() throws Exception {
+    event(InteractionType.OPENED, T0);
+    advanceTo(T0.plusSeconds(100));
+    event(InteractionType.AGENT_REPLY, T0.plusSeconds(50));
+    List<TicketFact> f = facts();
+    assertThat(kinds(f)).containsExactly(Kind.OPENED, Kind.FIRST_RESPONSE);
+    assertThat(f.get(1).durationMs).isEqualTo(50_000);
+  }
+
+  // --- queue ---
+
+  @Test
+  void aContactAbandonedWhileQueuedCountsInTheCohortOfItsQueueEntry() throws Exception {
+    Instant queued = T0.plusSeconds(5);
+    Instant abandoned = T0.plusSeconds(50);
+    event(InteractionType.OPENED, T0);
+    event(InteractionType.QUEUED, queued);
+    event(InteractionType.ABANDONED, abandoned);
+    List<TicketFact> f = factsUpTo(abandoned);
+    assertThat(kinds(f)).containsExactly(Kind.OPENED, Kind.QUEUED, Kind.QUEUE_ABANDONED, Kind.ABANDONED);
+    assertThat(f.get(1).time).isEqualTo(queued.toEpochMilli());
+    assertThat(f.get(2).time).as("dated by the queue entry").isEqualTo(queued.toEpochMilli());
+    assertThat(f.get(2).durationMs).isEqualTo(45_000);
+    assertThat(f.get(3).time).isEqualTo(abandoned.toEpochMilli());
+  }
+
+  @Test
+  void aContactAnsweredWithinTheServiceLevelIsFlagged() throws Exception {
+    event(InteractionType.OPENED, T0);
+    event(InteractionType.QUEUED, T0.plusSeconds(10));
+    event(InteractionType.AGENT_REPLY, T0.plusSeconds(30));
+    List<TicketFact> f = factsUpTo(T0.plusSeconds(30));
+    assertThat(kinds(f)).containsExactly(Kind.OPENED, Kind.QUEUED, Kind.QUEUE_ANSWERED, Kind.FIRST_RESPONSE);
+    assertThat(f.get(2).durationMs).isEqualTo(20_000);
+    assertThat(f.get(2).flag).as("20 s: at the phone threshold is within it").isTrue();
+  }
+
+  @Test
+  void withQueueEntryFromEventsAPhoneCallThatNeverQueuedIsNotCounted() throws Exception {
+    event(InteractionType.OPENED, T0);
+    event(InteractionType.ABANDONED, T0.plusSeconds(20));
+    assertThat(kinds(factsUpTo(T0.plusSeconds(20)))).containsExactly(Kind.OPENED, Kind.ABANDONED);
+  }
+
+  @Test
+  void theChannelFallbackQueuesEveryPhoneContactAtOpenedAndIgnoresQueueEvents() throws Exception {
+    useHarness(new QueuePolicy(QueuePolicy.Mode.CHANNEL, QueuePolicy.DEFAULT_SERVICE_LEVEL), 0);
+    event(InteractionType.OPENED, T0);
+    event(InteractionType.QUEUED, T0.plusSeconds(5));
+    event(InteractionType.AGENT_REPLY, T0.plusSeconds(25));
+    List<TicketFact> f = factsUpTo(T0.plusSeconds(25));
+    assertThat(kinds(f)).containsExactly(Kind.OPENED, Kind.QUEUED, Kind.QUEUE_ANSWERED, Kind.FIRST_RESPONSE);
+    assertThat(f.get(1).time).isEqualTo(T0.toEpochMilli());
+    assertThat(f.get(2).durationMs).isEqualTo(25_000);
+    assertThat(f.get(2).flag).isFalse();
+  }
+
+  // --- ends without resolution ---
+
+  @Test
+  void aClosedTicketIsNeitherResolvedNorAbandonedAndRaisesNoSlaAlert() throws Exception {
+    event(InteractionType.OPENED, T0);
+    closed(T0.plusSeconds(30), CloseReason.IVR_HANGUP);
+    List<TicketFact> f = factsUpTo(T0.plusSeconds(30));
+    assertThat(kinds(f)).containsExactly(Kind.OPENED, Kind.CLOSED);
+    assertThat(f.get(1).flag).as("not stale").isFalse();
+    advanceTo(T0.plus(Duration.ofDays(5)));
+    assertThat(facts()).isEmpty();
+    assertThat(harness.getSideOutput(TicketLifecycleFunction.SLA_ALERTS)).isNullOrEmpty();
+    assertCleared();
+  }
+
+  @Test
+  void aContactClosedWhileQueuedLeavesTheQueueWithoutAnswerOrAbandonment() throws Exception {
+    event(InteractionType.OPENED, T0);
+    event(InteractionType.QUEUED, T0.plusSeconds(10));
+    closed(T0.plusSeconds(40), CloseReason.MERGED);
+    List<TicketFact> f = factsUpTo(T0.plusSeconds(40));
+    assertThat(kinds(f)).containsExactly(Kind.OPENED, Kind.QUEUED, Kind.QUEUE_ENDED, Kind.CLOSED);
+    assertThat(f.get(2).time).isEqualTo(T0.plusSeconds(10).toEpochMilli());
+  }
+
+  @Test
+  void aClosedAfterResolutionChangesNothing() throws Exception {
+    event(InteractionType.OPENED, T0);
+    event(InteractionType.RESOLVED, T0.plusSeconds(60));
+    closed(T0.plusSeconds(120), CloseReason.OTHER);
+    assertThat(kinds(factsUpTo(T0.plusSeconds(120)))).containsExactly(Kind.OPENED, Kind.RESOLVED);
+  }
+
+  @Test
+  void anOpenTicketIsClosedAsStaleAtTheMaximumAge() throws Exception {
+    Duration maxAge = Duration.ofDays(2);
+    useHarness(QueuePolicy.defaults(), maxAge.toMillis());
+    event(InteractionType.OPENED, T0);
+    advanceTo(T0.plus(maxAge).minusMillis(1));
+    assertThat(kinds(facts())).containsExactly(Kind.OPENED, Kind.SLA_BREACH_FIRST_RESPONSE);
+    advanceTo(T0.plus(maxAge));
+    List<TicketFact> f = facts();
+    assertThat(kinds(f)).containsExactly(Kind.CLOSED);
+    assertThat(f.get(0).flag).as("stale").isTrue();
+    assertThat(f.get(0).time).isEqualTo(T0.plus(maxAge).toEpochMilli());
+    advanceTo(T0.plus(maxAge).plus(Duration.ofDays(1)));
+    assertThat(facts()).as("no resolution-SLA breach (72 h) after the stale close").isEmpty();
     assertCleared();
   }
 

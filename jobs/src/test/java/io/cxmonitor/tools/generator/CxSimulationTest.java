@@ -94,4 +94,69 @@ class CxSimulationTest {
     assertThat(chat).as("chat is configured better than social").isGreaterThan(social + 0.5);
     assertThat(npsByChannel).containsKeys(Channel.PHONE, Channel.EMAIL, Channel.ZALO_OA, Channel.STORE);
   }
+
+  /**
+   * Queue events and IVR-only calls come from their own random stream: every other record is the
+   * same as without them (other tests' figures were measured on that data); every QUEUED comes
+   * after its OPENED and before the contact is answered or abandoned.
+   */
+  @Test
+  void queueEventsAddRecordsWithoutChangingTheOthers() {
+    SimulationConfig plain = SimulationConfig.defaults(7, Instant.parse("2026-01-05T08:00:00Z"), Duration.ofHours(2));
+    List<String> without = interactionSteps(plain, false);
+    List<String> with = interactionSteps(plain.withQueueEvents(true), false);
+    assertThat(with).isEqualTo(without);
+    List<io.cxmonitor.schemas.InteractionEvent> all = new ArrayList<>();
+    CxSimulation sim = new CxSimulation(plain.withQueueEvents(true));
+    while (sim.hasNext()) {
+      if (sim.next().record() instanceof io.cxmonitor.schemas.InteractionEvent e) {
+        all.add(e);
+      }
+    }
+    Map<String, Long> opened = new java.util.HashMap<>();
+    Map<String, Long> queued = new java.util.HashMap<>();
+    Map<String, Long> answeredOrAbandoned = new java.util.HashMap<>();
+    long closedInIvr = 0;
+    for (var e : all) {
+      long at = e.getEventTime().toEpochMilli();
+      switch (e.getEventType()) {
+        case OPENED -> opened.put(e.getTicketId(), at);
+        case QUEUED -> queued.put(e.getTicketId(), at);
+        case AGENT_REPLY, ABANDONED -> answeredOrAbandoned.merge(e.getTicketId(), at, Math::min);
+        case CLOSED -> {
+          closedInIvr++;
+          assertThat(e.getTicketId()).endsWith("-ivr");
+          assertThat(e.getCloseReason()).isNotNull();
+        }
+        default -> { }
+      }
+    }
+    assertThat(queued).hasSizeGreaterThan(100);
+    assertThat(closedInIvr).isGreaterThan(10);
+    for (var q : queued.entrySet()) {
+      assertThat(q.getValue()).as("queued after opened, %s", q.getKey()).isGreaterThanOrEqualTo(opened.get(q.getKey()));
+      Long end = answeredOrAbandoned.get(q.getKey());
+      if (end != null) {
+        assertThat(q.getValue()).as("queued before the answer or abandonment, %s", q.getKey()).isLessThanOrEqualTo(end);
+      }
+    }
+  }
+
+  /** The interaction records of a run, without ids, queue entries and IVR-only calls. */
+  private static List<String> interactionSteps(SimulationConfig config, boolean keepQueueRecords) {
+    List<String> out = new ArrayList<>();
+    CxSimulation sim = new CxSimulation(config);
+    while (sim.hasNext()) {
+      GeneratedRecord r = sim.next();
+      if (r.record() instanceof io.cxmonitor.schemas.InteractionEvent e) {
+        boolean queueRecord = e.getEventType() == io.cxmonitor.schemas.InteractionType.QUEUED || e.getTicketId().endsWith("-ivr");
+        if (keepQueueRecords || !queueRecord) {
+          out.add(e.getTicketId() + " " + e.getEventType() + " " + e.getEventTime() + " emitted " + r.emitTime());
+        }
+      } else {
+        out.add(r.topic() + " " + r.key() + " " + r.eventTime() + " emitted " + r.emitTime());
+      }
+    }
+    return out;
+  }
 }
