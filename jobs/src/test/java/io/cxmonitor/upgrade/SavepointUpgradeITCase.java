@@ -14,11 +14,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
@@ -111,7 +113,9 @@ class SavepointUpgradeITCase {
     // Each run on a MiniCluster of its own (a local environment starts one per job): when the
     // churn runs shared one cluster with the finished service runs, one of them never got splits.
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, new Configuration());
-    String[] args = SavepointFixture.args(job, kafka.bootstrapServers(), influx.url(), run);
+    // Checkpoints on disk: the churn job's state outgrows the 5 MB of JobManager-memory checkpoints.
+    String[] args = Stream.concat(Arrays.stream(SavepointFixture.args(job, kafka.bootstrapServers(), influx.url(), run)),
+        Stream.of("--checkpoint-dir", Files.createTempDirectory("checkpoints-" + run).toUri().toString())).toArray(String[]::new);
     switch (job) {
       case "surveys" -> SurveyKpiJob.fromArgs(args).configure(env);
       case "service" -> ServiceKpiJob.fromArgs(args).configure(env);
