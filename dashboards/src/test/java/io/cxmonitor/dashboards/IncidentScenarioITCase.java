@@ -82,7 +82,7 @@ class IncidentScenarioITCase {
       while (sim.hasNext()) {
         GeneratedRecord r = sim.next();
         if (r.record() instanceof SurveyResponse s && r.eventTime() <= now) {
-          publisher.sendRaw(topic, r.key(), publisher.encode(s), r.eventTime());
+          publisher.sendRaw(topic, r.key(), publisher.encode(s));
         }
       }
       publisher.flush();

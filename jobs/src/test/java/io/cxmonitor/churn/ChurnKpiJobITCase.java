@@ -79,7 +79,7 @@ class ChurnKpiJobITCase {
         String topic = r.record() instanceof CustomerLifecycleEvent ? "ch.lifecycle"
             : r.record() instanceof SurveyResponse ? "ch.surveys"
             : r.record() instanceof InteractionEvent ? "ch.interactions" : "ch.done";
-        publisher.sendRaw(topic, r.key(), publisher.encode(r.record()), r.eventTime());
+        publisher.sendRaw(topic, r.key(), publisher.encode(r.record()));
         if (!topic.equals("ch.done")) {
           events.add(r.record());
         }

@@ -91,7 +91,7 @@ class ServiceKpiGeneratorITCase {
       while (sim.hasNext()) {
         GeneratedRecord r = sim.next();
         if (r.record() instanceof InteractionEvent e) {
-          publisher.sendRaw("gen.interactions", r.key(), publisher.encode(e), r.eventTime());
+          publisher.sendRaw("gen.interactions", r.key(), publisher.encode(e));
           events.add(e);
         }
       }

@@ -89,15 +89,15 @@ class SurveyKpiJobITCase {
         if (!(r.record() instanceof SurveyResponse s)) {
           continue;
         }
-        publisher.sendRaw(SURVEYS, r.key(), publisher.encode(s), r.eventTime());
+        publisher.sendRaw(SURVEYS, r.key(), publisher.encode(s));
         published.add(s);
         if (published.size() % 400 == 0) {
-          publisher.sendRaw(SURVEYS, r.key(), "{\"nps\": 10}".getBytes(StandardCharsets.UTF_8), r.eventTime());
+          publisher.sendRaw(SURVEYS, r.key(), "{\"nps\": 10}".getBytes(StandardCharsets.UTF_8));
           undecodable++;
         }
         if (published.size() % 700 == 0) {
           SurveyResponse bad = SurveyResponse.newBuilder(s).setResponseId(s.getResponseId() + "-bad").setNps(11).build();
-          publisher.sendRaw(SURVEYS, r.key(), publisher.encode(bad), r.eventTime());
+          publisher.sendRaw(SURVEYS, r.key(), publisher.encode(bad));
           invalid++;
         }
       }

@@ -110,7 +110,7 @@ final class SavepointFixture {
         if (r.batch() <= lastBatch) {
           // Stamped with the publish time, as a live producer would: with the historic event time
           // the broker's retention deletes the records before the jobs read them.
-          publisher.sendRaw(r.topic(), r.key(), r.value(), System.currentTimeMillis());
+          publisher.sendRaw(r.topic(), r.key(), r.value());
         }
       }
       publisher.flush();

@@ -216,7 +216,7 @@ public final class GeneratorCli implements Callable<Integer> {
     /** An undecodable record next to a survey, to exercise the jobs' dead-letter path. */
     private void sendPoison(GeneratedRecord survey, KafkaPublisher publisher) {
       publisher.sendRaw(Topics.SURVEYS, survey.key(),
-          ("{\"not\":\"avro\",\"n\":" + surveys + "}").getBytes(StandardCharsets.UTF_8), survey.eventTime());
+          ("{\"not\":\"avro\",\"n\":" + surveys + "}").getBytes(StandardCharsets.UTF_8));
       poison++;
     }
 

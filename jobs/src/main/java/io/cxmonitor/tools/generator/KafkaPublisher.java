@@ -37,11 +37,21 @@ public final class KafkaPublisher implements AutoCloseable {
     this.producer = new KafkaProducer<>(p);
   }
 
+  /**
+   * Publishes a generated record stamped with the publish time; its event time stays in the
+   * record, where the jobs read it. A historic simulation stamped with its event times would be
+   * deleted by the broker's retention (7 days by default) before the jobs read it.
+   */
   public void send(GeneratedRecord r) {
-    sendRaw(r.topic(), r.key(), encode(r.record()), r.eventTime());
+    sendRaw(r.topic(), r.key(), encode(r.record()));
   }
 
-  /** Sends arbitrary bytes, e.g. a deliberately undecodable record. */
+  /** Sends arbitrary bytes (e.g. a deliberately undecodable record), stamped with the publish time. */
+  public void sendRaw(String topic, String key, byte[] value) {
+    sendRaw(topic, key, value, System.currentTimeMillis());
+  }
+
+  /** Sends arbitrary bytes with an explicit Kafka timestamp. */
   public void sendRaw(String topic, String key, byte[] value, long timestamp) {
     producer.send(new ProducerRecord<>(topic, null, timestamp,
         key == null ? null : key.getBytes(StandardCharsets.UTF_8), value), (meta, error) -> {
