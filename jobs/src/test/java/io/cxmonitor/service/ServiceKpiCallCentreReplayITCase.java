@@ -8,7 +8,6 @@ import io.cxmonitor.platform.kafka.InputLossException;
 import io.cxmonitor.schemas.InteractionType;
 import io.cxmonitor.testkit.InfluxServer;
 import io.cxmonitor.testkit.KafkaBroker;
-import io.cxmonitor.tools.generator.GeneratedRecord;
 import io.cxmonitor.tools.generator.KafkaPublisher;
 import io.cxmonitor.tools.replay.CallCentreFixture;
 import io.cxmonitor.tools.replay.ReplayCli;
@@ -96,7 +95,7 @@ class ServiceKpiCallCentreReplayITCase {
     try (KafkaPublisher old = new KafkaPublisher(kafka.bootstrapServers())) {
       for (var e : readBack("cc.interactions")) {
         long t = e.getEventTime().toEpochMilli();
-        old.send(new GeneratedRecord("cc.event-time-stamped", e.getTicketId(), e, t, t));
+        old.sendRaw("cc.event-time-stamped", e.getTicketId(), old.encode(e), t);
       }
     }
     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
@@ -112,13 +111,14 @@ class ServiceKpiCallCentreReplayITCase {
         "--influx-url", influx.url(), "--influx-db", DB, "--parallelism", "2").configure(env);
     env.execute("callcentre-replay-it");
     try (InfluxDB client = InfluxDBFactory.connect(influx.url())) {
-      QueryResult q = client.query(new Query("SELECT sum(\"opened\"), sum(\"resolved\"), sum(\"abandoned\") FROM \"cx_service\" "
+      QueryResult q = client.query(new Query("SELECT sum(\"opened\"), sum(\"resolved\"), sum(\"abandoned\"), sum(\"queued\") FROM \"cx_service\" "
           + "WHERE \"window\" = '1h' AND \"channel\" = 'all' AND \"team\" = 'all' AND \"region\" = 'all' "
           + "AND \"priority\" = 'all' AND \"product\" = 'all'", DB));
       List<Object> sums = q.getResults().get(0).getSeries().get(0).getValues().get(0);
       assertThat(((Number) sums.get(1)).longValue()).as("opened").isEqualTo(expected.events().get(InteractionType.OPENED));
       assertThat(((Number) sums.get(2)).longValue()).as("resolved").isEqualTo(expected.events().get(InteractionType.RESOLVED));
       assertThat(((Number) sums.get(3)).longValue()).as("abandoned").isEqualTo(expected.events().get(InteractionType.ABANDONED));
+      assertThat(((Number) sums.get(4)).longValue()).as("queued").isEqualTo(expected.events().get(InteractionType.QUEUED));
     }
   }
 

@@ -114,11 +114,16 @@ class RollingSurveyWindowsTest {
     drain();
     send(chat(M0 + 1, 0, 0));
     List<KpiPoint> rewrite = drain();
-    assertThat(rewrite).hasSize(3).allSatisfy(p -> {
-      assertThat(p.tags()).containsEntry("window", "1m");
-      assertThat(p.timeMillis()).isEqualTo((M0 + 2) * MIN);
-    });
+    // the late minute itself, and the 1h and 24h values already written at the last tick (M0 + 2),
+    // each for NPS, CSAT and CES: no written figure stays short of the late answers
+    assertThat(rewrite).hasSize(9);
+    assertThat(rewrite).filteredOn(p -> p.tags().get("window").equals("1m"))
+        .hasSize(3).allSatisfy(p -> assertThat(p.timeMillis()).isEqualTo((M0 + 2) * MIN));
+    assertThat(rewrite).filteredOn(p -> !p.tags().get("window").equals("1m"))
+        .hasSize(6).allSatisfy(p -> assertThat(p.timeMillis()).isEqualTo((M0 + 3) * MIN));
     assertThat(n(rewrite, "cx_nps", "1m")).isEqualTo(2);
+    assertThat(n(rewrite, "cx_nps", "1h")).isEqualTo(3);
+    assertThat(n(rewrite, "cx_nps", "24h")).isEqualTo(3);
     closeMinute(M0 + 3);
     assertThat(n(drain(), "cx_nps", "1h")).isEqualTo(3);
   }

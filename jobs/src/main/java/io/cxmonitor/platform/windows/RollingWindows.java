@@ -117,22 +117,36 @@ public abstract class RollingWindows<P, A extends Rollable<A>> extends KeyedProc
         return;
       }
       latePartialsMerged.inc();
-      A merged = merge(minute, counts);
-      A d = day.value();
-      d.add(counts);
-      store(day, d);
-      if (minute > last - hourBuckets) {
-        A h = hour.value();
-        h.add(counts);
-        store(hour, h);
-      }
-      if (bucketWindow != null) {
-        emit(ctx.getCurrentKey(), bucketWindow, minute, merged, out);
-      }
+      mergeLate(ctx.getCurrentKey(), minute, last, counts, out);
       return;
     }
     merge(minute, counts);
     ctx.timerService().registerEventTimeTimer(minuteEnd);
+  }
+
+  /**
+   * A partial for a bucket already written (a cohort correction, or an idle partition catching
+   * up): merged into that bucket and the running sums, and every point it changes is written
+   * again — the bucket's own window (which is the 1 h window when the bucket is an hour) and the
+   * current 1 h and 24 h values — so no already-written figure stays short of it.
+   */
+  private void mergeLate(String key, long minute, long last, A counts, Collector<KpiPoint> out) throws Exception {
+    A merged = merge(minute, counts);
+    A d = day.value();
+    d.add(counts);
+    store(day, d);
+    if (bucketWindow != null) {
+      emit(key, bucketWindow, minute, merged, out);
+    } else if (minute < last) {
+      emit(key, InfluxSchema.WINDOW_1H, minute, merged, out);
+    }
+    if (minute > last - hourBuckets) {
+      A h = hour.value();
+      h.add(counts);
+      store(hour, h);
+      emit(key, InfluxSchema.WINDOW_1H, last, h, out);
+    }
+    emit(key, InfluxSchema.WINDOW_24H, last, d, out);
   }
 
   private A merge(long minute, A counts) throws Exception {

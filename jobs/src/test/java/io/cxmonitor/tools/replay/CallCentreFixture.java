@@ -62,6 +62,10 @@ public final class CallCentreFixture {
         anonymous++;
       }
       List<String> later = new ArrayList<>();
+      if (!col.apply("q_start").equals(NONE)) {
+        events.merge(InteractionType.QUEUED, 1L, Long::sum);
+        later.add(col.apply("q_start"));
+      }
       if (col.apply("outcome").equals("AGENT")) {
         events.merge(InteractionType.AGENT_REPLY, 1L, Long::sum);
         later.add(col.apply("ser_start"));
