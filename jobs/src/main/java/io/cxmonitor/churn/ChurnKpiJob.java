@@ -90,7 +90,7 @@ public final class ChurnKpiJob implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     validate(new CommandLine(this));
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    StreamExecutionEnvironment env = options.executionEnvironment();
     configure(env);
     env.execute("cx-monitor churn KPIs");
     return 0;

@@ -55,7 +55,7 @@ public final class ServiceKpiJob implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     validate(new CommandLine(this));
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    StreamExecutionEnvironment env = options.executionEnvironment();
     configure(env);
     env.execute("cx-monitor service KPIs");
     return 0;

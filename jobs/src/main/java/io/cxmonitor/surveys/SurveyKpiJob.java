@@ -33,7 +33,7 @@ public final class SurveyKpiJob implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     options.validate(new CommandLine(this));
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    StreamExecutionEnvironment env = options.executionEnvironment();
     configure(env);
     env.execute("cx-monitor survey KPIs");
     return 0;

@@ -4,7 +4,13 @@ import io.cxmonitor.platform.influx.InfluxSinkOptions;
 import io.cxmonitor.platform.kafka.KafkaIo;
 import io.cxmonitor.platform.kafka.Topics;
 import java.time.Duration;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -75,6 +81,22 @@ public final class JobOptions {
           + "are updated. Must divide an hour. Use PT1H to backfill months of history. Default: ${DEFAULT-VALUE}")
   public Duration bucket;
 
+  @Option(names = "--bind-address", defaultValue = "127.0.0.1",
+      description = "Address the embedded Flink cluster of a local run listens on: REST/web UI, RPC, BLOB server and "
+          + "data exchange. 0.0.0.0 opens them to the network. Ignored when the job is submitted to a cluster. "
+          + "Default: ${DEFAULT-VALUE}")
+  public String bindAddress;
+
+  @Option(names = "--web-submit",
+      description = "Allow uploading and running jars through the REST endpoint of a local run (off: anyone who can "
+          + "reach the port could run code in this process).")
+  public boolean webSubmit;
+
+  @Option(names = "--web-cancel",
+      description = "Show the cancel button in the web UI of a local run. Flink's REST API can cancel a job either way, "
+          + "which is one more reason to keep --bind-address on loopback.")
+  public boolean webCancel;
+
   /** Throws a picocli error that says what is wrong and how to fix it. */
   public void validate(CommandLine cmd) {
     if (outOfOrderness.isNegative()) {
@@ -96,6 +118,36 @@ public final class JobOptions {
     return InfluxSinkOptions.defaults(influxUrl, influxDb)
         .withCredentials(influxUser, System.getenv(PASSWORD_ENV))
         .withCreateDatabase(influxCreateDb);
+  }
+
+  /**
+   * The environment a job's {@code main} runs in: the cluster's when submitted with {@code flink run}, otherwise an
+   * embedded cluster that listens on {@link #bindAddress} only (see {@link #localCluster}).
+   */
+  public StreamExecutionEnvironment executionEnvironment() {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    if (env instanceof LocalStreamEnvironment) {
+      return StreamExecutionEnvironment.createLocalEnvironment(localCluster(bindAddress, webSubmit, webCancel));
+    }
+    return env;
+  }
+
+  /**
+   * Configuration of an embedded (local-mode) Flink cluster whose every listener — REST and web UI, JobManager and
+   * TaskManager RPC, BLOB server, data exchange — is bound to {@code bindAddress}, with jar upload through the web
+   * and the web UI's cancel button only when asked for. Flink's defaults bind the wildcard address and allow both.
+   */
+  public static Configuration localCluster(String bindAddress, boolean webSubmit, boolean webCancel) {
+    Configuration conf = new Configuration();
+    conf.set(RestOptions.ADDRESS, bindAddress);
+    conf.set(RestOptions.BIND_ADDRESS, bindAddress);
+    conf.set(JobManagerOptions.ADDRESS, bindAddress);
+    conf.set(JobManagerOptions.BIND_HOST, bindAddress);
+    conf.set(TaskManagerOptions.HOST, bindAddress);
+    conf.set(TaskManagerOptions.BIND_HOST, bindAddress);
+    conf.set(WebOptions.SUBMIT_ENABLE, webSubmit);
+    conf.set(WebOptions.CANCEL_ENABLE, webCancel);
+    return conf;
   }
 
   public void configure(StreamExecutionEnvironment env) {
