@@ -121,7 +121,7 @@ public final class ChurnKpiJob implements Callable<Integer> {
         new InfluxSink(options.influx(), JOB),
         KafkaIo.avroSink(b, atRiskTopic, WireFormat::atRisk, AtRiskEvent::getCustomerId),
         KafkaIo.avroSink(b, followUpTopic, WireFormat::followUps, FollowUpAction::getActionId),
-        KafkaIo.deadLetterSink(b, options.deadLetterTopic, none),
+        options.deadLetterSink(),
         new ChurnWorkflow.Settings(JOB, options.outOfOrderness, options.idleness, options.statsInterval, options.bucket,
             risk, sla, repeatWindow, inactiveTtl, detractorDue, lowCsatDue));
   }

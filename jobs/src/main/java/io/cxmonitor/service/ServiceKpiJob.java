@@ -81,7 +81,7 @@ public final class ServiceKpiJob implements Callable<Integer> {
         InputSources.interactionSource(options.bootstrapServers, topic, options.groupId(JOB), options.startFrom, options.bounded, new Properties()),
         new InfluxSink(options.influx(), JOB),
         KafkaIo.slaAlertSink(options.bootstrapServers, alertTopic),
-        KafkaIo.deadLetterSink(options.bootstrapServers, options.deadLetterTopic, new Properties()),
+        options.deadLetterSink(),
         new ServiceKpiWorkflow.Settings(JOB, options.outOfOrderness, options.idleness, options.statsInterval,
             sla, reopenWindow, repeatWindow, orphanTimeout, options.bucket));
   }

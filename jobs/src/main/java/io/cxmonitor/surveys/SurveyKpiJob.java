@@ -3,7 +3,6 @@ package io.cxmonitor.surveys;
 import io.cxmonitor.platform.cli.JobOptions;
 import io.cxmonitor.platform.influx.InfluxSink;
 import io.cxmonitor.inputs.InputSources;
-import io.cxmonitor.platform.kafka.KafkaIo;
 import io.cxmonitor.platform.kafka.Topics;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -45,7 +44,7 @@ public final class SurveyKpiJob implements Callable<Integer> {
     SurveyKpiWorkflow.defineWorkflow(env,
         InputSources.surveySource(options.bootstrapServers, topic, options.groupId(JOB), options.startFrom, options.bounded, new Properties()),
         new InfluxSink(options.influx(), JOB),
-        KafkaIo.deadLetterSink(options.bootstrapServers, options.deadLetterTopic, new Properties()),
+        options.deadLetterSink(),
         new SurveyKpiWorkflow.Settings(JOB, options.outOfOrderness, options.idleness, options.statsInterval, options.bucket));
   }
 

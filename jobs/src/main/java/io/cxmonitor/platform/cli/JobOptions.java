@@ -1,14 +1,18 @@
 package io.cxmonitor.platform.cli;
 
 import io.cxmonitor.platform.influx.InfluxSinkOptions;
+import io.cxmonitor.platform.kafka.DeadLetter;
+import io.cxmonitor.platform.kafka.DeadLetterSerializer;
 import io.cxmonitor.platform.kafka.KafkaIo;
 import io.cxmonitor.platform.kafka.Topics;
 import java.time.Duration;
+import java.util.Properties;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.configuration.WebOptions;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -19,6 +23,8 @@ import picocli.CommandLine.Option;
 public final class JobOptions {
   /** Password from the environment only, so it never shows in process lists. */
   public static final String PASSWORD_ENV = "CX_INFLUX_PASSWORD";
+  /** Below Kafka's default max.request.size (1 MiB) with room for the dead letter's headers. */
+  private static final int MAX_DEAD_LETTER_BYTES = 1_000_000;
 
   @Option(names = "--bootstrap-servers", defaultValue = "${env:CX_KAFKA_BOOTSTRAP:-127.0.0.1:9092}",
       description = "Kafka bootstrap servers (env CX_KAFKA_BOOTSTRAP). Default: ${DEFAULT-VALUE}")
@@ -27,6 +33,12 @@ public final class JobOptions {
   @Option(names = "--dead-letter-topic", defaultValue = Topics.DEAD_LETTER,
       description = "Topic for late, invalid and undecodable records. Default: ${DEFAULT-VALUE}")
   public String deadLetterTopic;
+
+  @Option(names = "--dead-letter-max-bytes", defaultValue = "" + DeadLetterSerializer.DEFAULT_MAX_PAYLOAD_BYTES,
+      description = "Key plus value bytes a dead letter keeps; larger records are cut to this and flagged with headers "
+          + "cx.truncated and cx.original.key.size / cx.original.value.size (1024 .. " + MAX_DEAD_LETTER_BYTES
+          + "). Default: ${DEFAULT-VALUE}")
+  public int deadLetterMaxBytes;
 
   @Option(names = "--group-id", description = "Kafka consumer group. Default: cx-<job>.")
   public String groupId;
@@ -105,6 +117,10 @@ public final class JobOptions {
     if (bucket.toMillis() < 1000 || 3_600_000L % bucket.toMillis() != 0) {
       throw new CommandLine.ParameterException(cmd, "--bucket must be at least PT1S and divide one hour (PT1M, PT5M, PT1H ...), got " + bucket);
     }
+    if (deadLetterMaxBytes < 1024 || deadLetterMaxBytes > MAX_DEAD_LETTER_BYTES) {
+      throw new CommandLine.ParameterException(cmd, "--dead-letter-max-bytes must be between 1024 and "
+          + MAX_DEAD_LETTER_BYTES + " (Kafka refuses requests over 1 MiB by default), got " + deadLetterMaxBytes);
+    }
     if (!influxUrl.startsWith("http://") && !influxUrl.startsWith("https://")) {
       throw new CommandLine.ParameterException(cmd, "--influx-url must start with http:// or https://, got '" + influxUrl + "'");
     }
@@ -112,6 +128,11 @@ public final class JobOptions {
 
   public String groupId(String job) {
     return groupId != null ? groupId : "cx-" + job;
+  }
+
+  /** The dead-letter topic's sink, cutting records to --dead-letter-max-bytes. */
+  public KafkaSink<DeadLetter> deadLetterSink() {
+    return KafkaIo.deadLetterSink(bootstrapServers, deadLetterTopic, deadLetterMaxBytes, new Properties());
   }
 
   public InfluxSinkOptions influx() {
