@@ -4,6 +4,7 @@ import io.cxmonitor.platform.cli.JobOptions;
 import io.cxmonitor.rules.RepeatContactOptions;
 import io.cxmonitor.rules.SlaOptions;
 import io.cxmonitor.platform.influx.InfluxSink;
+import io.cxmonitor.inputs.EventTimeCheck;
 import io.cxmonitor.inputs.InputSources;
 import io.cxmonitor.platform.kafka.KafkaIo;
 import io.cxmonitor.platform.kafka.Topics;
@@ -112,12 +113,13 @@ public final class ChurnKpiJob implements Callable<Integer> {
     String b = options.bootstrapServers;
     String g = options.groupId(JOB);
     Properties none = new Properties();
+    EventTimeCheck times = EventTimeCheck.of(options);
     ChurnWorkflow.defineWorkflow(env,
         new ChurnWorkflow.Sources(
-            InputSources.lifecycleSource(b, lifecycleTopic, g, options.startFrom, options.bounded, none),
-            InputSources.surveySource(b, surveyTopic, g, options.startFrom, options.bounded, none),
-            InputSources.interactionSource(b, interactionTopic, g, options.startFrom, options.bounded, none),
-            InputSources.followUpDoneSource(b, doneTopic, g, options.startFrom, options.bounded, none)),
+            InputSources.lifecycleSource(b, lifecycleTopic, g, options.startFrom, options.bounded, none, times),
+            InputSources.surveySource(b, surveyTopic, g, options.startFrom, options.bounded, none, times),
+            InputSources.interactionSource(b, interactionTopic, g, options.startFrom, options.bounded, none, times),
+            InputSources.followUpDoneSource(b, doneTopic, g, options.startFrom, options.bounded, none, times)),
         new InfluxSink(options.influx(), JOB),
         KafkaIo.avroSink(b, atRiskTopic, WireFormat::atRisk, AtRiskEvent::getCustomerId),
         KafkaIo.avroSink(b, followUpTopic, WireFormat::followUps, FollowUpAction::getActionId),

@@ -4,6 +4,7 @@ import io.cxmonitor.platform.cli.JobOptions;
 import io.cxmonitor.rules.RepeatContactOptions;
 import io.cxmonitor.rules.SlaOptions;
 import io.cxmonitor.platform.influx.InfluxSink;
+import io.cxmonitor.inputs.EventTimeCheck;
 import io.cxmonitor.inputs.InputSources;
 import io.cxmonitor.platform.kafka.KafkaIo;
 import io.cxmonitor.platform.kafka.Topics;
@@ -78,7 +79,8 @@ public final class ServiceKpiJob implements Callable<Integer> {
   public void configure(StreamExecutionEnvironment env) {
     options.configure(env);
     ServiceKpiWorkflow.defineWorkflow(env,
-        InputSources.interactionSource(options.bootstrapServers, topic, options.groupId(JOB), options.startFrom, options.bounded, new Properties()),
+        InputSources.interactionSource(options.bootstrapServers, topic, options.groupId(JOB), options.startFrom, options.bounded, new Properties(),
+            EventTimeCheck.of(options)),
         new InfluxSink(options.influx(), JOB),
         KafkaIo.slaAlertSink(options.bootstrapServers, alertTopic),
         options.deadLetterSink(),

@@ -2,6 +2,7 @@ package io.cxmonitor.surveys;
 
 import io.cxmonitor.platform.cli.JobOptions;
 import io.cxmonitor.platform.influx.InfluxSink;
+import io.cxmonitor.inputs.EventTimeCheck;
 import io.cxmonitor.inputs.InputSources;
 import io.cxmonitor.platform.kafka.Topics;
 import java.util.Properties;
@@ -42,7 +43,8 @@ public final class SurveyKpiJob implements Callable<Integer> {
   public void configure(StreamExecutionEnvironment env) {
     options.configure(env);
     SurveyKpiWorkflow.defineWorkflow(env,
-        InputSources.surveySource(options.bootstrapServers, topic, options.groupId(JOB), options.startFrom, options.bounded, new Properties()),
+        InputSources.surveySource(options.bootstrapServers, topic, options.groupId(JOB), options.startFrom, options.bounded, new Properties(),
+            EventTimeCheck.of(options)),
         new InfluxSink(options.influx(), JOB),
         options.deadLetterSink(),
         new SurveyKpiWorkflow.Settings(JOB, options.outOfOrderness, options.idleness, options.statsInterval, options.bucket));

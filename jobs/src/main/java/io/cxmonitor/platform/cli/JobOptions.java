@@ -6,6 +6,7 @@ import io.cxmonitor.platform.kafka.DeadLetterSerializer;
 import io.cxmonitor.platform.kafka.KafkaIo;
 import io.cxmonitor.platform.kafka.Topics;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Properties;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.JobManagerOptions;
@@ -23,6 +24,8 @@ import picocli.CommandLine.Option;
 public final class JobOptions {
   /** Password from the environment only, so it never shows in process lists. */
   public static final String PASSWORD_ENV = "CX_INFLUX_PASSWORD";
+  public static final String DEFAULT_EVENT_TIME_NOT_BEFORE = "2000-01-01T00:00:00Z";
+  public static final String DEFAULT_EVENT_TIME_MAX_AHEAD = "PT1H";
   /** Below Kafka's default max.request.size (1 MiB) with room for the dead letter's headers. */
   private static final int MAX_DEAD_LETTER_BYTES = 1_000_000;
 
@@ -68,6 +71,15 @@ public final class JobOptions {
   @Option(names = "--out-of-orderness", defaultValue = "PT30S",
       description = "How far behind the newest event a record may arrive and still count (ISO-8601). Default: ${DEFAULT-VALUE}")
   public Duration outOfOrderness;
+
+  @Option(names = "--event-time-not-before", defaultValue = DEFAULT_EVENT_TIME_NOT_BEFORE,
+      description = "Records with an earlier event time are dead-lettered as INVALID (ISO-8601 instant). Default: ${DEFAULT-VALUE}")
+  public Instant eventTimeNotBefore;
+
+  @Option(names = "--event-time-max-ahead", defaultValue = DEFAULT_EVENT_TIME_MAX_AHEAD,
+      description = "Records with an event time further ahead of the wall clock are dead-lettered as INVALID. "
+          + "Default: ${DEFAULT-VALUE}")
+  public Duration eventTimeMaxAhead;
 
   @Option(names = "--idleness", defaultValue = "PT1M",
       description = "A partition without data for this long stops holding back the watermark. Default: ${DEFAULT-VALUE}")
@@ -116,6 +128,12 @@ public final class JobOptions {
     }
     if (bucket.toMillis() < 1000 || 3_600_000L % bucket.toMillis() != 0) {
       throw new CommandLine.ParameterException(cmd, "--bucket must be at least PT1S and divide one hour (PT1M, PT5M, PT1H ...), got " + bucket);
+    }
+    if (eventTimeMaxAhead.isNegative()) {
+      throw new CommandLine.ParameterException(cmd, "--event-time-max-ahead must not be negative, got " + eventTimeMaxAhead);
+    }
+    if (!eventTimeNotBefore.isBefore(Instant.now())) {
+      throw new CommandLine.ParameterException(cmd, "--event-time-not-before must be in the past, got " + eventTimeNotBefore);
     }
     if (deadLetterMaxBytes < 1024 || deadLetterMaxBytes > MAX_DEAD_LETTER_BYTES) {
       throw new CommandLine.ParameterException(cmd, "--dead-letter-max-bytes must be between 1024 and "
