@@ -4,6 +4,7 @@ import io.cxmonitor.platform.cli.JobOptions;
 import io.cxmonitor.rules.RepeatContactOptions;
 import io.cxmonitor.rules.SlaOptions;
 import io.cxmonitor.platform.influx.InfluxSink;
+import io.cxmonitor.inputs.EventTimeCheck;
 import io.cxmonitor.inputs.InputSources;
 import io.cxmonitor.platform.kafka.KafkaIo;
 import io.cxmonitor.platform.kafka.Topics;
@@ -90,7 +91,7 @@ public final class ChurnKpiJob implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     validate(new CommandLine(this));
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    StreamExecutionEnvironment env = options.executionEnvironment();
     configure(env);
     env.execute("cx-monitor churn KPIs");
     return 0;
@@ -112,16 +113,17 @@ public final class ChurnKpiJob implements Callable<Integer> {
     String b = options.bootstrapServers;
     String g = options.groupId(JOB);
     Properties none = new Properties();
+    EventTimeCheck times = EventTimeCheck.of(options);
     ChurnWorkflow.defineWorkflow(env,
         new ChurnWorkflow.Sources(
-            InputSources.lifecycleSource(b, lifecycleTopic, g, options.startFrom, options.bounded, none),
-            InputSources.surveySource(b, surveyTopic, g, options.startFrom, options.bounded, none),
-            InputSources.interactionSource(b, interactionTopic, g, options.startFrom, options.bounded, none),
-            InputSources.followUpDoneSource(b, doneTopic, g, options.startFrom, options.bounded, none)),
+            InputSources.lifecycleSource(b, lifecycleTopic, g, options.startFrom, options.bounded, none, times),
+            InputSources.surveySource(b, surveyTopic, g, options.startFrom, options.bounded, none, times),
+            InputSources.interactionSource(b, interactionTopic, g, options.startFrom, options.bounded, none, times),
+            InputSources.followUpDoneSource(b, doneTopic, g, options.startFrom, options.bounded, none, times)),
         new InfluxSink(options.influx(), JOB),
         KafkaIo.avroSink(b, atRiskTopic, WireFormat::atRisk, AtRiskEvent::getCustomerId),
         KafkaIo.avroSink(b, followUpTopic, WireFormat::followUps, FollowUpAction::getActionId),
-        KafkaIo.deadLetterSink(b, options.deadLetterTopic, none),
+        options.deadLetterSink(),
         new ChurnWorkflow.Settings(JOB, options.outOfOrderness, options.idleness, options.statsInterval, options.bucket,
             risk, sla, repeatWindow, inactiveTtl, detractorDue, lowCsatDue));
   }

@@ -16,41 +16,46 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 
 /**
  * The input streams as every job reads them: decoded from Avro and validated by the same rules,
- * so a survey or interaction that one job rejects is rejected by all.
+ * so a survey or interaction that one job rejects is rejected by all (given the same
+ * {@link EventTimeCheck}).
  */
 public final class InputSources {
   private InputSources() {}
 
   public static KafkaSource<Decoded<SurveyResponse>> surveySource(
-      String bootstrapServers, String topic, String groupId, StartFrom startFrom, boolean bounded, Properties extra) {
+      String bootstrapServers, String topic, String groupId, StartFrom startFrom, boolean bounded, Properties extra,
+      EventTimeCheck eventTimes) {
     return KafkaIo.source(bootstrapServers, topic, groupId, startFrom, bounded, extra,
-        new DecodingDeserializer<>(WireFormat::surveys, SurveyValidation::problem,
+        new DecodingDeserializer<>(WireFormat::surveys, (r, now) -> SurveyValidation.problem(r, now, eventTimes),
             TypeInformation.of(new TypeHint<Decoded<SurveyResponse>>() {})));
   }
 
   public static KafkaSource<Decoded<InteractionEvent>> interactionSource(
-      String bootstrapServers, String topic, String groupId, StartFrom startFrom, boolean bounded, Properties extra) {
+      String bootstrapServers, String topic, String groupId, StartFrom startFrom, boolean bounded, Properties extra,
+      EventTimeCheck eventTimes) {
     return KafkaIo.source(bootstrapServers, topic, groupId, startFrom, bounded, extra,
-        new DecodingDeserializer<>(WireFormat::interactions, InteractionValidation::problem,
+        new DecodingDeserializer<>(WireFormat::interactions, (e, now) -> InteractionValidation.problem(e, now, eventTimes),
             TypeInformation.of(new TypeHint<Decoded<InteractionEvent>>() {})));
   }
 
   public static KafkaSource<Decoded<CustomerLifecycleEvent>> lifecycleSource(
-      String bootstrapServers, String topic, String groupId, StartFrom startFrom, boolean bounded, Properties extra) {
+      String bootstrapServers, String topic, String groupId, StartFrom startFrom, boolean bounded, Properties extra,
+      EventTimeCheck eventTimes) {
     return KafkaIo.source(bootstrapServers, topic, groupId, startFrom, bounded, extra,
-        new DecodingDeserializer<>(WireFormat::lifecycle, InputSources::lifecycleProblem,
+        new DecodingDeserializer<>(WireFormat::lifecycle, (e, now) -> lifecycleProblem(e, now, eventTimes),
             TypeInformation.of(new TypeHint<Decoded<CustomerLifecycleEvent>>() {})));
   }
 
   public static KafkaSource<Decoded<FollowUpDone>> followUpDoneSource(
-      String bootstrapServers, String topic, String groupId, StartFrom startFrom, boolean bounded, Properties extra) {
+      String bootstrapServers, String topic, String groupId, StartFrom startFrom, boolean bounded, Properties extra,
+      EventTimeCheck eventTimes) {
     return KafkaIo.source(bootstrapServers, topic, groupId, startFrom, bounded, extra,
         new DecodingDeserializer<>(WireFormat::followUpsDone, (d, now) -> d.getActionId() == null || d.getActionId().isBlank()
-            ? "action_id is empty" : EventTimeCheck.problem("done_at", d.getDoneAt(), now, "follow-up " + d.getActionId()),
+            ? "action_id is empty" : eventTimes.problem("done_at", d.getDoneAt(), now, "follow-up " + d.getActionId()),
             TypeInformation.of(new TypeHint<Decoded<FollowUpDone>>() {})));
   }
 
-  static String lifecycleProblem(CustomerLifecycleEvent e, long now) {
+  static String lifecycleProblem(CustomerLifecycleEvent e, long now, EventTimeCheck eventTimes) {
     if (e.getCustomerId() == null || e.getCustomerId().isBlank()) {
       return "customer_id is empty (event " + e.getEventId() + ")";
     }
@@ -60,6 +65,6 @@ public final class InputSources {
     if (e.getType() == io.cxmonitor.schemas.LifecycleType.UNKNOWN) {
       return "type is not one this job knows (event " + e.getEventId() + ")";
     }
-    return EventTimeCheck.problem("event_time", e.getEventTime(), now, "event " + e.getEventId());
+    return eventTimes.problem("event_time", e.getEventTime(), now, "event " + e.getEventId());
   }
 }

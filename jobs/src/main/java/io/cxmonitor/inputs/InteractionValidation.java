@@ -7,7 +7,12 @@ import io.cxmonitor.schemas.InteractionType;
 public final class InteractionValidation {
   private InteractionValidation() {}
 
+  /** With the default event-time range. */
   public static String problem(InteractionEvent e, long nowMillis) {
+    return problem(e, nowMillis, EventTimeCheck.DEFAULT);
+  }
+
+  public static String problem(InteractionEvent e, long nowMillis, EventTimeCheck eventTimes) {
     if (e.getEventId() == null || e.getEventId().isBlank()) {
       return "event_id is empty";
     }
@@ -20,6 +25,6 @@ public final class InteractionValidation {
     if (e.getEventType() == InteractionType.UNKNOWN) {
       return "event_type is not one this job knows (event " + e.getEventId() + ")";
     }
-    return EventTimeCheck.problem("event_time", e.getEventTime(), nowMillis, "event " + e.getEventId());
+    return eventTimes.problem("event_time", e.getEventTime(), nowMillis, "event " + e.getEventId());
   }
 }

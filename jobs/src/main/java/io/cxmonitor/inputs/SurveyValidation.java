@@ -6,7 +6,12 @@ import io.cxmonitor.schemas.SurveyResponse;
 public final class SurveyValidation {
   private SurveyValidation() {}
 
+  /** With the default event-time range. */
   public static String problem(SurveyResponse r, long nowMillis) {
+    return problem(r, nowMillis, EventTimeCheck.DEFAULT);
+  }
+
+  public static String problem(SurveyResponse r, long nowMillis, EventTimeCheck eventTimes) {
     if (r.getResponseId() == null || r.getResponseId().isBlank()) {
       return "response_id is empty";
     }
@@ -26,7 +31,7 @@ public final class SurveyValidation {
     if (range != null) {
       return range + " (response " + r.getResponseId() + ")";
     }
-    return EventTimeCheck.problem("event_time", r.getEventTime(), nowMillis, "response " + r.getResponseId());
+    return eventTimes.problem("event_time", r.getEventTime(), nowMillis, "response " + r.getResponseId());
   }
 
   private static String outOfRange(String name, Integer value, int min, int max) {

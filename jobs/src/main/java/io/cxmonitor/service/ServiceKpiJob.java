@@ -4,6 +4,7 @@ import io.cxmonitor.platform.cli.JobOptions;
 import io.cxmonitor.rules.RepeatContactOptions;
 import io.cxmonitor.rules.SlaOptions;
 import io.cxmonitor.platform.influx.InfluxSink;
+import io.cxmonitor.inputs.EventTimeCheck;
 import io.cxmonitor.inputs.InputSources;
 import io.cxmonitor.platform.kafka.KafkaIo;
 import io.cxmonitor.platform.kafka.Topics;
@@ -73,7 +74,7 @@ public final class ServiceKpiJob implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     validate(new CommandLine(this));
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    StreamExecutionEnvironment env = options.executionEnvironment();
     configure(env);
     env.execute("cx-monitor service KPIs");
     return 0;
@@ -106,10 +107,11 @@ public final class ServiceKpiJob implements Callable<Integer> {
   public void configure(StreamExecutionEnvironment env) {
     options.configure(env);
     ServiceKpiWorkflow.defineWorkflow(env,
-        InputSources.interactionSource(options.bootstrapServers, topic, options.groupId(JOB), options.startFrom, options.bounded, new Properties()),
+        InputSources.interactionSource(options.bootstrapServers, topic, options.groupId(JOB), options.startFrom, options.bounded, new Properties(),
+            EventTimeCheck.of(options)),
         new InfluxSink(options.influx(), JOB),
         KafkaIo.slaAlertSink(options.bootstrapServers, alertTopic),
-        KafkaIo.deadLetterSink(options.bootstrapServers, options.deadLetterTopic, new Properties()),
+        options.deadLetterSink(),
         new ServiceKpiWorkflow.Settings(JOB, options.outOfOrderness, options.idleness, options.statsInterval,
             sla, reopenWindow, repeatWindow, orphanTimeout, options.bucket, queue,
             maxTicketAge == null ? Duration.ZERO : maxTicketAge));

@@ -2,8 +2,8 @@ package io.cxmonitor.surveys;
 
 import io.cxmonitor.platform.cli.JobOptions;
 import io.cxmonitor.platform.influx.InfluxSink;
+import io.cxmonitor.inputs.EventTimeCheck;
 import io.cxmonitor.inputs.InputSources;
-import io.cxmonitor.platform.kafka.KafkaIo;
 import io.cxmonitor.platform.kafka.Topics;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -33,7 +33,7 @@ public final class SurveyKpiJob implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     options.validate(new CommandLine(this));
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    StreamExecutionEnvironment env = options.executionEnvironment();
     configure(env);
     env.execute("cx-monitor survey KPIs");
     return 0;
@@ -43,9 +43,10 @@ public final class SurveyKpiJob implements Callable<Integer> {
   public void configure(StreamExecutionEnvironment env) {
     options.configure(env);
     SurveyKpiWorkflow.defineWorkflow(env,
-        InputSources.surveySource(options.bootstrapServers, topic, options.groupId(JOB), options.startFrom, options.bounded, new Properties()),
+        InputSources.surveySource(options.bootstrapServers, topic, options.groupId(JOB), options.startFrom, options.bounded, new Properties(),
+            EventTimeCheck.of(options)),
         new InfluxSink(options.influx(), JOB),
-        KafkaIo.deadLetterSink(options.bootstrapServers, options.deadLetterTopic, new Properties()),
+        options.deadLetterSink(),
         new SurveyKpiWorkflow.Settings(JOB, options.outOfOrderness, options.idleness, options.statsInterval, options.bucket));
   }
 

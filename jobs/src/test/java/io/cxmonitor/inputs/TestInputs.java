@@ -30,7 +30,8 @@ public final class TestInputs {
   }
 
   public static DecodedRecords<CustomerLifecycleEvent> lifecycle(String topic) {
-    return new DecodedRecords<>(topic, new DecodingDeserializer<>(WireFormat::lifecycle, InputSources::lifecycleProblem,
+    return new DecodedRecords<>(topic, new DecodingDeserializer<>(WireFormat::lifecycle,
+        (e, now) -> InputSources.lifecycleProblem(e, now, EventTimeCheck.DEFAULT),
         TypeInformation.of(new TypeHint<Decoded<CustomerLifecycleEvent>>() {})), WireFormat::lifecycle, CustomerLifecycleEvent::getEventTime);
   }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -100,13 +101,15 @@ public final class WireFormat {
   public static final class Codec<T extends SpecificRecord> {
     private final BinaryMessageEncoder<T> encoder;
     private final BinaryMessageDecoder<T> decoder;
+    private final SchemaStore store;
     private final Schema schema;
 
     Codec(Class<T> type, Schema schema) {
       this.schema = schema;
       SpecificData model = SpecificData.getForClass(type);
+      this.store = storeFor(schema.getName());
       this.encoder = new BinaryMessageEncoder<>(model, schema);
-      this.decoder = new BinaryMessageDecoder<>(model, schema, storeFor(schema.getName()));
+      this.decoder = new BinaryMessageDecoder<>(model, schema, store);
     }
 
     public Schema schema() {
@@ -129,6 +132,10 @@ public final class WireFormat {
       if (bytes == null) {
         throw new DecodeException("empty record value (null)", null);
       }
+      String oversized = LengthCheck.problem(store, bytes);
+      if (oversized != null) {
+        throw new DecodeException("corrupt " + schema.getName() + " body: " + oversized, null);
+      }
       try {
         return decoder.decode(bytes, reuse);
       } catch (MissingSchemaException e) {
@@ -141,6 +148,139 @@ public final class WireFormat {
         throw new DecodeException(
             "corrupt " + schema.getName() + " body: " + e.getClass().getSimpleName()
                 + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+      }
+    }
+  }
+
+  /**
+   * Finds length prefixes that claim more bytes than the record holds, before Avro sees them: Avro
+   * allocates a string's or a collection's buffer from its prefix, so 18 bytes claiming a 1.5 GB
+   * string end in {@code OutOfMemoryError} — on every restart, as the record is read again. Walks
+   * the writer's schema over the body without building values. Everything else (bad header,
+   * unknown fingerprint, truncation) is left to Avro, which reports it in its own words.
+   */
+  static final class LengthCheck {
+    private static final int HEADER = 10;
+    private static final int MAX_DEPTH = 64;
+
+    private final byte[] bytes;
+    private int pos = HEADER;
+
+    private LengthCheck(byte[] bytes) {
+      this.bytes = bytes;
+    }
+
+    /** Why {@code bytes} cannot be what it claims, or null if its lengths fit (or Avro will refuse it anyway). */
+    static String problem(SchemaStore store, byte[] bytes) {
+      if (bytes.length < HEADER || bytes[0] != (byte) 0xC3 || bytes[1] != 0x01) {
+        return null;
+      }
+      Schema writer = store.findByFingerprint(ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong());
+      if (writer == null) {
+        return null;
+      }
+      try {
+        new LengthCheck(bytes).skip(writer, writer.getName(), 0);
+        return null;
+      } catch (Oversized e) {
+        return e.getMessage();
+      } catch (EndOfRecord e) {
+        return null;
+      }
+    }
+
+    private void skip(Schema s, String path, int depth) throws Oversized, EndOfRecord {
+      if (depth > MAX_DEPTH) {
+        throw new Oversized(path + " is nested more than " + MAX_DEPTH + " levels deep");
+      }
+      switch (s.getType()) {
+        case NULL -> { }
+        case BOOLEAN -> advance(1);
+        case INT, LONG, ENUM -> varLong();
+        case FLOAT -> advance(4);
+        case DOUBLE -> advance(8);
+        case FIXED -> advance(s.getFixedSize());
+        case STRING, BYTES -> advance(claimed(varLong(), "bytes", path));
+        case RECORD -> {
+          for (Schema.Field f : s.getFields()) {
+            skip(f.schema(), path + "." + f.name(), depth + 1);
+          }
+        }
+        case UNION -> {
+          long branch = varLong();
+          if (branch < 0 || branch >= s.getTypes().size()) {
+            throw new EndOfRecord(); // Avro reports the bad branch
+          }
+          skip(s.getTypes().get((int) branch), path, depth + 1);
+        }
+        case ARRAY, MAP -> {
+          for (long n = varLong(); n != 0; n = varLong()) {
+            if (n < 0) { // a block that states its byte size, which must fit too
+              n = -n;
+              claimed(varLong(), "bytes", path);
+            }
+            // Every item takes at least a byte in our schemas; Avro sizes its list by this count.
+            long items = claimed(n, "items", path);
+            for (long i = 0; i < items; i++) {
+              if (s.getType() == Schema.Type.MAP) {
+                advance(claimed(varLong(), "bytes", path + "<key>"));
+                skip(s.getValueType(), path + "[]", depth + 1);
+              } else {
+                skip(s.getElementType(), path + "[]", depth + 1);
+              }
+            }
+          }
+        }
+        default -> throw new EndOfRecord();
+      }
+    }
+
+    private long claimed(long n, String unit, String path) throws Oversized {
+      int left = bytes.length - pos;
+      if (n < 0 || n > left) {
+        throw new Oversized(path + " claims " + n + " " + unit + " where only " + left + " of the record's "
+            + bytes.length + " bytes are left: refused before allocating it");
+      }
+      return n;
+    }
+
+    private void advance(long n) throws EndOfRecord {
+      if (n > bytes.length - pos) {
+        throw new EndOfRecord();
+      }
+      pos += (int) n;
+    }
+
+    /** Avro's zig-zag variable-length long. */
+    private long varLong() throws EndOfRecord {
+      long raw = 0;
+      for (int shift = 0; shift < 70; shift += 7) {
+        if (pos >= bytes.length) {
+          throw new EndOfRecord();
+        }
+        int b = bytes[pos++] & 0xff;
+        raw |= (long) (b & 0x7f) << shift;
+        if ((b & 0x80) == 0) {
+          return (raw >>> 1) ^ -(raw & 1);
+        }
+      }
+      throw new EndOfRecord();
+    }
+
+    private static final class Oversized extends Exception {
+      private static final long serialVersionUID = 1L;
+
+      Oversized(String message) {
+        super(message, null, false, false);
+      }
+    }
+
+    /** The body ends early or is malformed otherwise: Avro's decoder says how. */
+    private static final class EndOfRecord extends Exception {
+      private static final long serialVersionUID = 1L;
+
+      EndOfRecord() {
+        super(null, null, false, false);
       }
     }
   }

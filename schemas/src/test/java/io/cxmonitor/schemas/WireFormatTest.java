@@ -58,4 +58,51 @@ class WireFormatTest {
         .isInstanceOf(WireFormat.DecodeException.class)
         .hasMessageContaining("null");
   }
+
+  /** 10 header bytes, then response_id's length prefix claiming 1.5 GB, then 3 bytes: 18 in all. */
+  private byte[] eighteenBytesClaimingAHugeString() {
+    byte[] bytes = Arrays.copyOf(codec.encode(survey()), 18);
+    long zigzag = 1_500_000_000L << 1;
+    int pos = 10;
+    while ((zigzag & ~0x7fL) != 0) {
+      bytes[pos++] = (byte) ((zigzag & 0x7f) | 0x80);
+      zigzag >>>= 7;
+    }
+    bytes[pos++] = (byte) zigzag;
+    assertThat(pos).isEqualTo(15);
+    return bytes;
+  }
+
+  @Test
+  void aLengthPrefixLargerThanTheRecordIsRefusedBeforeAllocating() {
+    byte[] poison = eighteenBytesClaimingAHugeString();
+    assertThat(poison).hasSize(18);
+    assertThatThrownBy(() -> codec.decode(poison, null))
+        .isInstanceOf(WireFormat.DecodeException.class)
+        .hasMessage("corrupt SurveyResponse body: SurveyResponse.response_id claims 1500000000 bytes where only 3 of "
+            + "the record's 18 bytes are left: refused before allocating it");
+  }
+
+  @Test
+  void aHugeLengthInsideAnOptionalFieldIsRefusedToo() throws Exception {
+    SurveyResponse s = SurveyResponse.newBuilder(survey()).setComment("x").build();
+    byte[] bytes = codec.encode(s);
+    // the comment is last: union branch 1, length 1 (zig-zag 2), 'x'; claim 2^40 bytes instead
+    assertThat(Arrays.copyOfRange(bytes, bytes.length - 3, bytes.length)).containsExactly(2, 2, 'x');
+    byte[] poison = Arrays.copyOf(bytes, bytes.length - 2 + 6);
+    long zigzag = (1L << 40) << 1;
+    for (int i = bytes.length - 2; i < poison.length; i++) {
+      poison[i] = (byte) ((zigzag & 0x7f) | (i < poison.length - 1 ? 0x80 : 0));
+      zigzag >>>= 7;
+    }
+    assertThatThrownBy(() -> codec.decode(poison, null))
+        .isInstanceOf(WireFormat.DecodeException.class)
+        .hasMessageContaining("SurveyResponse.comment claims 1099511627776 bytes");
+  }
+
+  @Test
+  void recordsWhoseLengthsFitStillDecode() throws Exception {
+    SurveyResponse big = SurveyResponse.newBuilder(survey()).setComment("é".repeat(100_000)).build();
+    assertThat(codec.decode(codec.encode(big), null)).isEqualTo(big);
+  }
 }

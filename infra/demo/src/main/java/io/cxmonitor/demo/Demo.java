@@ -1,6 +1,7 @@
 package io.cxmonitor.demo;
 
 import io.cxmonitor.churn.ChurnKpiJob;
+import io.cxmonitor.platform.cli.JobOptions;
 import io.cxmonitor.tools.generator.GeneratorCli;
 import io.cxmonitor.service.ServiceKpiJob;
 import io.cxmonitor.surveys.SurveyKpiJob;
@@ -64,6 +65,12 @@ public final class Demo implements Callable<Integer> {
 
   @Option(names = "--flink-ui-port", defaultValue = "8081", description = "Port of the Flink web UI (0 = none). Default: ${DEFAULT-VALUE}")
   int flinkUiPort;
+
+  @Option(names = "--bind-address", defaultValue = "127.0.0.1",
+      description = "Address the embedded Flink clusters (web UI/REST, RPC, BLOB, data ports) listen on; jar upload and "
+          + "cancel through the web UI stay off. Kafka and influxd started by the demo always stay on 127.0.0.1. "
+          + "Default: ${DEFAULT-VALUE}")
+  String bindAddress;
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new Demo()).execute(args));
@@ -135,12 +142,12 @@ public final class Demo implements Callable<Integer> {
     started.checkpoints = java.nio.file.Files.createTempDirectory("cx-demo-checkpoints-");
     SurveyKpiJob.fromArgs(jobArgs(started, bootstrap, url, "surveys", "cx-demo-")).configure(env);
     started.jobs.add(env.executeAsync("cx-monitor survey KPIs (demo)"));
-    status("survey job running" + (flinkUiPort > 0 ? ", Flink UI http://127.0.0.1:" + flinkUiPort : ""));
-    StreamExecutionEnvironment serviceEnv = StreamExecutionEnvironment.createLocalEnvironment(2, new Configuration());
+    status("survey job running" + (flinkUiPort > 0 ? ", Flink UI http://" + bindAddress + ":" + flinkUiPort : ""));
+    StreamExecutionEnvironment serviceEnv = StreamExecutionEnvironment.createLocalEnvironment(2, localCluster());
     ServiceKpiJob.fromArgs(jobArgs(started, bootstrap, url, "service", "cx-demo-service-")).configure(serviceEnv);
     started.jobs.add(serviceEnv.executeAsync("cx-monitor service KPIs (demo)"));
     status("service job running");
-    StreamExecutionEnvironment churnEnv = StreamExecutionEnvironment.createLocalEnvironment(2, new Configuration());
+    StreamExecutionEnvironment churnEnv = StreamExecutionEnvironment.createLocalEnvironment(2, localCluster());
     ChurnKpiJob.fromArgs(jobArgs(started, bootstrap, url, "churn", "cx-demo-churn-")).configure(churnEnv);
     started.jobs.add(churnEnv.executeAsync("cx-monitor churn KPIs (demo)"));
     status("churn job running");
@@ -148,17 +155,21 @@ public final class Demo implements Callable<Integer> {
 
   /** The survey job's cluster also serves the Flink web UI, unless --flink-ui-port is 0. */
   private StreamExecutionEnvironment surveyEnvironment() {
-    Configuration conf = new Configuration();
+    Configuration conf = localCluster();
     StreamExecutionEnvironment env;
     if (flinkUiPort > 0) {
       conf.set(RestOptions.PORT, flinkUiPort);
-      conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
       env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
     } else {
       env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
     }
     env.setParallelism(2);
     return env;
+  }
+
+  /** An embedded cluster listening on --bind-address only, without jar upload or cancel through REST. */
+  private Configuration localCluster() {
+    return JobOptions.localCluster(bindAddress, false, false);
   }
 
   /** The options every job gets; a fresh consumer group per run, so no old offsets apply. */

@@ -1,10 +1,21 @@
 package io.cxmonitor.platform.cli;
 
 import io.cxmonitor.platform.influx.InfluxSinkOptions;
+import io.cxmonitor.platform.kafka.DeadLetter;
+import io.cxmonitor.platform.kafka.DeadLetterSerializer;
 import io.cxmonitor.platform.kafka.KafkaIo;
 import io.cxmonitor.platform.kafka.Topics;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Properties;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.configuration.WebOptions;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -13,6 +24,10 @@ import picocli.CommandLine.Option;
 public final class JobOptions {
   /** Password from the environment only, so it never shows in process lists. */
   public static final String PASSWORD_ENV = "CX_INFLUX_PASSWORD";
+  public static final String DEFAULT_EVENT_TIME_NOT_BEFORE = "2000-01-01T00:00:00Z";
+  public static final String DEFAULT_EVENT_TIME_MAX_AHEAD = "PT1H";
+  /** Below Kafka's default max.request.size (1 MiB) with room for the dead letter's headers. */
+  private static final int MAX_DEAD_LETTER_BYTES = 1_000_000;
 
   @Option(names = "--bootstrap-servers", defaultValue = "${env:CX_KAFKA_BOOTSTRAP:-127.0.0.1:9092}",
       description = "Kafka bootstrap servers (env CX_KAFKA_BOOTSTRAP). Default: ${DEFAULT-VALUE}")
@@ -21,6 +36,12 @@ public final class JobOptions {
   @Option(names = "--dead-letter-topic", defaultValue = Topics.DEAD_LETTER,
       description = "Topic for late, invalid and undecodable records. Default: ${DEFAULT-VALUE}")
   public String deadLetterTopic;
+
+  @Option(names = "--dead-letter-max-bytes", defaultValue = "" + DeadLetterSerializer.DEFAULT_MAX_PAYLOAD_BYTES,
+      description = "Key plus value bytes a dead letter keeps; larger records are cut to this and flagged with headers "
+          + "cx.truncated and cx.original.key.size / cx.original.value.size (1024 .. " + MAX_DEAD_LETTER_BYTES
+          + "). Default: ${DEFAULT-VALUE}")
+  public int deadLetterMaxBytes;
 
   @Option(names = "--group-id", description = "Kafka consumer group. Default: cx-<job>.")
   public String groupId;
@@ -51,6 +72,15 @@ public final class JobOptions {
       description = "How far behind the newest event a record may arrive and still count (ISO-8601). Default: ${DEFAULT-VALUE}")
   public Duration outOfOrderness;
 
+  @Option(names = "--event-time-not-before", defaultValue = DEFAULT_EVENT_TIME_NOT_BEFORE,
+      description = "Records with an earlier event time are dead-lettered as INVALID (ISO-8601 instant). Default: ${DEFAULT-VALUE}")
+  public Instant eventTimeNotBefore;
+
+  @Option(names = "--event-time-max-ahead", defaultValue = DEFAULT_EVENT_TIME_MAX_AHEAD,
+      description = "Records with an event time further ahead of the wall clock are dead-lettered as INVALID. "
+          + "Default: ${DEFAULT-VALUE}")
+  public Duration eventTimeMaxAhead;
+
   @Option(names = "--idleness", defaultValue = "PT1M",
       description = "A partition without data for this long stops holding back the watermark. Default: ${DEFAULT-VALUE}")
   public Duration idleness;
@@ -75,6 +105,22 @@ public final class JobOptions {
           + "are updated. Must divide an hour. Use PT1H to backfill months of history. Default: ${DEFAULT-VALUE}")
   public Duration bucket;
 
+  @Option(names = "--bind-address", defaultValue = "127.0.0.1",
+      description = "Address the embedded Flink cluster of a local run listens on: REST/web UI, RPC, BLOB server and "
+          + "data exchange. 0.0.0.0 opens them to the network. Ignored when the job is submitted to a cluster. "
+          + "Default: ${DEFAULT-VALUE}")
+  public String bindAddress;
+
+  @Option(names = "--web-submit",
+      description = "Allow uploading and running jars through the REST endpoint of a local run (off: anyone who can "
+          + "reach the port could run code in this process).")
+  public boolean webSubmit;
+
+  @Option(names = "--web-cancel",
+      description = "Show the cancel button in the web UI of a local run. Flink's REST API can cancel a job either way, "
+          + "which is one more reason to keep --bind-address on loopback.")
+  public boolean webCancel;
+
   /** Throws a picocli error that says what is wrong and how to fix it. */
   public void validate(CommandLine cmd) {
     if (outOfOrderness.isNegative()) {
@@ -82,6 +128,16 @@ public final class JobOptions {
     }
     if (bucket.toMillis() < 1000 || 3_600_000L % bucket.toMillis() != 0) {
       throw new CommandLine.ParameterException(cmd, "--bucket must be at least PT1S and divide one hour (PT1M, PT5M, PT1H ...), got " + bucket);
+    }
+    if (eventTimeMaxAhead.isNegative()) {
+      throw new CommandLine.ParameterException(cmd, "--event-time-max-ahead must not be negative, got " + eventTimeMaxAhead);
+    }
+    if (!eventTimeNotBefore.isBefore(Instant.now())) {
+      throw new CommandLine.ParameterException(cmd, "--event-time-not-before must be in the past, got " + eventTimeNotBefore);
+    }
+    if (deadLetterMaxBytes < 1024 || deadLetterMaxBytes > MAX_DEAD_LETTER_BYTES) {
+      throw new CommandLine.ParameterException(cmd, "--dead-letter-max-bytes must be between 1024 and "
+          + MAX_DEAD_LETTER_BYTES + " (Kafka refuses requests over 1 MiB by default), got " + deadLetterMaxBytes);
     }
     if (!influxUrl.startsWith("http://") && !influxUrl.startsWith("https://")) {
       throw new CommandLine.ParameterException(cmd, "--influx-url must start with http:// or https://, got '" + influxUrl + "'");
@@ -92,10 +148,45 @@ public final class JobOptions {
     return groupId != null ? groupId : "cx-" + job;
   }
 
+  /** The dead-letter topic's sink, cutting records to --dead-letter-max-bytes. */
+  public KafkaSink<DeadLetter> deadLetterSink() {
+    return KafkaIo.deadLetterSink(bootstrapServers, deadLetterTopic, deadLetterMaxBytes, new Properties());
+  }
+
   public InfluxSinkOptions influx() {
     return InfluxSinkOptions.defaults(influxUrl, influxDb)
         .withCredentials(influxUser, System.getenv(PASSWORD_ENV))
         .withCreateDatabase(influxCreateDb);
+  }
+
+  /**
+   * The environment a job's {@code main} runs in: the cluster's when submitted with {@code flink run}, otherwise an
+   * embedded cluster that listens on {@link #bindAddress} only (see {@link #localCluster}).
+   */
+  public StreamExecutionEnvironment executionEnvironment() {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    if (env instanceof LocalStreamEnvironment) {
+      return StreamExecutionEnvironment.createLocalEnvironment(localCluster(bindAddress, webSubmit, webCancel));
+    }
+    return env;
+  }
+
+  /**
+   * Configuration of an embedded (local-mode) Flink cluster whose every listener — REST and web UI, JobManager and
+   * TaskManager RPC, BLOB server, data exchange — is bound to {@code bindAddress}, with jar upload through the web
+   * and the web UI's cancel button only when asked for. Flink's defaults bind the wildcard address and allow both.
+   */
+  public static Configuration localCluster(String bindAddress, boolean webSubmit, boolean webCancel) {
+    Configuration conf = new Configuration();
+    conf.set(RestOptions.ADDRESS, bindAddress);
+    conf.set(RestOptions.BIND_ADDRESS, bindAddress);
+    conf.set(JobManagerOptions.ADDRESS, bindAddress);
+    conf.set(JobManagerOptions.BIND_HOST, bindAddress);
+    conf.set(TaskManagerOptions.HOST, bindAddress);
+    conf.set(TaskManagerOptions.BIND_HOST, bindAddress);
+    conf.set(WebOptions.SUBMIT_ENABLE, webSubmit);
+    conf.set(WebOptions.CANCEL_ENABLE, webCancel);
+    return conf;
   }
 
   public void configure(StreamExecutionEnvironment env) {

@@ -13,6 +13,10 @@ public final class DeadLetter {
   public static final String HEADER_PARTITION = "cx.source.partition";
   public static final String HEADER_OFFSET = "cx.source.offset";
   public static final String HEADER_TIMESTAMP = "cx.source.timestamp";
+  /** Present ("true") when key and value were cut to the dead-letter size limit; the sizes before follow. */
+  public static final String HEADER_TRUNCATED = "cx.truncated";
+  public static final String HEADER_ORIGINAL_KEY_SIZE = "cx.original.key.size";
+  public static final String HEADER_ORIGINAL_VALUE_SIZE = "cx.original.value.size";
 
   /** Why a record was set aside. */
   public enum Kind {

@@ -75,9 +75,15 @@ public final class KafkaIo {
   }
 
   public static KafkaSink<DeadLetter> deadLetterSink(String bootstrapServers, String topic, Properties extra) {
+    return deadLetterSink(bootstrapServers, topic, DeadLetterSerializer.DEFAULT_MAX_PAYLOAD_BYTES, extra);
+  }
+
+  /** Dead letters with key and value cut to {@code maxPayloadBytes} (see {@link DeadLetterSerializer}). */
+  public static KafkaSink<DeadLetter> deadLetterSink(String bootstrapServers, String topic, int maxPayloadBytes,
+      Properties extra) {
     return KafkaSink.<DeadLetter>builder()
         .setBootstrapServers(bootstrapServers)
-        .setRecordSerializer(new DeadLetterSerializer(topic))
+        .setRecordSerializer(new DeadLetterSerializer(topic, maxPayloadBytes))
         .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
         .setKafkaProducerConfig(extra)
         .build();

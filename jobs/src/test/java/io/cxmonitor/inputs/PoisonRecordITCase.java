@@ -1,0 +1,282 @@
+package io.cxmonitor.inputs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.cxmonitor.platform.kafka.DeadLetter;
+import io.cxmonitor.platform.kafka.DeadLetterSerializer;
+import io.cxmonitor.schemas.Channel;
+import io.cxmonitor.schemas.SurveyResponse;
+import io.cxmonitor.schemas.WireFormat;
+import io.cxmonitor.surveys.SurveyKpiJob;
+import io.cxmonitor.testkit.InfluxServer;
+import io.cxmonitor.testkit.KafkaBroker;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.influxdb.InfluxDB;
+import org.influxdb.InfluxDBFactory;
+import org.influxdb.dto.Query;
+import org.influxdb.dto.QueryResult;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Poison records between good surveys, on a real Kafka broker, a real influxd and a MiniCluster
+ * that is not allowed to restart: an 18-byte record whose string prefix claims 1.5 GB, two records
+ * of about 1 MB (their dead-letter copies would not fit in a Kafka request), and event times in
+ * 1970, just before 2000 and two days ahead. The job must finish, every poison record must be on
+ * the dead-letter topic with its reason and origin, and the good surveys' NPS must be what a plain
+ * loop computes.
+ */
+class PoisonRecordITCase {
+  private static final String DB = "cx_poison";
+  private static final String SURVEYS = "poison.surveys";
+  private static final String DLQ = "poison.dead-letter";
+  private static final Instant T0 = Instant.parse("2026-03-02T07:00:00Z");
+  private static final long MINUTE = 60_000L;
+  private static final int GOOD = 600;
+  /** Just under Kafka's default 1 MiB request: the original fits, its copy plus headers does not. */
+  private static final int ONE_MB = 1_048_400;
+
+  @RegisterExtension
+  static final MiniClusterExtension FLINK = new MiniClusterExtension(
+      new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+  private static KafkaBroker kafka;
+  private static InfluxServer influx;
+
+  /** A poison record: its bytes, and what its dead letter must say. */
+  private record Poison(String name, byte[] value, String kind, String reasonPart) {}
+
+  @BeforeAll
+  static void startServers() throws Exception {
+    kafka = KafkaBroker.start();
+    influx = InfluxServer.start();
+    kafka.createTopics(1, SURVEYS, DLQ);
+  }
+
+  @AfterAll
+  static void stopServers() {
+    if (kafka != null) {
+      kafka.close();
+    }
+    if (influx != null) {
+      influx.close();
+    }
+  }
+
+  @Test
+  void poisonRecordsAreDeadLetteredAndTheGoodOnesCounted() throws Exception {
+    WireFormat.Codec<SurveyResponse> codec = WireFormat.surveys();
+    List<SurveyResponse> good = new ArrayList<>();
+    for (int i = 0; i < GOOD; i++) {
+      good.add(survey("r" + i, T0.plusMillis(i * 6_000L), i % 11));
+    }
+    List<Poison> poisons = List.of(
+        new Poison("18 bytes claiming 1.5 GB", eighteenBytesClaimingAHugeString(codec), "UNDECODABLE",
+            "SurveyResponse.response_id claims 1500000000 bytes"),
+        new Poison("1 MB of text", filled(ONE_MB, 'x'), "UNDECODABLE", "not Avro single-object encoding"),
+        new Poison("1 MB survey with NPS 11", oneMegabyteInvalidSurvey(codec), "INVALID", "nps = 11 is outside 0..10"),
+        new Poison("June 1970", codec.encode(survey("p1970", Instant.parse("1970-06-15T10:00:00Z"), 9)), "INVALID",
+            "event_time 1970-06-15T10:00:00Z is before 2000-01-01T00:00:00Z"),
+        new Poison("just before 2000", codec.encode(survey("p1999", Instant.parse("1999-12-31T23:59:59Z"), 9)), "INVALID",
+            "event_time 1999-12-31T23:59:59Z is before 2000-01-01T00:00:00Z"),
+        new Poison("two days ahead", codec.encode(survey("pfuture", Instant.now().plus(Duration.ofDays(2)), 9)), "INVALID",
+            "ahead of the clock (--event-time-max-ahead)"));
+
+    // --- publish: the poison records spread between the good ones, all on one partition ---
+    Map<Long, Poison> poisonAt = new HashMap<>();
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.producerProps())) {
+      List<Future<RecordMetadata>> poisonSent = new ArrayList<>();
+      for (int i = 0; i < GOOD; i++) {
+        SurveyResponse s = good.get(i);
+        producer.send(new ProducerRecord<>(SURVEYS, 0, s.getEventTime().toEpochMilli(), key(s.getResponseId()), codec.encode(s)));
+        if (i % 100 == 50) {
+          Poison p = poisons.get(i / 100);
+          poisonSent.add(producer.send(new ProducerRecord<>(SURVEYS, 0, s.getEventTime().toEpochMilli(), key("poison"), p.value())));
+        }
+      }
+      producer.flush();
+      for (int i = 0; i < poisons.size(); i++) {
+        poisonAt.put(poisonSent.get(i).get(30, TimeUnit.SECONDS).offset(), poisons.get(i));
+      }
+    }
+
+    // --- run the survey job to the end of the input; any failure (no restarts allowed) fails the test ---
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    SurveyKpiJob.fromArgs(
+        "--bootstrap-servers", kafka.bootstrapServers(), "--topic", SURVEYS, "--dead-letter-topic", DLQ,
+        "--group-id", "poison", "--start-from", "EARLIEST", "--bounded",
+        "--influx-url", influx.url(), "--influx-db", DB, "--checkpoint-interval", "PT1S", "--parallelism", "2")
+        .configure(env);
+    Configuration noRestarts = new Configuration();
+    noRestarts.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+    env.configure(noRestarts);
+    env.execute("poison-records-it");
+
+    // --- every poison record is a dead letter with its reason and origin; nothing else is ---
+    List<ConsumerRecord<byte[], byte[]>> dead = readTopic(DLQ);
+    assertThat(dead).hasSize(poisons.size());
+    int limit = DeadLetterSerializer.DEFAULT_MAX_PAYLOAD_BYTES;
+    for (ConsumerRecord<byte[], byte[]> d : dead) {
+      long offset = Long.parseLong(header(d, DeadLetter.HEADER_OFFSET));
+      Poison p = poisonAt.get(offset);
+      assertThat(p).as("dead letter for offset %d", offset).isNotNull();
+      assertThat(header(d, DeadLetter.HEADER_KIND)).as(p.name()).isEqualTo(p.kind());
+      assertThat(header(d, DeadLetter.HEADER_REASON)).as(p.name()).contains(p.reasonPart());
+      assertThat(header(d, DeadLetter.HEADER_JOB)).isEqualTo("surveys");
+      assertThat(header(d, DeadLetter.HEADER_TOPIC)).isEqualTo(SURVEYS);
+      assertThat(header(d, DeadLetter.HEADER_PARTITION)).isEqualTo("0");
+      assertThat(d.key()).isEqualTo(key("poison"));
+      if (p.value().length + key("poison").length > limit) {
+        assertThat(header(d, DeadLetter.HEADER_TRUNCATED)).as(p.name()).isEqualTo("true");
+        assertThat(header(d, DeadLetter.HEADER_ORIGINAL_VALUE_SIZE)).isEqualTo(Integer.toString(p.value().length));
+        assertThat(d.value()).isEqualTo(Arrays.copyOf(p.value(), limit - key("poison").length));
+      } else {
+        assertThat(header(d, DeadLetter.HEADER_TRUNCATED)).as(p.name()).isNull();
+        assertThat(d.value()).isEqualTo(p.value());
+      }
+    }
+    assertThat(dead.stream().map(d -> header(d, DeadLetter.HEADER_TRUNCATED)).filter("true"::equals)).hasSize(2);
+
+    // --- the good surveys' per-minute NPS, overall, as a plain loop counts it ---
+    TreeMap<Long, int[]> expected = new TreeMap<>(); // minute end → n, promoters, detractors
+    for (SurveyResponse s : good) {
+      long end = (Math.floorDiv(s.getEventTime().toEpochMilli(), MINUTE) + 1) * MINUTE;
+      int[] c = expected.computeIfAbsent(end, k -> new int[3]);
+      c[0]++;
+      c[1] += s.getNps() >= 9 ? 1 : 0;
+      c[2] += s.getNps() <= 6 ? 1 : 0;
+    }
+    try (InfluxDB client = InfluxDBFactory.connect(influx.url())) {
+      Map<Long, Map<String, Object>> actual = rows(client, "SELECT n, score, promoters, detractors FROM cx_nps "
+          + "WHERE \"window\" = '1m' AND channel = 'all' AND region = 'all' AND team = 'all' AND product = 'all' AND n > 0");
+      assertThat(actual.keySet()).containsExactlyElementsOf(expected.keySet());
+      expected.forEach((time, c) -> {
+        Map<String, Object> row = actual.get(time);
+        assertThat(((Number) row.get("n")).intValue()).as("n at %s", Instant.ofEpochMilli(time)).isEqualTo(c[0]);
+        assertThat(((Number) row.get("promoters")).intValue()).isEqualTo(c[1]);
+        assertThat(((Number) row.get("detractors")).intValue()).isEqualTo(c[2]);
+        assertThat(((Number) row.get("score")).doubleValue()).isCloseTo(100.0 * (c[1] - c[2]) / c[0], within(1e-9));
+      });
+      Map<String, Object> counters = sumOfLast(client, "SELECT last(events_total) AS events, last(invalid_total) AS invalid, "
+          + "last(undecodable_total) AS undecodable FROM cx_pipeline WHERE job = 'surveys' GROUP BY subtask");
+      assertThat(counters).containsEntry("events", (double) GOOD).containsEntry("invalid", 4.0).containsEntry("undecodable", 2.0);
+    }
+  }
+
+  private static SurveyResponse survey(String id, Instant time, int nps) {
+    return SurveyResponse.newBuilder().setResponseId(id).setCustomerId("c-" + id).setEventTime(time)
+        .setChannel(Channel.values()[Math.floorMod(id.hashCode(), Channel.values().length)]).setNps(nps).build();
+  }
+
+  /** 10 header bytes of a real survey, then response_id's length prefix claiming 1.5 GB, then 3 bytes. */
+  private static byte[] eighteenBytesClaimingAHugeString(WireFormat.Codec<SurveyResponse> codec) {
+    byte[] bytes = Arrays.copyOf(codec.encode(survey("x", T0, 9)), 18);
+    long zigzag = 1_500_000_000L << 1;
+    int pos = 10;
+    while ((zigzag & ~0x7fL) != 0) {
+      bytes[pos++] = (byte) ((zigzag & 0x7f) | 0x80);
+      zigzag >>>= 7;
+    }
+    bytes[pos] = (byte) zigzag;
+    return bytes;
+  }
+
+  /** A well-formed survey of exactly {@link #ONE_MB} bytes (a long comment) that is invalid: NPS 11. */
+  private static byte[] oneMegabyteInvalidSurvey(WireFormat.Codec<SurveyResponse> codec) {
+    SurveyResponse s = SurveyResponse.newBuilder(survey("pbig", T0.plusSeconds(1_800), 11)).setComment("").build();
+    int base = codec.encode(s).length; // an empty comment: a 1-byte length; a 1 MB one takes 3
+    byte[] bytes = codec.encode(SurveyResponse.newBuilder(s).setComment("c".repeat(ONE_MB - base - 2)).build());
+    assertThat(bytes).hasSize(ONE_MB);
+    return bytes;
+  }
+
+  private static byte[] filled(int n, char c) {
+    byte[] b = new byte[n];
+    Arrays.fill(b, (byte) c);
+    return b;
+  }
+
+  private static byte[] key(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** time → column → value of every row of an InfluxQL query. */
+  private static Map<Long, Map<String, Object>> rows(InfluxDB client, String q) {
+    QueryResult result = client.query(new Query(q, DB), TimeUnit.MILLISECONDS);
+    assertThat(result.getError()).isNull();
+    Map<Long, Map<String, Object>> out = new TreeMap<>();
+    QueryResult.Result res = result.getResults().get(0);
+    assertThat(res.getError()).isNull();
+    for (QueryResult.Series s : res.getSeries() == null ? List.<QueryResult.Series>of() : res.getSeries()) {
+      for (List<Object> row : s.getValues()) {
+        Map<String, Object> byCol = new HashMap<>();
+        for (int i = 0; i < s.getColumns().size(); i++) {
+          byCol.put(s.getColumns().get(i), row.get(i));
+        }
+        out.put(((Number) byCol.get("time")).longValue(), byCol);
+      }
+    }
+    return out;
+  }
+
+  private static Map<String, Object> sumOfLast(InfluxDB client, String q) {
+    QueryResult result = client.query(new Query(q, DB));
+    Map<String, Object> sums = new HashMap<>();
+    for (QueryResult.Series s : result.getResults().get(0).getSeries()) {
+      for (int i = 1; i < s.getColumns().size(); i++) {
+        sums.merge(s.getColumns().get(i), ((Number) s.getValues().get(0).get(i)).doubleValue(),
+            (a, b) -> (Double) a + (Double) b);
+      }
+    }
+    return sums;
+  }
+
+  private static List<ConsumerRecord<byte[], byte[]>> readTopic(String topic) {
+    Properties p = kafka.consumerProps("poison-check");
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
+      TopicPartition tp = new TopicPartition(topic, 0);
+      consumer.assign(List.of(tp));
+      consumer.seekToBeginning(List.of(tp));
+      long end = consumer.endOffsets(List.of(tp)).get(tp);
+      while (consumer.position(tp) < end) {
+        consumer.poll(Duration.ofMillis(500)).forEach(out::add);
+      }
+    }
+    return out;
+  }
+
+  private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+    var h = r.headers().lastHeader(name);
+    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+  }
+}
