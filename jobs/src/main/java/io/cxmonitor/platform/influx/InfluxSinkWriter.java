@@ -6,6 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.metrics.Counter;
@@ -19,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * timer, and on every checkpoint ({@link #flush}). A failing write is retried with exponential
  * backoff for up to {@code maxRetryTime}; then the writer throws, the job restarts from its last
  * checkpoint and the idempotent points are simply written again. Points the server rejects for
- * good (HTTP 4xx other than 429) are counted and logged, not retried forever.
+ * good (HTTP 4xx other than 429) are counted from the server's reply and logged with it, not
+ * retried forever; there is no dead-letter output for them. Tag values are made safe for the line
+ * protocol first ({@link TagValues}); each replaced value is counted and logged with its original.
  *
  * <p>All methods run on the task's mailbox thread, including timer callbacks, so no locking.
  */
@@ -35,10 +40,12 @@ final class InfluxSinkWriter implements SinkWriter<KpiPoint> {
   private final Counter pointsOut;
   private final Counter retriesOut;
   private final Counter rejectedOut;
+  private final Counter tagValuesReplacedOut;
 
   private long pointsTotal;
   private long retriesTotal;
   private long rejectedTotal;
+  private long tagValuesReplaced;
   private long lastFlushMs;
   private long nextStatsAt;
   private boolean closed;
@@ -54,6 +61,7 @@ final class InfluxSinkWriter implements SinkWriter<KpiPoint> {
     this.pointsOut = metrics.counter("influxPointsWritten");
     this.retriesOut = metrics.counter("influxWriteRetries");
     this.rejectedOut = metrics.counter("influxPointsRejected");
+    this.tagValuesReplacedOut = metrics.counter("influxTagValuesReplaced");
     metrics.gauge("influxLastFlushMs", () -> lastFlushMs);
     if (options.createDatabase()) {
       try {
@@ -73,7 +81,7 @@ final class InfluxSinkWriter implements SinkWriter<KpiPoint> {
 
   @Override
   public void write(KpiPoint point, Context context) throws IOException {
-    buffer.add(toPoint(point));
+    buffer.add(toPoint(point, this::onReplaced));
     if (buffer.size() >= options.batchSize()) {
       flushBuffer();
     }
@@ -110,7 +118,8 @@ final class InfluxSinkWriter implements SinkWriter<KpiPoint> {
     fields.put(InfluxSchema.FIELD_REJECTED_TOTAL, rejectedTotal);
     fields.put(InfluxSchema.FIELD_LAST_FLUSH_MS, lastFlushMs);
     buffer.add(toPoint(new KpiPoint(InfluxSchema.MEASUREMENT_SINK,
-        Map.of(InfluxSchema.TAG_JOB, job, InfluxSchema.TAG_SUBTASK, Integer.toString(subtask)), fields, now)));
+        Map.of(InfluxSchema.TAG_JOB, job, InfluxSchema.TAG_SUBTASK, Integer.toString(subtask)), fields, now),
+        this::onReplaced));
   }
 
   private void flushBuffer() throws IOException {
@@ -132,24 +141,50 @@ final class InfluxSinkWriter implements SinkWriter<KpiPoint> {
       rejectedOut.inc(rejected);
       pointsTotal += batch.size() - rejected;
       pointsOut.inc(batch.size() - rejected);
-      LOG.error("InfluxDB rejected {} of {} points for good; they are dropped. First point of the batch: {}. Cause: {}",
-          rejected, batch.size(), batch.get(0).lineProtocol(), e.getMessage());
+      LOG.error("InfluxDB rejected {} of {} points for good; they are dropped (no dead-letter output for the sink)."
+          + " The server said: {}", rejected, batch.size(), abbreviate(e.getMessage(), MAX_LOGGED_REPLY));
     }
     buffer.clear();
     lastFlushMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
   }
 
-  private static final java.util.regex.Pattern DROPPED = java.util.regex.Pattern.compile("dropped=(\\d+)");
+  private static final int MAX_LOGGED_REPLY = 4_000;
+  private static final Pattern DROPPED = Pattern.compile("dropped=(\\d+)\\s*$");
+  private static final String UNPARSABLE = "unable to parse '";
 
-  /** A "partial write" names how many points were dropped; any other rejection loses the batch. */
+  /**
+   * How many points of a refused batch the server really dropped. InfluxDB 1.x names each line it
+   * could not parse ({@code unable to parse '<line>': <reason>}, one per line of its message) and
+   * ends a partial write with {@code dropped=N} for points refused after parsing (type conflict,
+   * beyond retention); for parse failures that N is 0, so both are added. A reply naming neither
+   * (authorization, unknown) loses the whole batch. Never 0: the server refused something.
+   * Limitation: when a batch has both kinds, InfluxDB 1.x reports only the {@code dropped=N} of the
+   * second kind, so parse failures in it are not seen (points from {@link TagValues#safe} with
+   * numeric fields do not fail to parse).
+   */
   static long rejectedCount(String message, int batchSize) {
-    if (message != null && message.contains("partial write")) {
-      java.util.regex.Matcher m = DROPPED.matcher(message);
-      if (m.find()) {
-        return Math.min(batchSize, Long.parseLong(m.group(1)));
-      }
+    if (message == null) {
+      return batchSize;
     }
-    return batchSize;
+    long unparsable = message.lines().filter(line -> line.contains(UNPARSABLE)).count();
+    Matcher dropped = DROPPED.matcher(message);
+    long refused = dropped.find() ? Long.parseLong(dropped.group(1)) : 0;
+    long rejected = unparsable + refused;
+    return rejected <= 0 ? batchSize : Math.min(batchSize, rejected);
+  }
+
+  private static String abbreviate(String s, int max) {
+    return s == null || s.length() <= max ? s : s.substring(0, max) + "… (" + (s.length() - max) + " more characters)";
+  }
+
+  private void onReplaced(String original, String safe) {
+    tagValuesReplaced++;
+    tagValuesReplacedOut.inc();
+    if (tagValuesReplaced <= 20 || tagValuesReplaced % 1_000 == 0) {
+      LOG.warn("InfluxDB line protocol cannot carry {}: written as {} (control characters and a trailing backslash"
+          + " become U+FFFD; {} values replaced so far)", TagValues.visible(original), TagValues.visible(safe),
+          tagValuesReplaced);
+    }
   }
 
   private interface Action<T> {
@@ -193,8 +228,15 @@ final class InfluxSinkWriter implements SinkWriter<KpiPoint> {
     }
   }
 
-  static Point toPoint(KpiPoint p) {
-    Point.Builder b = Point.measurement(p.measurement()).time(p.timeMillis(), TimeUnit.MILLISECONDS).tag(p.tags());
+  /**
+   * The client's point, with the measurement, tag keys and tag values made safe; {@code onReplaced}
+   * hears (original, written) for each of them that changed.
+   */
+  static Point toPoint(KpiPoint p, BiConsumer<String, String> onReplaced) {
+    Point.Builder b = Point.measurement(safe(p.measurement(), onReplaced)).time(p.timeMillis(), TimeUnit.MILLISECONDS);
+    for (Map.Entry<String, String> tag : p.tags().entrySet()) {
+      b.tag(safe(tag.getKey(), onReplaced), safe(tag.getValue(), onReplaced));
+    }
     for (Map.Entry<String, Object> f : p.fields().entrySet()) {
       if (f.getValue() instanceof Long l) {
         b.addField(f.getKey(), l.longValue());
@@ -203,6 +245,14 @@ final class InfluxSinkWriter implements SinkWriter<KpiPoint> {
       }
     }
     return b.build();
+  }
+
+  private static String safe(String s, BiConsumer<String, String> onReplaced) {
+    String safe = TagValues.safe(s);
+    if (!safe.equals(s)) {
+      onReplaced.accept(s, safe);
+    }
+    return safe;
   }
 
   @Override
