@@ -19,7 +19,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -28,14 +27,10 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.influxdb.InfluxDB;
 import org.influxdb.InfluxDBFactory;
 import org.influxdb.dto.Query;
@@ -140,29 +135,29 @@ class PoisonRecordITCase {
     env.execute("poison-records-it");
 
     // --- every poison record is a dead letter with its reason and origin; nothing else is ---
-    List<ConsumerRecord<byte[], byte[]>> dead = readTopic(DLQ);
+    List<ConsumerRecord<byte[], byte[]>> dead = kafka.readAll(DLQ);
     assertThat(dead).hasSize(poisons.size());
     int limit = DeadLetterSerializer.DEFAULT_MAX_PAYLOAD_BYTES;
     for (ConsumerRecord<byte[], byte[]> d : dead) {
-      long offset = Long.parseLong(header(d, DeadLetter.HEADER_OFFSET));
+      long offset = Long.parseLong(KafkaBroker.header(d, DeadLetter.HEADER_OFFSET));
       Poison p = poisonAt.get(offset);
       assertThat(p).as("dead letter for offset %d", offset).isNotNull();
-      assertThat(header(d, DeadLetter.HEADER_KIND)).as(p.name()).isEqualTo(p.kind());
-      assertThat(header(d, DeadLetter.HEADER_REASON)).as(p.name()).contains(p.reasonPart());
-      assertThat(header(d, DeadLetter.HEADER_JOB)).isEqualTo("surveys");
-      assertThat(header(d, DeadLetter.HEADER_TOPIC)).isEqualTo(SURVEYS);
-      assertThat(header(d, DeadLetter.HEADER_PARTITION)).isEqualTo("0");
+      assertThat(KafkaBroker.header(d, DeadLetter.HEADER_KIND)).as(p.name()).isEqualTo(p.kind());
+      assertThat(KafkaBroker.header(d, DeadLetter.HEADER_REASON)).as(p.name()).contains(p.reasonPart());
+      assertThat(KafkaBroker.header(d, DeadLetter.HEADER_JOB)).isEqualTo("surveys");
+      assertThat(KafkaBroker.header(d, DeadLetter.HEADER_TOPIC)).isEqualTo(SURVEYS);
+      assertThat(KafkaBroker.header(d, DeadLetter.HEADER_PARTITION)).isEqualTo("0");
       assertThat(d.key()).isEqualTo(key("poison"));
       if (p.value().length + key("poison").length > limit) {
-        assertThat(header(d, DeadLetter.HEADER_TRUNCATED)).as(p.name()).isEqualTo("true");
-        assertThat(header(d, DeadLetter.HEADER_ORIGINAL_VALUE_SIZE)).isEqualTo(Integer.toString(p.value().length));
+        assertThat(KafkaBroker.header(d, DeadLetter.HEADER_TRUNCATED)).as(p.name()).isEqualTo("true");
+        assertThat(KafkaBroker.header(d, DeadLetter.HEADER_ORIGINAL_VALUE_SIZE)).isEqualTo(Integer.toString(p.value().length));
         assertThat(d.value()).isEqualTo(Arrays.copyOf(p.value(), limit - key("poison").length));
       } else {
-        assertThat(header(d, DeadLetter.HEADER_TRUNCATED)).as(p.name()).isNull();
+        assertThat(KafkaBroker.header(d, DeadLetter.HEADER_TRUNCATED)).as(p.name()).isNull();
         assertThat(d.value()).isEqualTo(p.value());
       }
     }
-    assertThat(dead.stream().map(d -> header(d, DeadLetter.HEADER_TRUNCATED)).filter("true"::equals)).hasSize(2);
+    assertThat(dead.stream().map(d -> KafkaBroker.header(d, DeadLetter.HEADER_TRUNCATED)).filter("true"::equals)).hasSize(2);
 
     // --- the good surveys' per-minute NPS, overall, as a plain loop counts it ---
     TreeMap<Long, int[]> expected = new TreeMap<>(); // minute end → n, promoters, detractors
@@ -256,27 +251,5 @@ class PoisonRecordITCase {
       }
     }
     return sums;
-  }
-
-  private static List<ConsumerRecord<byte[], byte[]>> readTopic(String topic) {
-    Properties p = kafka.consumerProps("poison-check");
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
-      TopicPartition tp = new TopicPartition(topic, 0);
-      consumer.assign(List.of(tp));
-      consumer.seekToBeginning(List.of(tp));
-      long end = consumer.endOffsets(List.of(tp)).get(tp);
-      while (consumer.position(tp) < end) {
-        consumer.poll(Duration.ofMillis(500)).forEach(out::add);
-      }
-    }
-    return out;
-  }
-
-  private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
-    var h = r.headers().lastHeader(name);
-    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
   }
 }

@@ -19,16 +19,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.influxdb.InfluxDB;
 import org.influxdb.InfluxDBFactory;
 import org.influxdb.dto.Query;
@@ -155,15 +150,15 @@ class SurveyKpiJobITCase {
     }
 
     // --- ... and not lost: each one is on the dead-letter topic with its reason and original bytes ---
-    List<ConsumerRecord<byte[], byte[]>> dead = readTopic(DLQ);
+    List<ConsumerRecord<byte[], byte[]>> dead = kafka.readAll(DLQ);
     Map<String, Integer> byKind = new HashMap<>();
     List<String> lateIds = new ArrayList<>();
     WireFormat.Codec<SurveyResponse> codec = WireFormat.surveys();
     for (ConsumerRecord<byte[], byte[]> r : dead) {
-      String kind = header(r, DeadLetter.HEADER_KIND);
+      String kind = KafkaBroker.header(r, DeadLetter.HEADER_KIND);
       byKind.merge(kind, 1, Integer::sum);
-      assertThat(header(r, DeadLetter.HEADER_REASON)).isNotBlank();
-      assertThat(header(r, DeadLetter.HEADER_TOPIC)).isEqualTo(SURVEYS);
+      assertThat(KafkaBroker.header(r, DeadLetter.HEADER_REASON)).isNotBlank();
+      assertThat(KafkaBroker.header(r, DeadLetter.HEADER_TOPIC)).isEqualTo(SURVEYS);
       if (kind.equals("LATE")) {
         lateIds.add(codec.decode(r.value(), null).getResponseId());
       }
@@ -216,29 +211,5 @@ class SurveyKpiJobITCase {
       }
     }
     return sums;
-  }
-
-  private static List<ConsumerRecord<byte[], byte[]>> readTopic(String topic) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
-      TopicPartition tp = new TopicPartition(topic, 0);
-      consumer.assign(List.of(tp));
-      consumer.seekToBeginning(List.of(tp));
-      long end = consumer.endOffsets(List.of(tp)).get(tp);
-      while (consumer.position(tp) < end) {
-        consumer.poll(Duration.ofMillis(500)).forEach(out::add);
-      }
-    }
-    return out;
-  }
-
-  private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
-    var h = r.headers().lastHeader(name);
-    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
   }
 }
