@@ -11,4 +11,4 @@ if [ "${CX_DEMO_SKIP_BUILD:-0}" != 1 ]; then
 fi
 ADD_OPENS=$(sed -n 's:.*<cx.addOpens>\(.*\)</cx.addOpens>.*:\1:p' pom.xml)
 # shellcheck disable=SC2086
-exec java $ADD_OPENS -cp "infra/demo/target/cx-demo-0.1.0-SNAPSHOT.jar:infra/demo/target/lib/*" io.cxmonitor.demo.Demo "$@"
+exec java $ADD_OPENS -Djava.io.tmpdir="${TMPDIR:-/tmp}" -cp "infra/demo/target/cx-demo-0.1.0-SNAPSHOT.jar:infra/demo/target/lib/*" io.cxmonitor.demo.Demo "$@"

@@ -5,6 +5,7 @@ import io.cxmonitor.schemas.InteractionEvent;
 import io.cxmonitor.schemas.SurveyResponse;
 import io.cxmonitor.schemas.WireFormat;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -88,7 +89,17 @@ public final class KafkaPublisher implements AutoCloseable {
   }
 
   @Override
+  /**
+   * Flushes and closes the producer. When the publishing thread was interrupted (Ctrl-C in the
+   * demo), what is still buffered is dropped without waiting and the interrupt is kept for the
+   * caller, instead of the producer's close throwing an InterruptException with a stack trace.
+   */
   public void close() {
-    producer.close();
+    if (Thread.interrupted()) {
+      producer.close(Duration.ZERO);
+      Thread.currentThread().interrupt();
+    } else {
+      producer.close();
+    }
   }
 }
