@@ -10,6 +10,7 @@ import io.cxmonitor.surveys.SurveyKpiJob;
 import io.cxmonitor.testkit.FreePorts;
 import io.cxmonitor.testkit.InfluxServer;
 import io.cxmonitor.testkit.KafkaBroker;
+import io.cxmonitor.testkit.ListeningSockets;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -47,7 +48,7 @@ class LoopbackOnlyITCase {
 
   @BeforeAll
   static void startServers() throws Exception {
-    Assumptions.assumeTrue(ProcessSockets.available(), "needs Linux /proc to list a process's sockets");
+    Assumptions.assumeTrue(ListeningSockets.available(), "needs Linux /proc to list a process's sockets");
     Files.createDirectories(LOGS);
     kafka = KafkaBroker.start();
     influx = InfluxServer.start();
@@ -109,7 +110,7 @@ class LoopbackOnlyITCase {
           .failFast("the demo exited; see " + log("Demo"), () -> !p.isAlive()).untilAsserted(() -> {
         assertThat(Files.readString(log("Demo"))).contains("RUNNING / RUNNING / RUNNING");
       });
-      List<ProcessSockets.Listener> listeners = assertLoopbackOnly(p);
+      List<ListeningSockets.Listener> listeners = assertLoopbackOnly(p);
       // Kafka (broker, controller), influxd (a child), three embedded Flink clusters
       assertThat(listeners).as("listeners of the demo").hasSizeGreaterThanOrEqualTo(5)
           .anySatisfy(l -> assertThat(l.port()).isEqualTo(uiPort))
@@ -165,7 +166,7 @@ class LoopbackOnlyITCase {
     await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2))
         .failFast("the job process exited; see " + LOGS, () -> !p.isAlive()).untilAsserted(() -> {
       Optional<Rest> rest = Optional.empty();
-      for (ProcessSockets.Listener l : ProcessSockets.of(p.toHandle())) {
+      for (ListeningSockets.Listener l : ListeningSockets.of(p.toHandle())) {
         rest = runningJob(l.port());
         if (rest.isPresent()) {
           break;
@@ -212,8 +213,8 @@ class LoopbackOnlyITCase {
     assertThat(get(port, "/jars").statusCode()).as("GET /jars").isEqualTo(404);
   }
 
-  private static List<ProcessSockets.Listener> assertLoopbackOnly(Process p) throws IOException {
-    List<ProcessSockets.Listener> listeners = ProcessSockets.of(p.toHandle());
+  private static List<ListeningSockets.Listener> assertLoopbackOnly(Process p) throws IOException {
+    List<ListeningSockets.Listener> listeners = ListeningSockets.of(p.toHandle());
     System.out.println("pid " + p.pid() + " and its children listen on " + listeners);
     assertThat(listeners).as("listening sockets").isNotEmpty()
         .allSatisfy(l -> assertThat(l.loopback()).as("%s is not on loopback", l).isTrue());

@@ -1,4 +1,4 @@
-package io.cxmonitor.demo;
+package io.cxmonitor.testkit;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,38 +11,63 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * The TCP sockets a process (and its children) listens on, from Linux's {@code /proc}: the socket
- * inodes among the process's open files, matched against {@code /proc/<pid>/net/tcp} and {@code tcp6}.
+ * TCP sockets in LISTEN state, read from Linux's {@code /proc}: on a port (the machine's tables)
+ * or of a process and its children (the socket inodes among their open files), so tests can
+ * assert that servers and jobs listen on loopback only.
  */
-final class ProcessSockets {
-  private ProcessSockets() {}
+public final class ListeningSockets {
+  private ListeningSockets() {}
 
   /** A listening socket: its local address ({@code 127.0.0.1}, {@code 0.0.0.0}, {@code ::} ...) and port. */
-  record Listener(long pid, String address, int port) {
-    boolean loopback() {
+  public record Listener(long pid, String address, int port) {
+    public boolean loopback() {
       return address.startsWith("127.") || address.equals("::1");
     }
 
     @Override
     public String toString() {
-      return address + ":" + port + " (pid " + pid + ")";
+      return address + ":" + port + (pid < 0 ? "" : " (pid " + pid + ")");
     }
   }
 
-  static boolean available() {
+  /** One row of a {@code /proc/.../net/tcp} table in LISTEN state. */
+  private record Row(String address, int port, String inode) {}
+
+  /** True where {@code /proc/self/net/tcp} exists (Linux). */
+  public static boolean available() {
     return Files.isReadable(Path.of("/proc/self/net/tcp"));
   }
 
-  /** The listeners of {@code process} and of every process it started. */
-  static List<Listener> of(ProcessHandle process) throws IOException {
-    List<Listener> out = new ArrayList<>();
-    for (ProcessHandle p : Stream.concat(Stream.of(process), process.descendants()).toList()) {
-      out.addAll(ofPid(p.pid()));
+  /**
+   * Local addresses of the listening sockets on {@code port}, e.g. {@code 127.0.0.1},
+   * {@code 0.0.0.0} or {@code ::} (the last two mean every interface). IPv4-mapped IPv6 addresses
+   * ({@code ::ffff:127.0.0.1}) are reported as IPv4.
+   */
+  public static List<String> addressesListeningOn(int port) throws IOException {
+    List<String> out = new ArrayList<>();
+    for (Row r : rows("/proc/net")) {
+      if (r.port() == port) {
+        out.add(r.address());
+      }
     }
     return out;
   }
 
-  private static List<Listener> ofPid(long pid) throws IOException {
+  /** The listeners of {@code process} and of every process it started. */
+  public static List<Listener> of(ProcessHandle process) throws IOException {
+    List<Listener> out = new ArrayList<>();
+    for (ProcessHandle p : Stream.concat(Stream.of(process), process.descendants()).toList()) {
+      Set<String> inodes = socketInodes(p.pid());
+      for (Row r : rows("/proc/" + p.pid() + "/net")) {
+        if (inodes.contains(r.inode())) {
+          out.add(new Listener(p.pid(), r.address(), r.port()));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static Set<String> socketInodes(long pid) {
     Set<String> inodes = new HashSet<>();
     try (Stream<Path> fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
       for (Path fd : fds.toList()) {
@@ -56,20 +81,29 @@ final class ProcessSockets {
         }
       }
     } catch (IOException processGone) {
-      return List.of();
+      // the process ended: it listens on nothing
     }
-    List<Listener> out = new ArrayList<>();
+    return inodes;
+  }
+
+  private static List<Row> rows(String netDir) throws IOException {
+    List<Row> out = new ArrayList<>();
     for (String file : List.of("tcp", "tcp6")) {
-      Path table = Path.of("/proc/" + pid + "/net/" + file);
+      Path table = Path.of(netDir, file);
       if (!Files.isReadable(table)) {
         continue;
       }
-      List<String> lines = Files.readAllLines(table);
+      List<String> lines;
+      try {
+        lines = Files.readAllLines(table);
+      } catch (IOException processGone) {
+        continue;
+      }
       for (String line : lines.subList(1, lines.size())) {
         String[] f = line.trim().split("\\s+");
         String[] local = f[1].split(":");
-        if ("0A".equals(f[3]) && inodes.contains(f[9])) {
-          out.add(new Listener(pid, address(local[0]), Integer.parseInt(local[1], 16)));
+        if ("0A".equals(f[3])) {
+          out.add(new Row(address(local[0]), Integer.parseInt(local[1], 16), f[9]));
         }
       }
     }
