@@ -4,7 +4,6 @@ import io.cxmonitor.platform.windows.FactPreAggregator;
 
 import io.cxmonitor.metrics.ChurnCounts;
 import io.cxmonitor.platform.windows.Grouping;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /** Pre-aggregates customer facts per bucket for overall, region, product and plan. */
 public final class ChurnPreAggregator extends FactPreAggregator<CustomerFact, ChurnCounts, ChurnPartial> {
@@ -60,16 +59,8 @@ public final class ChurnPreAggregator extends FactPreAggregator<CustomerFact, Ch
    * they are aggregated (a late one's change is kept, like a gauge's) but not counted again.
    */
   @Override
-  public void processElement(StreamRecord<CustomerFact> element) {
-    if (element.getValue().kind != CustomerFact.Kind.COHORT) {
-      super.processElement(element);
-      return;
-    }
-    long events = counters.events;
-    long late = counters.late;
-    super.processElement(element);
-    counters.events = events;
-    counters.late = late;
+  protected boolean counted(CustomerFact f) {
+    return f.kind != CustomerFact.Kind.COHORT;
   }
 
   @Override

@@ -50,6 +50,14 @@ public abstract class FactPreAggregator<F, A extends Rollable<A>, P> extends Cou
   }
 
   /**
+   * Whether the record is an input event for the pipeline counters ({@code events_total},
+   * {@code late_total}); false for facts a job derives to correct earlier buckets.
+   */
+  protected boolean counted(F fact) {
+    return true;
+  }
+
+  /**
    * A record for a closed bucket (already counted as late). By default only its gauge change is
    * kept, moved to the first open bucket.
    */
@@ -74,11 +82,15 @@ public abstract class FactPreAggregator<F, A extends Rollable<A>, P> extends Cou
     }
     long bucket = bucketOf(timeOf(f));
     if (closed(bucket)) {
-      counters.late++;
+      if (counted(f)) {
+        counters.late++;
+      }
       onLate(f);
       return;
     }
-    counters.events++;
+    if (counted(f)) {
+      counters.events++;
+    }
     Map<String, A>[] groups = groupsOf(bucket);
     for (int g = 0; g < groupings.length; g++) {
       record(aggregate(groups[g], valueOf(f, groupings[g])), f);
