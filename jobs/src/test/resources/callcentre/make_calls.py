@@ -21,6 +21,21 @@ def hms(t):
     return f"{t.hour}:{t.minute:02d}:{t.second:02d}"
 
 
+# Hand-made calls for the edges a daily figure must get right, added after each day's random calls
+# (no random draws, so every other row stays as it was): (day, start, customer, IVR seconds,
+# queue wait in seconds or None, outcome, service seconds or None).
+REPEATER = "10000007"  # not one of CUSTOMERS: three calls whose gaps sit on the 7-day repeat window's edge
+EDGES = [
+    (6, "23:59:20", "0", 45, 14, "AGENT", 221),  # opened before midnight, queued and answered after it
+    (8, "10:00:00", REPEATER, 30, None, "AGENT", 60),
+    (9, "11:00:01", "0", 10, 20, "AGENT", 90),  # answered after exactly 20 s: within the service level
+    (9, "11:30:01", "0", 10, 21, "AGENT", 90),  # 21 s: not within it
+    (14, "23:59:40", "0", 50, None, "HANG", None),  # hung up in the IVR after midnight: closed the next day
+    (15, "10:00:00", REPEATER, 30, None, "AGENT", 60),  # exactly 7 days after the previous call: a repeat
+    (22, "10:00:01", REPEATER, 30, None, "AGENT", 60),  # 7 days and 1 s after: not a repeat
+]
+assert REPEATER not in CUSTOMERS
+
 rows = []
 for day in range(1, 32):
     date = datetime(2025, 10, day)
@@ -55,6 +70,22 @@ for day in range(1, 32):
                      start.strftime("%y%m%d"), hms(start), hms(vru_exit),
                      hms(q_start) if q_start else SENTINEL, hms(q_exit) if q_exit else SENTINEL, outcome,
                      hms(ser_start) if ser_start else SENTINEL, hms(ser_exit) if ser_exit else SENTINEL, server])
+    for edge_day, at, customer, ivr_s, wait_s, outcome, service_s in EDGES:
+        if edge_day != day:
+            continue
+        line = "AA0104"
+        call_id = next_id[line]
+        next_id[line] += 1
+        start = datetime.strptime(f"2025-10-{day:02d} {at}", "%Y-%m-%d %H:%M:%S")
+        vru_exit = start + timedelta(seconds=ivr_s)
+        q_start = vru_exit if wait_s is not None else None
+        q_exit = q_start + timedelta(seconds=wait_s) if q_start else None
+        ser_start = (q_exit or vru_exit) if outcome == "AGENT" else None
+        ser_exit = ser_start + timedelta(seconds=service_s) if ser_start else None
+        rows.append([line, str(call_id), customer, "0", "PS", start.strftime("%y%m%d"), hms(start), hms(vru_exit),
+                     hms(q_start) if q_start else SENTINEL, hms(q_exit) if q_exit else SENTINEL, outcome,
+                     hms(ser_start) if ser_start else SENTINEL, hms(ser_exit) if ser_exit else SENTINEL,
+                     "ANNA" if ser_start else "NO_SERVER"])
 
 rows[57][5] = "251O14"  # a typo in the export (letter O): rejected with a reason
 print("\t".join(["vru_line", "call_id", "customer_id", "priority", "type", "date", "vru_entry", "vru_exit",

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.cxmonitor.schemas.CloseReason;
 import io.cxmonitor.schemas.InteractionType;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -50,8 +51,9 @@ public record ReplayMapping(
       Map<String, String> map, List<String> absent,
       @com.fasterxml.jackson.annotation.JsonProperty("default") String defaultValue, IfAbsent ifAbsent) {}
 
-  /** One event a row may yield. */
-  public record EventSpec(InteractionType type, TimeSpec time, List<Condition> when, Boolean selfService) {}
+  /** One event a row may yield; {@code closeReason} only for CLOSED (an end without resolution). */
+  public record EventSpec(InteractionType type, TimeSpec time, List<Condition> when, Boolean selfService,
+      CloseReason closeReason) {}
 
   /**
    * Where the event time comes from: {@code column} + {@code format}, or {@code dateColumn} +
@@ -60,7 +62,10 @@ public record ReplayMapping(
    */
   public record TimeSpec(String column, String format, String dateColumn, String dateFormat, String timeColumn, String timeFormat) {}
 
-  /** Holds when {@code column} equals {@code equals}, is one of {@code in}, or ({@code notEmpty: true}) is present. */
+  /**
+   * Holds when {@code column} equals {@code equals}, is one of {@code in}, or is present
+   * ({@code notEmpty: true}) or absent ({@code notEmpty: false}: empty or an "absent" value).
+   */
   public record Condition(String column, String equals, List<String> in, Boolean notEmpty) {}
 
   private static void checkField(String where, String name, Field f) {
@@ -110,6 +115,10 @@ public record ReplayMapping(
       if (e.type() == null || t == null) {
         throw new IllegalArgumentException(where + "events[" + i + "] needs a type and a time");
       }
+      if (e.closeReason() != null && e.type() != InteractionType.CLOSED) {
+        throw new IllegalArgumentException(where + "events[" + i + "].closeReason is only for CLOSED events, not "
+            + e.type());
+      }
       boolean single = t.column() != null && t.format() != null;
       boolean split = t.dateColumn() != null && t.dateFormat() != null && t.timeColumn() != null && t.timeFormat() != null;
       if (single == split) {
@@ -124,10 +133,10 @@ public record ReplayMapping(
       }
       if (e.when() != null) {
         for (Condition c : e.when()) {
-          int kinds = (c.equals() != null ? 1 : 0) + (c.in() != null ? 1 : 0) + (Boolean.TRUE.equals(c.notEmpty()) ? 1 : 0);
+          int kinds = (c.equals() != null ? 1 : 0) + (c.in() != null ? 1 : 0) + (c.notEmpty() != null ? 1 : 0);
           if (c.column() == null || kinds != 1) {
             throw new IllegalArgumentException(where + "events[" + i + "].when: each condition needs a column and "
-                + "exactly one of equals, in, notEmpty: true");
+                + "exactly one of equals, in, notEmpty: true/false");
           }
         }
       }

@@ -168,6 +168,7 @@ public final class RowMapper {
         .setTicketId(t.id()).setCustomerId(t.customer()).setEventType(spec.type()).setEventTime(at)
         .setChannel(t.channel()).setTeam(t.team()).setRegion(t.region()).setProduct(t.product()).setPriority(t.priority())
         .setSelfService(Boolean.TRUE.equals(spec.selfService()))
+        .setCloseReason(spec.closeReason())
         .build();
   }
 
@@ -182,14 +183,15 @@ public final class RowMapper {
     } else if (c.in() != null) {
       return v != null && c.in().contains(v);
     }
-    return v != null;
+    return (v != null) == c.notEmpty();
   }
 
   /** The first condition that fails, with the value it saw, for the reject reason. */
   private String failedCondition(ReplayMapping.EventSpec spec, Function<String, String> row) {
     for (ReplayMapping.Condition c : spec.when()) {
       if (!holds(c, row)) {
-        String expected = c.equals() != null ? "equals '" + c.equals() + "'" : c.in() != null ? "in " + c.in() : "notEmpty";
+        String expected = c.equals() != null ? "equals '" + c.equals() + "'" : c.in() != null ? "in " + c.in()
+            : c.notEmpty() ? "notEmpty" : "empty";
         String v = row.apply(c.column());
         return "column '" + c.column() + "' " + expected + ", got '" + (v == null ? "" : v.trim()) + "'";
       }

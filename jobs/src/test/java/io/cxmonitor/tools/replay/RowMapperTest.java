@@ -197,4 +197,39 @@ class RowMapperTest {
     Files.writeString(file, BANK.replace("{column: vip,", "{column: vip, ifAbsent: TICKET_ID,"));
     assertThatThrownBy(() -> ReplayMapping.load(file)).hasMessageContaining("priority.ifAbsent is only for customerId");
   }
+
+  private static final String IVR = BANK.replace("""
+        - type: RESOLVED
+      """, """
+        - type: CLOSED
+          when: [{column: outcome, equals: HANG}, {column: queued, notEmpty: false}]
+          time: {dateColumn: date, dateFormat: "yyMMdd", timeColumn: end, timeFormat: "H:mm:ss"}
+          closeReason: IVR_HANGUP
+        - type: RESOLVED
+      """);
+
+  @Test
+  void aHangUpThatNeverQueuedEndsClosedWithItsReason(@TempDir Path dir) throws Exception {
+    RowMapper m = bank(dir, IVR);
+    Map<String, String> inIvr = new java.util.HashMap<>(call("1", "251014", "HANG", "10:00:40"));
+    inIvr.put("queued", "0:00:00"); // absent: the call never reached a queue
+    RowMapper.Result r = m.map(inIvr::get);
+    assertThat(r.events()).extracting(InteractionEvent::getEventType)
+        .containsExactly(InteractionType.OPENED, InteractionType.CLOSED);
+    assertThat(r.events().get(1).getCloseReason()).isEqualTo(io.cxmonitor.schemas.CloseReason.IVR_HANGUP);
+    assertThat(r.events().get(1).getEventTime()).isEqualTo(Instant.parse("2025-10-14T10:00:40Z"));
+    assertThat(r.events().get(0).getCloseReason()).as("only the CLOSED event has a reason").isNull();
+
+    Map<String, String> queued = new java.util.HashMap<>(inIvr);
+    queued.put("queued", "10:00:20");
+    assertThat(m.map(queued::get).events()).extracting(InteractionEvent::getEventType)
+        .containsExactly(InteractionType.OPENED);
+  }
+
+  @Test
+  void aCloseReasonBelongsToAClosedEventOnly(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("bank.yaml");
+    Files.writeString(file, IVR.replace("- type: CLOSED", "- type: ABANDONED"));
+    assertThatThrownBy(() -> ReplayMapping.load(file)).hasMessageContaining("events[1].closeReason is only for CLOSED events, not ABANDONED");
+  }
 }
