@@ -11,7 +11,6 @@ import io.cxmonitor.testkit.KafkaBroker;
 import io.cxmonitor.tools.generator.KafkaPublisher;
 import io.cxmonitor.tools.replay.CallCentreFixture;
 import io.cxmonitor.tools.replay.ReplayCli;
-import io.cxmonitor.tools.replay.ReplayMapping;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -65,7 +63,8 @@ class ServiceKpiCallCentreReplayITCase {
     expected = CallCentreFixture.read();
     kafka = KafkaBroker.start();
     influx = InfluxServer.start();
-    kafka.createTopics(1, "cc.interactions", "cc.event-time-stamped", "cc.lost", "cc.alerts", "cc.dead-letter");
+    kafka.createTopics(1, "cc.interactions", "cc.event-time-stamped", "cc.lost", CallCentreReplay.ALERTS,
+        CallCentreReplay.DEAD_LETTERS);
   }
 
   @AfterAll
@@ -104,12 +103,8 @@ class ServiceKpiCallCentreReplayITCase {
     // ... while the replay is untouched
     assertThat(logStart("cc.interactions")).isZero();
 
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    ServiceKpiJob.fromArgs("--bootstrap-servers", kafka.bootstrapServers(), "--topic", "cc.interactions",
-        "--alert-topic", "cc.alerts", "--dead-letter-topic", "cc.dead-letter", "--group-id", "cc",
-        "--start-from", "EARLIEST", "--bounded", "--bucket", "PT1H", "--checkpoint-interval", "PT2S",
-        "--influx-url", influx.url(), "--influx-db", DB, "--parallelism", "2").configure(env);
-    env.execute("callcentre-replay-it");
+    CallCentreReplay.runServiceJob(kafka, influx, "callcentre-replay-it", "cc.interactions", "cc", DB,
+        "--start-from", "EARLIEST", "--parallelism", "2");
     try (InfluxDB client = InfluxDBFactory.connect(influx.url())) {
       QueryResult q = client.query(new Query("SELECT sum(\"opened\"), sum(\"resolved\"), sum(\"abandoned\"), sum(\"queued\") FROM \"cx_service\" "
           + "WHERE \"window\" = '1h' AND \"channel\" = 'all' AND \"team\" = 'all' AND \"region\" = 'all' "
@@ -135,12 +130,8 @@ class ServiceKpiCallCentreReplayITCase {
     }
     assertThat(logStart("cc.lost")).isEqualTo(200);
 
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    ServiceKpiJob.fromArgs("--bootstrap-servers", kafka.bootstrapServers(), "--topic", "cc.lost",
-        "--alert-topic", "cc.alerts", "--dead-letter-topic", "cc.dead-letter", "--group-id", "cc-lost",
-        "--start-from", "COMMITTED", "--bounded", "--bucket", "PT1H", "--checkpoint-interval", "PT2S",
-        "--influx-url", influx.url(), "--influx-db", DB + "_lost", "--parallelism", "1").configure(env);
-    assertThatThrownBy(() -> env.execute("callcentre-lost-it"))
+    assertThatThrownBy(() -> CallCentreReplay.runServiceJob(kafka, influx, "callcentre-lost-it", "cc.lost", "cc-lost",
+        DB + "_lost", "--start-from", "COMMITTED", "--parallelism", "1"))
         .rootCause()
         .isInstanceOf(InputLossException.class)
         .hasMessageContaining("DATA LOSS on cc.lost-0: offsets 40..199 (up to 160 records) were never read")
@@ -149,9 +140,7 @@ class ServiceKpiCallCentreReplayITCase {
   }
 
   private static ReplayCli.Summary replay(String topic, Path tmp) throws Exception {
-    return ReplayCli.of("--input", CallCentreFixture.TSV.toString(), "--mapping", CallCentreFixture.MAPPING.toString(),
-        "--bootstrap-servers", kafka.bootstrapServers(), "--topic", topic, "--rejects", tmp.resolve(topic + ".rejects.csv").toString())
-        .run(ReplayMapping.load(CallCentreFixture.MAPPING));
+    return CallCentreReplay.replay(kafka, topic, tmp);
   }
 
   private static long logStart(String topic) throws Exception {

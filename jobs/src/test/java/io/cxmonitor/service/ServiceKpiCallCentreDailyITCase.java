@@ -1,0 +1,279 @@
+package io.cxmonitor.service;
+
+import static io.cxmonitor.platform.influx.InfluxSchema.FIELD_N;
+import static io.cxmonitor.platform.influx.InfluxSchema.TAG_CHANNEL;
+import static io.cxmonitor.platform.influx.InfluxSchema.TAG_PRIORITY;
+import static io.cxmonitor.platform.influx.InfluxSchema.TAG_PRODUCT;
+import static io.cxmonitor.platform.influx.InfluxSchema.TAG_REGION;
+import static io.cxmonitor.platform.influx.InfluxSchema.TAG_TEAM;
+import static io.cxmonitor.platform.influx.InfluxSchema.TAG_WINDOW;
+import static io.cxmonitor.platform.influx.InfluxSchema.WINDOW_24H;
+import static io.cxmonitor.platform.influx.InfluxSchema.n;
+import static io.cxmonitor.platform.influx.InfluxSchema.pct;
+import static io.cxmonitor.service.ServiceInfluxNames.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.assertj.core.api.Assertions.withinPercentage;
+
+import io.cxmonitor.testkit.InfluxServer;
+import io.cxmonitor.testkit.KafkaBroker;
+import io.cxmonitor.tools.replay.CallCentreFixture;
+import io.cxmonitor.tools.replay.CallCentreFixture.Call;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.assertj.core.api.SoftAssertions;
+import org.influxdb.InfluxDB;
+import org.influxdb.InfluxDBFactory;
+import org.influxdb.dto.Query;
+import org.influxdb.dto.QueryResult;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Every daily figure of the shipped call-centre month, replayed through the real ReplayCli, Kafka,
+ * the bounded service job and influxd, against {@link ServiceWindowModel}: the test's own reading
+ * of the TSV ({@link CallCentreFixture}, plain Java) and the README's definitions. A day is the
+ * rolling 24 h window whose end (the point's timestamp) is the call centre's local midnight; with
+ * hourly buckets such a window is written at every midnight. Overall, per channel, team and
+ * priority: counts and rates exact, percentiles within HdrHistogram's 1 %.
+ */
+class ServiceKpiCallCentreDailyITCase {
+  private static final String DB = "cx_callcentre_daily";
+  private static final String TOPIC = "cc.interactions";
+  /** The job's defaults the README states: service level for phone (--service-level), --repeat-window. */
+  private static final ServiceWindowModel.Settings SETTINGS =
+      new ServiceWindowModel.Settings(Duration.ofSeconds(20), Duration.ofDays(7), Duration.ofDays(1));
+  private static final double[] PERCENTILES = {50, 90, 99};
+
+  @RegisterExtension
+  static final MiniClusterExtension FLINK = new MiniClusterExtension(
+      new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+  private static KafkaBroker kafka;
+  private static InfluxServer influx;
+  private static List<Call> calls;
+
+  @BeforeAll
+  static void replayTheMonth() throws Exception {
+    calls = CallCentreFixture.calls();
+    kafka = KafkaBroker.start();
+    influx = InfluxServer.start();
+    kafka.createTopics(1, TOPIC, CallCentreReplay.ALERTS, CallCentreReplay.DEAD_LETTERS);
+    Path tmp = Files.createTempDirectory("cc-daily");
+    CallCentreReplay.replay(kafka, TOPIC, tmp);
+    CallCentreReplay.runServiceJob(kafka, influx, "callcentre-daily-it", TOPIC, "cc-daily", DB,
+        "--start-from", "EARLIEST", "--parallelism", "2", "--max-ticket-age", SETTINGS.maxTicketAge().toString());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    kafka.close();
+    influx.close();
+  }
+
+  /** The cases issue 12 names are in the file, and the two assumptions the expected figures make hold. */
+  @Test
+  void theFixtureHoldsTheCasesADailyFigureMustGetRight() {
+    assertThat(calls).as("anonymous callers").anyMatch(Call::anonymous);
+    assertThat(calls).as("IVR hang-ups").anyMatch(c -> c.ivrHangUp() != null);
+    assertThat(calls).as("answered without queueing").anyMatch(c -> c.answered() != null && c.queued() == null);
+    assertThat(calls).as("lost ends (0:00:00 sentinel)").anyMatch(c -> c.answered() != null && c.resolved() == null);
+    assertThat(calls).extracting(Call::id).as("line + call id").doesNotHaveDuplicates();
+    assertThat(calls.stream().map(c -> c.id().substring(c.id().indexOf('-') + 1)).distinct().count())
+        .as("call ids alone repeat across lines").isLessThan(calls.size());
+    assertThat(calls).as("two-digit years (yyMMdd) read as 2025")
+        .allSatisfy(c -> assertThat(local(c.opened()).getYear()).isEqualTo(2025));
+    assertThat(calls).as("queued on the day after the opening").anyMatch(c -> crossesMidnight(c, c.queued()));
+    assertThat(calls).as("abandoned after midnight").anyMatch(c -> crossesMidnight(c, c.abandoned()));
+    assertThat(calls).as("answered and resolved after midnight").anyMatch(c -> crossesMidnight(c, c.resolved()));
+    assertThat(calls).as("hung up in the IVR after midnight").anyMatch(c -> crossesMidnight(c, c.ivrHangUp()));
+    assertThat(calls).as("answered after exactly the service level")
+        .anyMatch(c -> c.queued() != null && c.answered() != null
+            && Duration.between(c.queued(), c.answered()).equals(SETTINGS.serviceLevel()));
+    assertThat(ServiceWindowModel.Repeats.of(calls, SETTINGS.repeatWindow()).backward()).isNotEmpty();
+    // Every queued call leaves the queue well within the bucket after its day: the correction of a
+    // queue-entry cohort reaches the midnight point before the next bucket is written, so each
+    // midnight point is final (and n = every queued call of the day).
+    assertThat(calls).filteredOn(c -> c.queued() != null)
+        .allSatisfy(c -> assertThat(Duration.between(c.queued(), c.leftQueue())).isLessThan(Duration.ofMinutes(30)));
+    // Calls that end, end long before the maximum ticket age: only lost ends are closed as stale.
+    assertThat(calls).filteredOn(c -> c.ended() != null)
+        .allSatisfy(c -> assertThat(Duration.between(c.opened(), c.ended())).isLessThan(SETTINGS.maxTicketAge()));
+  }
+
+  @Test
+  void everyDailyFigureEqualsTheFileSOwn() throws Exception {
+    ServiceWindowModel.Repeats repeats = ServiceWindowModel.Repeats.of(calls, SETTINGS.repeatWindow());
+    Map<String, Map<String, Map<Long, Map<String, Object>>>> points = new HashMap<>();
+    for (String m : List.of(MEASUREMENT_SERVICE, MEASUREMENT_FRT, MEASUREMENT_TTR, MEASUREMENT_QUEUE_TIME, MEASUREMENT_BACKLOG)) {
+      points.put(m, points(m));
+    }
+    SoftAssertions softly = new SoftAssertions();
+    int compared = 0;
+    for (LocalDate day : days()) {
+      Instant to = day.plusDays(1).atStartOfDay(CallCentreFixture.ZONE).toInstant();
+      Instant from = to.minus(Duration.ofDays(1));
+      for (Map.Entry<String, Predicate<Call>> group : groups().entrySet()) {
+        ServiceWindowModel want = ServiceWindowModel.of(calls, repeats, SETTINGS, group.getValue(), from, to);
+        String where = day + " (24 h to " + to + ") " + group.getKey() + ": ";
+        compared += compare(softly, where, want, point(points, MEASUREMENT_SERVICE, group.getKey(), to),
+            point(points, MEASUREMENT_QUEUE_TIME, group.getKey(), to), point(points, MEASUREMENT_FRT, group.getKey(), to),
+            point(points, MEASUREMENT_TTR, group.getKey(), to), point(points, MEASUREMENT_BACKLOG, group.getKey(), to));
+      }
+    }
+    softly.assertAll();
+    assertThat(compared).as("points compared").isGreaterThan(days().size() * 4);
+  }
+
+  /** Compares one group's day; returns how many points it compared (0 when none was written and none was due). */
+  private static int compare(SoftAssertions softly, String where, ServiceWindowModel want, Map<String, Object> service,
+      Map<String, Object> queueTime, Map<String, Object> frt, Map<String, Object> ttr, Map<String, Object> backlog) {
+    softly.assertThat(backlog == null ? 0L : count(backlog, FIELD_OPEN)).as(where + "backlog at the end").isEqualTo(want.backlog());
+    if (service == null) {
+      softly.assertThat(want.quiet()).as(where + "no point written, so nothing happened: " + want).isTrue();
+      return backlog == null ? 0 : 1;
+    }
+    Map<String, Long> counts = new LinkedHashMap<>();
+    counts.put(FIELD_OPENED, want.opened());
+    counts.put(FIELD_QUEUED, want.queued());
+    counts.put(FIELD_ANSWERED, want.answered());
+    counts.put(FIELD_ANSWERED_IN_SL, want.answeredInServiceLevel());
+    counts.put(FIELD_ABANDONED, want.abandoned());
+    counts.put(n(RATE_ABANDON), want.leftQueue());
+    counts.put(n(RATE_SERVICE_LEVEL), want.leftQueue());
+    counts.put(FIELD_RESOLVED, want.resolved());
+    counts.put(FIELD_CLOSED, want.closed());
+    counts.put(FIELD_CLOSED_STALE, want.closedStale());
+    counts.put(FIELD_CONTACTS, want.contacts());
+    counts.put(FIELD_REPEATS, want.repeats());
+    counts.put(n(RATE_REPEAT), want.contacts());
+    counts.put(FIELD_REPEATS_SWITCHED, 0L); // every call is a phone call
+    counts.forEach((field, value) -> softly.assertThat(count(service, field)).as(where + field).isEqualTo(value));
+    rate(softly, where + pct(RATE_ABANDON), service.get(pct(RATE_ABANDON)), want.abandonPct());
+    rate(softly, where + pct(RATE_SERVICE_LEVEL), service.get(pct(RATE_SERVICE_LEVEL)), want.serviceLevelPct());
+    rate(softly, where + pct(RATE_REPEAT), service.get(pct(RATE_REPEAT)), want.repeatPct());
+    durations(softly, where + MEASUREMENT_QUEUE_TIME, queueTime, want.queueTimesMs());
+    durations(softly, where + MEASUREMENT_FRT, frt, want.firstResponsesMs());
+    durations(softly, where + MEASUREMENT_TTR, ttr, want.resolutionsMs());
+    return 1;
+  }
+
+  private static void rate(SoftAssertions softly, String what, Object actual, Double want) {
+    if (want == null) {
+      softly.assertThat(actual).as(what + " (n = 0: not written)").isNull();
+    } else {
+      softly.assertThat(actual).as(what).isNotNull();
+      if (actual != null) {
+        softly.assertThat(((Number) actual).doubleValue()).as(what).isCloseTo(want, within(1e-9));
+      }
+    }
+  }
+
+  /** n exact, p50/p90/p99 within 1 % of the exact nearest-rank percentile (README: HdrHistogram, 2 significant digits). */
+  private static void durations(SoftAssertions softly, String where, Map<String, Object> point, List<Long> wantMs) {
+    softly.assertThat(point == null ? 0L : count(point, FIELD_N)).as(where + " n").isEqualTo((long) wantMs.size());
+    if (point == null || wantMs.isEmpty()) {
+      return;
+    }
+    String[] fields = {FIELD_P50_S, FIELD_P90_S, FIELD_P99_S};
+    for (int i = 0; i < PERCENTILES.length; i++) {
+      double exact = ServiceWindowModel.percentileS(wantMs, PERCENTILES[i]);
+      Object actual = point.get(fields[i]);
+      softly.assertThat(actual).as(where + " " + fields[i]).isNotNull();
+      if (actual != null) {
+        softly.assertThat(((Number) actual).doubleValue()).as(where + " " + fields[i] + " (exact " + exact + " s)")
+            .isCloseTo(exact, withinPercentage(1));
+      }
+    }
+  }
+
+  /** The groups the job reports that select calls: overall, the one channel, every team and priority of the file. */
+  private static Map<String, Predicate<Call>> groups() {
+    Map<String, Predicate<Call>> groups = new LinkedHashMap<>();
+    groups.put(key("all", "all", "all"), c -> true);
+    groups.put(key("phone", "all", "all"), c -> true);
+    for (String team : new TreeSet<>(calls.stream().map(Call::team).toList())) {
+      groups.put(key("all", team, "all"), c -> c.team().equals(team));
+    }
+    for (String priority : new TreeSet<>(calls.stream().map(Call::priority).toList())) {
+      groups.put(key("all", "all", priority), c -> c.priority().equals(priority));
+    }
+    return groups;
+  }
+
+  private static String key(String channel, String team, String priority) {
+    return TAG_CHANNEL + "=" + channel + "," + TAG_TEAM + "=" + team + "," + TAG_PRIORITY + "=" + priority;
+  }
+
+  /** The local days of the file, from the first call's to the last call's. */
+  private static List<LocalDate> days() {
+    List<LocalDate> days = new ArrayList<>();
+    LocalDate first = calls.stream().map(c -> local(c.opened())).min(LocalDate::compareTo).orElseThrow();
+    LocalDate last = calls.stream().map(c -> local(c.opened())).max(LocalDate::compareTo).orElseThrow();
+    for (LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
+      days.add(d);
+    }
+    return days;
+  }
+
+  private static LocalDate local(Instant t) {
+    return t.atZone(CallCentreFixture.ZONE).toLocalDate();
+  }
+
+  private static boolean crossesMidnight(Call c, Instant t) {
+    return t != null && local(t).isAfter(local(c.opened()));
+  }
+
+  private static Map<String, Object> point(Map<String, Map<String, Map<Long, Map<String, Object>>>> points, String measurement,
+      String group, Instant at) {
+    return points.get(measurement).getOrDefault(group, Map.of()).get(at.toEpochMilli());
+  }
+
+  /**
+   * A measurement's points of the groups above (region and product "all"; the 24 h window where the
+   * measurement has windows), by group key and time (ms).
+   */
+  private static Map<String, Map<Long, Map<String, Object>>> points(String measurement) {
+    String windowed = measurement.equals(MEASUREMENT_BACKLOG) ? "" : " AND \"" + TAG_WINDOW + "\" = '" + WINDOW_24H + "'";
+    Map<String, Map<Long, Map<String, Object>>> out = new HashMap<>();
+    try (InfluxDB client = InfluxDBFactory.connect(influx.url())) {
+      QueryResult q = client.query(new Query("SELECT * FROM \"" + measurement + "\" WHERE \"" + TAG_REGION + "\" = 'all' AND \""
+          + TAG_PRODUCT + "\" = 'all'" + windowed, DB), TimeUnit.MILLISECONDS);
+      assertThat(q.getError()).isNull();
+      for (QueryResult.Series s : q.getResults().get(0).getSeries()) {
+        for (List<Object> row : s.getValues()) {
+          Map<String, Object> p = new HashMap<>();
+          for (int i = 0; i < s.getColumns().size(); i++) {
+            if (row.get(i) != null) {
+              p.put(s.getColumns().get(i), row.get(i));
+            }
+          }
+          String group = key((String) p.get(TAG_CHANNEL), (String) p.get(TAG_TEAM), (String) p.get(TAG_PRIORITY));
+          out.computeIfAbsent(group, g -> new HashMap<>()).put(((Number) p.get("time")).longValue(), p);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static long count(Map<String, Object> point, String field) {
+    Object v = point.get(field);
+    assertThat(v).as(field + " in " + point).isNotNull();
+    return ((Number) v).longValue();
+  }
+}
