@@ -19,7 +19,6 @@ import io.cxmonitor.testkit.InfluxServer;
 import io.cxmonitor.testkit.KafkaBroker;
 import io.cxmonitor.tools.replay.CallCentreFixture;
 import io.cxmonitor.tools.replay.CallCentreFixture.Call;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,6 +42,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every daily figure of the shipped call-centre month, replayed through the real ReplayCli, Kafka,
@@ -55,7 +55,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ServiceKpiCallCentreDailyITCase {
   private static final String DB = "cx_callcentre_daily";
   private static final String TOPIC = "cc.interactions";
-  /** The job's defaults the README states: service level for phone (--service-level), --repeat-window. */
+  /**
+   * The job's defaults the README states for phone's service level (--service-level) and the repeat
+   * window (--repeat-window); the maximum ticket age is this test's choice (--max-ticket-age).
+   */
   private static final ServiceWindowModel.Settings SETTINGS =
       new ServiceWindowModel.Settings(Duration.ofSeconds(20), Duration.ofDays(7), Duration.ofDays(1));
   private static final double[] PERCENTILES = {50, 90, 99};
@@ -67,6 +70,7 @@ class ServiceKpiCallCentreDailyITCase {
   private static KafkaBroker kafka;
   private static InfluxServer influx;
   private static List<Call> calls;
+  @TempDir static Path tmp;
 
   @BeforeAll
   static void replayTheMonth() throws Exception {
@@ -74,7 +78,6 @@ class ServiceKpiCallCentreDailyITCase {
     kafka = KafkaBroker.start();
     influx = InfluxServer.start();
     kafka.createTopics(1, TOPIC, CallCentreReplay.ALERTS, CallCentreReplay.DEAD_LETTERS);
-    Path tmp = Files.createTempDirectory("cc-daily");
     CallCentreReplay.replay(kafka, TOPIC, tmp);
     CallCentreReplay.runServiceJob(kafka, influx, "callcentre-daily-it", TOPIC, "cc-daily", DB,
         "--start-from", "EARLIEST", "--parallelism", "2", "--max-ticket-age", SETTINGS.maxTicketAge().toString());
@@ -106,8 +109,8 @@ class ServiceKpiCallCentreDailyITCase {
         .anyMatch(c -> c.queued() != null && c.answered() != null
             && Duration.between(c.queued(), c.answered()).equals(SETTINGS.serviceLevel()));
     assertThat(ServiceWindowModel.Repeats.of(calls, SETTINGS.repeatWindow()).backward()).isNotEmpty();
-    // Every queued call leaves the queue well within the bucket after its day: the correction of a
-    // queue-entry cohort reaches the midnight point before the next bucket is written, so each
+    // Every queued call leaves the queue in less than a bucket (1 h): the cohort correction of an
+    // entry before midnight reaches the midnight point before the next bucket is written, so each
     // midnight point is final (and n = every queued call of the day).
     assertThat(calls).filteredOn(c -> c.queued() != null)
         .allSatisfy(c -> assertThat(Duration.between(c.queued(), c.leftQueue())).isLessThan(Duration.ofMinutes(30)));
@@ -117,7 +120,7 @@ class ServiceKpiCallCentreDailyITCase {
   }
 
   @Test
-  void everyDailyFigureEqualsTheFileSOwn() throws Exception {
+  void everyDailyFigureEqualsTheOneComputedFromTheFile() throws Exception {
     ServiceWindowModel.Repeats repeats = ServiceWindowModel.Repeats.of(calls, SETTINGS.repeatWindow());
     Map<String, Map<String, Map<Long, Map<String, Object>>>> points = new HashMap<>();
     for (String m : List.of(MEASUREMENT_SERVICE, MEASUREMENT_FRT, MEASUREMENT_TTR, MEASUREMENT_QUEUE_TIME, MEASUREMENT_BACKLOG)) {
