@@ -8,18 +8,14 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.cxmonitor.testkit.InfluxServer;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.influxdb.InfluxDB;
 import org.influxdb.InfluxDBFactory;
-import org.influxdb.dto.Query;
-import org.influxdb.dto.QueryResult;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -187,26 +183,6 @@ class AlertRuleScenarioITCase {
     influx.createDatabase(db);
     long now = System.currentTimeMillis();
     influx.write(db, String.join("\n", data.lines(now)));
-    return new RuleEvaluator(q -> query(db, q)).evaluate(rule);
-  }
-
-  private static Map<Map<String, String>, List<Double>> query(String db, String q) {
-    QueryResult r = client.query(new Query(q, db), TimeUnit.MILLISECONDS);
-    assertThat(r.getError()).as(q).isNull();
-    Map<Map<String, String>, List<Double>> out = new HashMap<>();
-    for (QueryResult.Result res : r.getResults()) {
-      assertThat(res.getError()).as(q).isNull();
-      if (res.getSeries() == null) {
-        continue;
-      }
-      for (QueryResult.Series s : res.getSeries()) {
-        List<Double> values = new ArrayList<>();
-        for (List<Object> row : s.getValues()) {
-          values.add(row.get(1) == null ? null : ((Number) row.get(1)).doubleValue());
-        }
-        out.put(s.getTags() == null ? Map.of() : s.getTags(), values);
-      }
-    }
-    return out;
+    return new RuleEvaluator(q -> RuleEvaluator.query(client, db, q)).evaluate(rule);
   }
 }
