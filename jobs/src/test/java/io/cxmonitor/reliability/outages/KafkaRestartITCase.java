@@ -5,14 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectClusterRESTAddress;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.quota.ClientQuotaAlteration;
+import org.apache.kafka.common.quota.ClientQuotaEntity;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,7 +27,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * dead letters (possibly some twice: the dead-letter topic is at-least-once).
  */
 class KafkaRestartITCase {
-  private static final Duration BROKER_DOWN = Duration.ofSeconds(20);
+  private static final Duration BROKER_DOWN = Duration.ofSeconds(15);
+  private static final double CONSUMER_BYTES_PER_SECOND = 256 * 1024;
 
   @RegisterExtension
   static final MiniClusterExtension FLINK = new MiniClusterExtension(
@@ -47,16 +50,20 @@ class KafkaRestartITCase {
 
   @Test
   void brokerRestartedMidRunLosesNothing(@InjectClusterRESTAddress URI rest) throws Exception {
+    // A broker quota slows the job's consumer down: after a fetch the broker holds its next one
+    // back until the rate is kept, so the input (several MB) takes tens of seconds to read.
+    limitConsumers(CONSUMER_BYTES_PER_SECOND);
     JobClient job = fixture.startRun("restart", fixture.influx.url());
     try {
-      // Mid-run for the source: it reads at most a few poll batches (500 records each) ahead of
-      // what the job has processed (and committed at its last checkpoint, a second ago), so with
-      // this much left it must fetch again after the restart.
       long committed = await("the run's first checkpoint").atMost(3, TimeUnit.MINUTES)
-          .pollInterval(Duration.ofMillis(100)).until(() -> committedOffset("outage-restart"), offset -> offset > 0);
-      System.out.printf("Kafka broker stopped with %d of %d records committed%n", committed, fixture.published);
-      assertThat(fixture.published - committed).as("records not yet committed when the broker goes (of %d)",
-          fixture.published).isGreaterThan(1_500);
+          .pollInterval(Duration.ofMillis(100)).until(() -> fixture.committedOffset("restart"), offset -> offset > 0);
+      System.out.printf("Kafka broker stopped with %d of %d records committed, %d bytes to go%n", committed,
+          fixture.published, fixture.bytesFrom(committed));
+      // A consumer holds at most one fetch per partition (max.partition.fetch.bytes, 1 MiB) beyond
+      // what the job has processed; with more left than twice that, it must fetch again from the
+      // restarted broker.
+      assertThat(fixture.bytesFrom(committed)).as("input bytes not yet committed when the broker goes")
+          .isGreaterThan(2L * 1024 * 1024);
 
       fixture.kafka.stopBroker();
       try {
@@ -67,17 +74,18 @@ class KafkaRestartITCase {
       job.getJobExecutionResult().get(5, TimeUnit.MINUTES);
     } finally {
       SurveyRuns.cancelIfRunning(job);
+      limitConsumers(null);
     }
     fixture.assertSameAsReference("restart");
     System.out.printf("Kafka broker restart: the job failed and restarted %d times%n", SurveyRuns.failures(rest, job.getJobID()));
   }
 
-  /** The consumer group's committed offset of partition 0 of the input, 0 before its first commit. */
-  private static long committedOffset(String group) throws Exception {
+  /** Sets (or, with null, removes) the broker's default consumer byte-rate quota for every client. */
+  private static void limitConsumers(Double bytesPerSecond) throws Exception {
+    ClientQuotaEntity everyClient = new ClientQuotaEntity(Collections.singletonMap(ClientQuotaEntity.CLIENT_ID, null));
     try (Admin admin = Admin.create(fixture.kafka.adminProps())) {
-      OffsetAndMetadata o = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
-          .get(new TopicPartition(SurveyRuns.SURVEYS, 0));
-      return o == null ? 0 : o.offset();
+      admin.alterClientQuotas(List.of(new ClientQuotaAlteration(everyClient,
+          List.of(new ClientQuotaAlteration.Op("consumer_byte_rate", bytesPerSecond))))).all().get();
     }
   }
 }

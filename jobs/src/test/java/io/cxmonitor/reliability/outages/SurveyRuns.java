@@ -23,26 +23,34 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.influxdb.InfluxDB;
 import org.influxdb.InfluxDBFactory;
 import org.influxdb.dto.Query;
 import org.influxdb.dto.QueryResult;
 
 /**
- * What the outage tests share: one seeded survey input on Kafka (with late, invalid and
- * undecodable records), runs of the real survey job over all of it, InfluxDB read back whole, the
- * dead-letter topic read back, and the job's restarts as Flink's REST API reports them.
+ * What the outage tests share: a {@link Fixture} (real broker and influxd, one seeded survey input
+ * with late, invalid and undecodable records, and an undisturbed run over it), runs of the real
+ * survey job over all of that input, their {@link Outcome} (InfluxDB read back whole, final
+ * counters, dead letters) compared with the undisturbed one, and the job's restarts as Flink's
+ * REST API reports them.
  */
 final class SurveyRuns {
   static final String SURVEYS = "outage.surveys";
@@ -55,39 +63,49 @@ final class SurveyRuns {
 
   /**
    * Publishes {@code span} of seeded simulated surveys ({@code ticketsPerMinute} sets the volume),
-   * with an undecodable and an invalid record every few hundred; returns how many records.
+   * with an undecodable and an invalid record every few hundred and, every 10 surveys, 16 KB of
+   * random bytes (undecodable too) that make the input several MB, more than a consumer fetches
+   * at once; returns each record's value size, by offset.
    */
-  private static int publish(KafkaBroker kafka, long seed, Duration span, double ticketsPerMinute) {
+  private static List<Integer> publish(KafkaBroker kafka, long seed, Duration span, double ticketsPerMinute) {
     SimulationConfig config = SimulationConfig.defaults(seed, T0, span)
         .withRate(ticketsPerMinute)
         .withDisorder(0.1, Duration.ofSeconds(20), 0.02);
-    int surveys = 0;
-    int records = 0;
+    Random random = new Random(seed);
+    List<Integer> sizes = new ArrayList<>();
     try (KafkaPublisher publisher = new KafkaPublisher(kafka.bootstrapServers())) {
+      BiConsumer<String, byte[]> send = (key, value) -> {
+        publisher.sendRaw(SURVEYS, key, value);
+        sizes.add(value.length);
+      };
       CxSimulation sim = new CxSimulation(config);
+      int surveys = 0;
       while (sim.hasNext()) {
         GeneratedRecord r = sim.next();
         if (!(r.record() instanceof SurveyResponse s)) {
           continue;
         }
-        publisher.sendRaw(SURVEYS, r.key(), publisher.encode(s));
+        send.accept(r.key(), publisher.encode(s));
         surveys++;
-        records++;
+        if (surveys % 10 == 0) {
+          byte[] padding = new byte[16 * 1024];
+          random.nextBytes(padding);
+          padding[0] = 0; // not the single-object marker
+          send.accept(r.key(), padding);
+        }
         if (surveys % 400 == 0) {
-          publisher.sendRaw(SURVEYS, r.key(), "{\"nps\": 10}".getBytes(StandardCharsets.UTF_8));
-          records++;
+          send.accept(r.key(), "{\"nps\": 10}".getBytes(StandardCharsets.UTF_8));
         }
         if (surveys % 700 == 0) {
-          SurveyResponse bad = SurveyResponse.newBuilder(s).setResponseId(s.getResponseId() + "-bad").setNps(11).build();
-          publisher.sendRaw(SURVEYS, r.key(), publisher.encode(bad));
-          records++;
+          send.accept(r.key(), publisher.encode(
+              SurveyResponse.newBuilder(s).setResponseId(s.getResponseId() + "-bad").setNps(11).build()));
         }
       }
       publisher.flush();
       assertThat(publisher.failed()).isZero();
+      assertThat(surveys).as("surveys published").isGreaterThan(1_000);
     }
-    assertThat(surveys).as("surveys published").isGreaterThan(1_000);
-    return records;
+    return sizes;
   }
 
   /**
@@ -98,7 +116,7 @@ final class SurveyRuns {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     SurveyKpiJob.fromArgs(
         "--bootstrap-servers", kafka.bootstrapServers(), "--topic", SURVEYS, "--dead-letter-topic", deadLetterTopic,
-        "--group-id", "outage-" + db, "--start-from", "EARLIEST", "--bounded",
+        "--group-id", groupId(db), "--start-from", "EARLIEST", "--bounded",
         "--influx-url", influxUrl, "--influx-db", db,
         "--out-of-orderness", "PT30S", "--checkpoint-interval", "PT1S", "--parallelism", "2")
         .configure(env);
@@ -115,12 +133,14 @@ final class SurveyRuns {
     final InfluxServer influx;
     /** Records on the input topic. */
     final int published;
+    private final List<Integer> sizes;
     final Outcome reference;
 
-    private Fixture(KafkaBroker kafka, InfluxServer influx, int published, Outcome reference) {
+    private Fixture(KafkaBroker kafka, InfluxServer influx, List<Integer> sizes, Outcome reference) {
       this.kafka = kafka;
       this.influx = influx;
-      this.published = published;
+      this.published = sizes.size();
+      this.sizes = sizes;
       this.reference = reference;
     }
 
@@ -134,12 +154,12 @@ final class SurveyRuns {
         for (String run : runs) {
           kafka.createTopics(1, deadLetters(run));
         }
-        int published = publish(kafka, seed, Duration.ofHours(1), 1_500);
+        List<Integer> sizes = publish(kafka, seed, Duration.ofHours(1), 1_000);
         SurveyRuns.start(kafka, influx.url(), REFERENCE, deadLetters(REFERENCE)).getJobExecutionResult().get(5, TimeUnit.MINUTES);
         Outcome reference = Outcome.read(kafka, influx.url(), REFERENCE, deadLetters(REFERENCE));
         assertThat(reference.points()).as("reference points").hasSizeGreaterThan(20_000);
         assertThat(reference.deadLetters()).as("reference dead letters").hasSizeGreaterThan(10);
-        return new Fixture(kafka, influx, published, reference);
+        return new Fixture(kafka, influx, sizes, reference);
       } catch (Exception | AssertionError e) {
         kafka.close();
         if (influx != null) {
@@ -157,6 +177,20 @@ final class SurveyRuns {
     /** What run {@code run} left behind equals the reference: every series, point, field, counter and dead letter. */
     void assertSameAsReference(String run) {
       Outcome.read(kafka, influx.url(), run, deadLetters(run)).assertSameAs(reference);
+    }
+
+    /** Run {@code run}'s committed offset of the input (its consumer group's), 0 before its first checkpoint. */
+    long committedOffset(String run) throws Exception {
+      try (Admin admin = Admin.create(kafka.adminProps())) {
+        OffsetAndMetadata o = admin.listConsumerGroupOffsets(groupId(run)).partitionsToOffsetAndMetadata().get()
+            .get(new TopicPartition(SURVEYS, 0));
+        return o == null ? 0 : o.offset();
+      }
+    }
+
+    /** Bytes of the record values from {@code offset} to the end of the input. */
+    long bytesFrom(long offset) {
+      return sizes.subList((int) Math.min(offset, sizes.size()), sizes.size()).stream().mapToLong(Integer::longValue).sum();
     }
 
     static String deadLetters(String run) {
@@ -198,6 +232,10 @@ final class SurveyRuns {
       assertThat(pipelineCounters).as("final pipeline counters per subtask").isEqualTo(undisturbed.pipelineCounters);
       assertThat(deadLetters).as("dead letters (distinct)").isEqualTo(undisturbed.deadLetters);
     }
+  }
+
+  private static String groupId(String run) {
+    return "outage-" + run;
   }
 
   /**
