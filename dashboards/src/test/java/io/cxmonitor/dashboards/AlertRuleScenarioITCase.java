@@ -169,6 +169,9 @@ class AlertRuleScenarioITCase {
       assertThat(rule.path("labels").has("team")).as("%s: a team label would overwrite the per-team series label", uid).isFalse();
       assertThat(rule.path("annotations").path("summary").asText()).as("%s summary", uid).isNotBlank();
       assertThat(rule.path("annotations").path("runbook").asText()).as("%s runbook", uid).startsWith("Check first:");
+      // An InfluxDB outage pages once, through cx-no-data; the others keep their state (no DatasourceError per rule).
+      assertThat(rule.path("execErrState").asText()).as("%s execErrState", uid)
+          .isEqualTo(uid.equals("cx-no-data") ? "Alerting" : "KeepLast");
       for (JsonNode n : rule.path("data")) {
         String ds = n.path("datasourceUid").asText();
         assertThat(ds).as("%s node %s datasource", uid, n.path("refId").asText()).isIn(DashboardFiles.DATASOURCE_UID, "__expr__");
