@@ -91,6 +91,13 @@ class DashboardQueriesITCase {
     points.add(PipelinePoints.of("surveys", 0, pipeline(100, 3, 1, 2), T.toEpochMilli() - 30_000, T.toEpochMilli()));
     points.add(PipelinePoints.of("surveys", 1, pipeline(50, 4, 0, 5), T.toEpochMilli() - 30_000, T.toEpochMilli()));
     points.add(PipelinePoints.of("surveys", 1, pipeline(40, 2, 0, 1), T.toEpochMilli() - 90_000, T.toEpochMilli() - MIN));
+    // Earlier sink reports: subtask 0 retried twice since; subtask 1 restarted (reset to 0) and retried 3 times since.
+    points.add(new KpiPoint("cx_sink", Map.of("job", "surveys", "subtask", "0"),
+        Map.of("points_total", 100L, "retries_total", 0L, "rejected_total", 1L, "last_flush_ms", 5L), T.toEpochMilli() - 3 * MIN));
+    points.add(new KpiPoint("cx_sink", Map.of("job", "surveys", "subtask", "1"),
+        Map.of("points_total", 500L, "retries_total", 4L, "rejected_total", 0L, "last_flush_ms", 5L), T.toEpochMilli() - 3 * MIN));
+    points.add(new KpiPoint("cx_sink", Map.of("job", "surveys", "subtask", "1"),
+        Map.of("points_total", 10L, "retries_total", 0L, "rejected_total", 0L, "last_flush_ms", 5L), T.toEpochMilli() - 2 * MIN));
     points.add(new KpiPoint("cx_sink", Map.of("job", "surveys", "subtask", "0"),
         Map.of("points_total", 900L, "retries_total", 2L, "rejected_total", 1L, "last_flush_ms", 12L), T.toEpochMilli()));
     points.add(new KpiPoint("cx_sink", Map.of("job", "surveys", "subtask", "1"),
@@ -325,6 +332,7 @@ class DashboardQueriesITCase {
     e.put("Dead-lettered by job (latest)/A", Map.of("@job=surveys", 0.0, "late", 7.0, "invalid", 1.0, "undecodable", 7.0));
     e.put("Sink retries and rejected points (latest)/A", Map.of("@job=surveys", 0.0, "retries", 5.0, "rejected", 1.0));
     e.put("Watermark lag/A", Map.of("@job=surveys", 0.0, "lag_s", 30.0));
+    e.put("Sink write retries/A", Map.of("@job=surveys", 0.0, "retries", 2.0 + 3.0)); // the reset's -4 is not a retry
     // drill-down with channel = chat, the other dimensions 'all'
     double[] npsCi = npsCi(CHAT_NPS);
     e.put("NPS (selection)/A", Map.of("NPS", nps(CHAT_NPS), "CI low", npsCi[0], "CI high", npsCi[1]));

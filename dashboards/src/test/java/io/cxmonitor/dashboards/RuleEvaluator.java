@@ -1,33 +1,102 @@
 package io.cxmonitor.dashboards;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.influxdb.InfluxDB;
+import org.influxdb.dto.Query;
+import org.influxdb.dto.QueryResult;
 
 /**
- * Evaluates a provisioned Grafana alert rule the way Grafana does, for the node types our rules
- * use: InfluxQL queries (with {@code $timeFilter} from the node's relative time range), reduce
- * (last, mean, max, min; dropping nulls) and math expressions ({@code $REF}, numbers,
- * + − × ÷, comparisons, &&, ||), joined on series labels. The rule fires when its condition
- * node is non-zero for any label set, or when there is no data and noDataState is Alerting.
+ * Evaluates a provisioned Grafana alert rule once, the way Grafana does, for the node types our
+ * rules use: InfluxQL queries (with {@code $timeFilter} rendered from the node's relative time range
+ * as absolute milliseconds, as Grafana's InfluxDB data source does), reduce (last, mean, max, min;
+ * dropping nulls) and math expressions ({@code $REF}, numbers, + − × ÷, comparisons, &&, ||), joined
+ * on series labels. One evaluation says whether the condition holds per label set, or that there
+ * was no data or an error; {@link RuleStates} turns a sequence of them into alert instance states
+ * ({@code for}, No Data and Error handling).
  */
 final class RuleEvaluator {
   /** Label set → series values in time order. */
   private final Function<String, Map<Map<String, String>, List<Double>>> influx;
 
-  /** @param influx runs an InfluxQL query and returns each series' values (first value column) */
+  /**
+   * @param influx runs an InfluxQL query and returns each series' values (first value column); it
+   *     throws when the query cannot be run (the data source is down), which is an Error evaluation
+   */
   RuleEvaluator(Function<String, Map<Map<String, String>, List<Double>>> influx) {
     this.influx = influx;
   }
 
-  /** Whether the rule fires now, with the label sets that fire. */
+  /**
+   * Runs {@code influxQl} on {@code db} of a real influxd: each series (by its tags) with the values
+   * of its first value column. An error in the answer fails the test; a server that cannot be
+   * reached throws, which the evaluator counts as an Error evaluation.
+   */
+  static Map<Map<String, String>, List<Double>> query(InfluxDB client, String db, String influxQl) {
+    QueryResult r = client.query(new Query(influxQl, db), TimeUnit.MILLISECONDS);
+    assertThat(r.getError()).as(influxQl).isNull();
+    Map<Map<String, String>, List<Double>> out = new HashMap<>();
+    for (QueryResult.Result res : r.getResults()) {
+      assertThat(res.getError()).as(influxQl).isNull();
+      if (res.getSeries() == null) {
+        continue;
+      }
+      for (QueryResult.Series s : res.getSeries()) {
+        List<Double> values = new ArrayList<>();
+        for (List<Object> row : s.getValues()) {
+          values.add(row.get(1) == null ? null : ((Number) row.get(1)).doubleValue());
+        }
+        out.put(s.getTags() == null ? Map.of() : s.getTags(), values);
+      }
+    }
+    return out;
+  }
+
+  /** Whether the rule fires now, with the label sets that fire (one evaluation, pending period ignored). */
   record Result(boolean fires, List<Map<String, String>> firing, boolean noData) {}
 
+  /** What one evaluation found. */
+  enum Outcome {
+    /** Queries returned data: {@link Evaluation#conditions} holds the condition per label set. */
+    DATA,
+    /** The queries ran and returned no series at all (or only nulls). */
+    NO_DATA,
+    /** A query failed. */
+    ERROR
+  }
+
+  /** One evaluation: its outcome and, for {@link Outcome#DATA}, whether the condition holds per label set. */
+  record Evaluation(Outcome outcome, Map<Map<String, String>, Boolean> conditions) {}
+
+  /** Evaluates at the wall clock; fires when a condition holds or there is no data and noDataState is Alerting. */
   Result evaluate(JsonNode rule) {
+    Evaluation e = evaluateAt(rule, System.currentTimeMillis());
+    if (e.outcome() == Outcome.NO_DATA) {
+      return new Result(rule.path("noDataState").asText().equals("Alerting"), List.of(), true);
+    }
+    if (e.outcome() == Outcome.ERROR) {
+      throw new IllegalStateException("rule " + rule.path("uid").asText() + " could not be evaluated");
+    }
+    List<Map<String, String>> firing = new ArrayList<>();
+    e.conditions().forEach((labels, holds) -> {
+      if (holds) {
+        firing.add(labels);
+      }
+    });
+    return new Result(!firing.isEmpty(), firing, false);
+  }
+
+  /** Evaluates the rule as Grafana would at {@code evalTimeMs} (epoch ms). */
+  Evaluation evaluateAt(JsonNode rule, long evalTimeMs) {
     Map<String, JsonNode> nodes = new HashMap<>();
     rule.path("data").forEach(n -> nodes.put(n.path("refId").asText(), n));
     Map<String, Map<Map<String, String>, List<Double>>> series = new HashMap<>();
@@ -38,14 +107,19 @@ final class RuleEvaluator {
         long from = n.path("relativeTimeRange").path("from").asLong();
         long to = n.path("relativeTimeRange").path("to").asLong();
         String q = n.path("model").path("query").asText()
-            .replace("$timeFilter", "time >= now() - " + from + "s AND time <= now() - " + to + "s");
-        Map<Map<String, String>, List<Double>> result = influx.apply(q);
+            .replace("$timeFilter", "time >= " + (evalTimeMs - from * 1000) + "ms and time <= " + (evalTimeMs - to * 1000) + "ms");
+        Map<Map<String, String>, List<Double>> result;
+        try {
+          result = influx.apply(q);
+        } catch (RuntimeException queryFailed) {
+          return new Evaluation(Outcome.ERROR, Map.of());
+        }
         series.put(n.path("refId").asText(), result);
-        anyData |= !result.isEmpty();
+        anyData |= result.values().stream().anyMatch(v -> v.stream().anyMatch(x -> x != null && !x.isNaN()));
       }
     }
     if (!anyData) {
-      return new Result(rule.path("noDataState").asText().equals("Alerting"), List.of(), true);
+      return new Evaluation(Outcome.NO_DATA, Map.of());
     }
     for (JsonNode n : rule.path("data")) {
       JsonNode m = n.path("model");
@@ -68,14 +142,12 @@ final class RuleEvaluator {
     }
     JsonNode condition = nodes.get(rule.path("condition").asText());
     String expression = condition.path("model").path("expression").asText();
-    List<Map<String, String>> firing = new ArrayList<>();
+    Map<Map<String, String>, Boolean> conditions = new LinkedHashMap<>();
     for (Map<String, String> labels : labelSets(expression, numbers)) {
       double v = new Parser(expression, ref -> valueFor(numbers.get(ref), labels)).parse();
-      if (v != 0 && !Double.isNaN(v)) {
-        firing.add(labels);
-      }
+      conditions.put(labels, v != 0 && !Double.isNaN(v));
     }
-    return new Result(!firing.isEmpty(), firing, false);
+    return new Evaluation(Outcome.DATA, conditions);
   }
 
   /** Label sets of the referenced results; a result with a single unlabelled number applies to all. */

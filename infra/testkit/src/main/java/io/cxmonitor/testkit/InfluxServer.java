@@ -24,7 +24,9 @@ import java.util.concurrent.TimeUnit;
  * <p>The HTTP API and the RPC (backup) service listen on 127.0.0.1 at free ports; graphite,
  * collectd, OpenTSDB, UDP, IFQL and subscriptions are off; usage reporting, self-monitoring,
  * continuous queries and request logging are off. {@link #close()} stops the process and deletes
- * the directory; a JVM shutdown hook does the same if the JVM exits first.
+ * the directory; a JVM shutdown hook does the same if the JVM exits first. {@link #stop()} and
+ * {@link #restart()} take the server away and bring it back on the same ports and data, for
+ * outage tests.
  *
  * <p>The binary is {@value #BINARY_ENV} if set, else {@code influxd} on the {@code PATH} (or in
  * {@code /usr/bin}, {@code /usr/sbin}).
@@ -37,9 +39,12 @@ public final class InfluxServer implements AutoCloseable {
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
   private static final int START_ATTEMPTS = 3;
   private static final int LOG_TAIL_LINES = 40;
+  private static final String CONFIG = "influxdb.conf";
+  private static final String LOG = "influxd.log";
   private static final List<Path> FALLBACK_DIRS = List.of(Path.of("/usr/bin"), Path.of("/usr/sbin"));
 
-  private final Process process;
+  private final Path binary;
+  private Process process;
   private final Path dir;
   private final int port;
   private final int rpcPort;
@@ -50,7 +55,8 @@ public final class InfluxServer implements AutoCloseable {
   private final Thread shutdownHook;
   private boolean closed;
 
-  private InfluxServer(Process process, Path dir, int port, int rpcPort) {
+  private InfluxServer(Path binary, Process process, Path dir, int port, int rpcPort) {
+    this.binary = binary;
     this.process = process;
     this.dir = dir;
     this.port = port;
@@ -89,29 +95,73 @@ public final class InfluxServer implements AutoCloseable {
       rpcPort = FreePorts.next();
     }
     Path dir = TempDirs.create("cx-influxd-");
-    Path config = dir.resolve("influxdb.conf");
-    Path log = dir.resolve("influxd.log");
     Process process;
     try {
-      Files.writeString(config, config(dir, httpPort, rpcPort));
-      ProcessBuilder pb = new ProcessBuilder(binary.toString(), "run", "-config", config.toString())
-          .directory(dir.toFile())
-          .redirectErrorStream(true)
-          .redirectOutput(log.toFile());
-      // INFLUXDB_* variables override the config file (e.g. INFLUXDB_HTTP_BIND_ADDRESS); ignore them.
-      pb.environment().keySet().removeIf(k -> k.toUpperCase(Locale.ROOT).startsWith("INFLUXDB_"));
-      process = pb.start();
+      Files.writeString(dir.resolve(CONFIG), config(dir, httpPort, rpcPort));
+      process = launch(binary, dir);
     } catch (IOException e) {
       TempDirs.delete(dir);
       throw new IOException("cannot start " + binary + ": " + e.getMessage(), e);
     }
-    InfluxServer server = new InfluxServer(process, dir, httpPort, rpcPort);
+    InfluxServer server = new InfluxServer(binary, process, dir, httpPort, rpcPort);
     try {
-      server.awaitReady(log);
+      server.awaitReady();
       return server;
     } catch (IOException | InterruptedException | RuntimeException e) {
       server.close();
       throw e;
+    }
+  }
+
+  /** Starts influxd with the config in {@code dir}; its output is appended to the log there. */
+  private static Process launch(Path binary, Path dir) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(binary.toString(), "run", "-config", dir.resolve(CONFIG).toString())
+        .directory(dir.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(LOG).toFile()));
+    // INFLUXDB_* variables override the config file (e.g. INFLUXDB_HTTP_BIND_ADDRESS); ignore them.
+    pb.environment().keySet().removeIf(k -> k.toUpperCase(Locale.ROOT).startsWith("INFLUXDB_"));
+    return pb.start();
+  }
+
+  /**
+   * Stops influxd the way an operator would (SIGTERM, SIGKILL after 10 s) and keeps its directory:
+   * data, WAL and config stay for {@link #restart()}. Clients get "connection refused" meanwhile.
+   */
+  public synchronized void stop() throws InterruptedException {
+    if (closed) {
+      throw new IllegalStateException("closed: " + this);
+    }
+    terminate(process);
+  }
+
+  /** Whether the influxd process is running (false after {@link #stop()} until {@link #restart()}). */
+  public synchronized boolean isRunning() {
+    return !closed && process.isAlive();
+  }
+
+  /**
+   * Starts influxd again on the same ports with the same data directory and waits until it
+   * answers, as after a server restart. Stops it first if it is still running.
+   *
+   * @throws IOException if it does not come back, e.g. because another process took its port
+   *     while it was down (the message ends with its log)
+   */
+  public synchronized void restart() throws IOException, InterruptedException {
+    if (closed) {
+      throw new IllegalStateException("closed: " + this);
+    }
+    terminate(process);
+    process = launch(binary, dir);
+    awaitReady();
+  }
+
+  private static void terminate(Process process) throws InterruptedException {
+    if (process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
     }
   }
 
@@ -179,7 +229,8 @@ public final class InfluxServer implements AutoCloseable {
     return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
   }
 
-  private void awaitReady(Path log) throws IOException, InterruptedException {
+  private void awaitReady() throws IOException, InterruptedException {
+    Path log = dir.resolve(LOG);
     long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
     while (true) {
       if (!process.isAlive()) {
@@ -344,16 +395,11 @@ public final class InfluxServer implements AutoCloseable {
       return;
     }
     closed = true;
-    if (process.isAlive()) {
-      process.destroy();
-      try {
-        if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-          process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        }
-      } catch (InterruptedException e) {
-        process.destroyForcibly();
-        Thread.currentThread().interrupt();
-      }
+    try {
+      terminate(process);
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
     }
     TempDirs.delete(dir);
   }

@@ -16,6 +16,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import kafka.server.BrokerServer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.header.Header;
@@ -35,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * <p>Both listeners (client and controller) are bound to 127.0.0.1 on ephemeral ports; data lives
  * in a fresh temporary directory that {@link #close()} deletes. Internal topics use replication
  * factor 1, consumer groups start without the initial rebalance delay, and topics are never
- * created automatically: call {@link #createTopics}.
+ * created automatically: call {@link #createTopics}. {@link #stopBroker()} and
+ * {@link #startBroker()} restart the broker on the same port and log directories, for fault tests.
  *
  * <pre>{@code
  * try (KafkaBroker kafka = KafkaBroker.start()) {
@@ -228,6 +230,36 @@ public final class KafkaBroker implements AutoCloseable {
   public static String header(ConsumerRecord<byte[], byte[]> record, String name) {
     Header h = record.headers().lastHeader(name);
     return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Shuts the broker down (a controlled shutdown, as {@code kafka-server-stop.sh} does): clients lose
+   * their connections and get none until {@link #startBroker()}. The node's KRaft controller keeps
+   * running, and the log directories stay as they are.
+   */
+  public synchronized void stopBroker() {
+    BrokerServer broker = broker();
+    broker.shutdown();
+    broker.awaitShutdown();
+  }
+
+  /**
+   * Starts the broker again after {@link #stopBroker()}, on the same port (the test kit re-binds the
+   * listener's port) and the same log directories, and waits until it serves clients again.
+   *
+   * @throws IOException if it does not come back
+   */
+  public synchronized void startBroker() throws IOException, InterruptedException {
+    try {
+      broker().startup();
+      cluster.waitForReadyBrokers();
+    } catch (ExecutionException | RuntimeException e) {
+      throw new IOException("Kafka broker did not restart: " + e, e);
+    }
+  }
+
+  private BrokerServer broker() {
+    return cluster.brokers().values().iterator().next();
   }
 
   /**

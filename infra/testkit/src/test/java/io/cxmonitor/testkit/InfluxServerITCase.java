@@ -72,6 +72,24 @@ class InfluxServerITCase {
   }
 
   @Test
+  void restartsOnTheSamePortWithTheSameData() throws Exception {
+    try (InfluxServer influx = InfluxServer.start()) {
+      influx.createDatabase("cx");
+      influx.write("cx", "kpi,channel=CHAT nps=42.5 1700000000000");
+      int port = influx.port();
+
+      influx.stop();
+      assertThat(influx.isRunning()).isFalse();
+      assertThatThrownBy(() -> influx.query("cx", "SELECT nps FROM kpi")).isInstanceOf(IOException.class);
+
+      influx.restart();
+      assertThat(influx.isRunning()).isTrue();
+      assertThat(influx.port()).isEqualTo(port);
+      assertThat(influx.query("cx", "SELECT nps FROM kpi")).contains("[1700000000000,42.5]");
+    }
+  }
+
+  @Test
   void missingBinaryIsExplained(@TempDir Path empty) {
     assertThatThrownBy(() -> InfluxServer.findBinary(Map.of("PATH", empty.toString()), List.of(empty)))
         .isInstanceOf(IllegalStateException.class)

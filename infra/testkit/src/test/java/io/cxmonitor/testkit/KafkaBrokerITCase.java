@@ -90,6 +90,32 @@ class KafkaBrokerITCase {
     assertThat(ListeningSockets.addressesListeningOn(controllerPort)).containsExactly("127.0.0.1");
   }
 
+  @Test
+  void restartsOnTheSamePortWithItsLogs() throws Exception {
+    try (KafkaBroker own = KafkaBroker.start()) {
+      own.createTopics(1, "cx.restart");
+      try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(own.producerProps())) {
+        producer.send(new ProducerRecord<>("cx.restart", "before".getBytes(UTF_8))).get();
+      }
+      String bootstrap = own.bootstrapServers();
+
+      own.stopBroker();
+      if (ListeningSockets.available()) {
+        assertThat(ListeningSockets.addressesListeningOn(port(bootstrap))).isEmpty();
+      }
+      own.startBroker();
+
+      assertThat(own.bootstrapServers()).isEqualTo(bootstrap);
+      if (ListeningSockets.available()) {
+        assertThat(ListeningSockets.addressesListeningOn(port(bootstrap))).containsExactly("127.0.0.1");
+      }
+      try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(own.producerProps())) {
+        producer.send(new ProducerRecord<>("cx.restart", "after".getBytes(UTF_8))).get();
+      }
+      assertThat(own.readAll("cx.restart")).extracting(r -> new String(r.value(), UTF_8)).containsExactly("before", "after");
+    }
+  }
+
   private static Properties withMaxBlock(Properties p) {
     p.put("max.block.ms", "1000");
     return p;

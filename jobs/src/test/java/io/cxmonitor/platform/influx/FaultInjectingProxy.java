@@ -10,31 +10,36 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An HTTP proxy in front of a real influxd that answers the next {@code /write} requests with
- * scripted error statuses (e.g. 503, 429) and forwards everything else unchanged. It simulates an
- * overloaded or restarting server; the data always ends up in the real one.
+ * scripted error statuses (e.g. 503, 429), or holds them for a while before forwarding them
+ * (a slow server), and forwards everything else unchanged. It simulates an overloaded or
+ * restarting server; the data always ends up in the real one. Requests are handled one at a time.
  */
-final class FaultInjectingProxy implements AutoCloseable {
+public final class FaultInjectingProxy implements AutoCloseable {
   private final HttpServer server;
   private final String target;
   private final HttpClient http = HttpClient.newHttpClient();
   private final Deque<Integer> faults = new ArrayDeque<>();
   final AtomicInteger writeRequests = new AtomicInteger();
   final AtomicInteger injected = new AtomicInteger();
+  private final AtomicInteger delayed = new AtomicInteger();
+  private volatile int writesToDelay;
+  private volatile Duration writeDelay = Duration.ZERO;
 
-  FaultInjectingProxy(String targetUrl) throws IOException {
+  public FaultInjectingProxy(String targetUrl) throws IOException {
     this.target = targetUrl;
     this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/", this::handle);
     server.start();
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
@@ -42,6 +47,25 @@ final class FaultInjectingProxy implements AutoCloseable {
     for (int s : statuses) {
       faults.add(s);
     }
+  }
+
+  /** Holds each of the next {@code count} write requests for {@code delay} before forwarding it. */
+  public synchronized void delayNextWrites(int count, Duration delay) {
+    writeDelay = delay;
+    writesToDelay = count;
+  }
+
+  /** How many write requests were held back so far. */
+  public int delayedWrites() {
+    return delayed.get();
+  }
+
+  private synchronized boolean takeDelay() {
+    if (writesToDelay <= 0) {
+      return false;
+    }
+    writesToDelay--;
+    return true;
   }
 
   private synchronized Integer nextFault() {
@@ -57,6 +81,14 @@ final class FaultInjectingProxy implements AutoCloseable {
         injected.incrementAndGet();
         respond(ex, fault, ("{\"error\":\"injected fault " + fault + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         return;
+      }
+      if (takeDelay()) {
+        delayed.incrementAndGet();
+        try {
+          Thread.sleep(writeDelay.toMillis());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
       }
     }
     try {
