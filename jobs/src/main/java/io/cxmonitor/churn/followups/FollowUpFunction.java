@@ -48,7 +48,7 @@ public final class FollowUpFunction extends HorizonKeyedProcessFunction<String, 
 
   @Override
   public void processElement(FollowUpSignal s, Context ctx, Collector<CustomerFact> out) throws Exception {
-    seen(s.time, ctx.timerService().currentWatermark());
+    seen(s.time);
     Action a = state.value();
     if (a == null) {
       a = new Action();

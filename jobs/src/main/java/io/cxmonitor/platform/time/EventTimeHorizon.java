@@ -12,9 +12,14 @@ import org.apache.flink.runtime.state.FunctionInitializationContext;
  * outcome, no overdue follow-up). This remembers the latest event time an operator saw and says
  * whether a timer may decide.
  *
+ * <p>Each parallel subtask knows the latest event time of its own keys, so the cut-off is
+ * deterministic (it depends on the input and the key distribution, not on timing) and never later
+ * than the input's latest event time. The watermark is not used: how far it had come when the
+ * input ended depends on when the source last emitted one.
+ *
  * <p>The latest time is kept in union operator state (the largest of all subtasks' after a
  * restore), so a restored operator does not forget how far its input had come. Usage: call
- * {@link #seen} for every element and {@link #watermark} in {@code processElement} and {@code onTimer}, {@link #initialize}/{@link #snapshot} from the function's
+ * {@link #seen} for every element, {@link #initialize}/{@link #snapshot} from the function's
  * {@code CheckpointedFunction} methods and {@link #decides} in {@code onTimer}.
  */
 public final class EventTimeHorizon implements Serializable {
@@ -27,17 +32,6 @@ public final class EventTimeHorizon implements Serializable {
   public void seen(long eventTime) {
     if (eventTime > latest) {
       latest = eventTime;
-    }
-  }
-
-  /**
-   * The operator's current watermark: every subtask receives it, so it carries how far the whole
-   * input has come (up to the out-of-orderness bound) to subtasks whose own keys lag behind. The
-   * end-of-input watermark is ignored.
-   */
-  public void watermark(long currentWatermark) {
-    if (currentWatermark != Long.MAX_VALUE) {
-      seen(currentWatermark);
     }
   }
 

@@ -32,15 +32,13 @@ public abstract class HorizonKeyedProcessFunction<K, I, O> extends KeyedProcessF
     horizon.snapshot();
   }
 
-  /** An element with this event time arrived while the operator's watermark was {@code currentWatermark}. */
-  protected final void seen(long eventTime, long currentWatermark) {
+  /** An element with this event time arrived. */
+  protected final void seen(long eventTime) {
     horizon.seen(eventTime);
-    horizon.watermark(currentWatermark);
   }
 
   /** Whether a timer at {@code ts} may decide (see {@link EventTimeHorizon#decides}). */
   protected final boolean decides(long ts, long currentWatermark) {
-    horizon.watermark(currentWatermark);
     return horizon.decides(ts, currentWatermark);
   }
 }

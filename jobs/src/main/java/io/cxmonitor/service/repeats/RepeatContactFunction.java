@@ -82,7 +82,7 @@ public final class RepeatContactFunction extends HorizonKeyedProcessFunction<Str
 
   @Override
   public void processElement(InteractionEvent e, Context ctx, Collector<TicketFact> out) throws Exception {
-    seen(e.getEventTime().toEpochMilli(), ctx.timerService().currentWatermark());
+    seen(e.getEventTime().toEpochMilli());
     if (!RepeatContactRule.opensContact(e.getEventType())) {
       return;
     }
@@ -145,22 +145,29 @@ public final class RepeatContactFunction extends HorizonKeyedProcessFunction<Str
     ctx.timerService().registerEventTimeTimer(rule.forgetAt(c.at));
   }
 
-  /** {@code earlier} was followed by {@code next} within the window: its forward outcome is "followed". */
+  /**
+   * {@code earlier} was followed by {@code next} within the window: its forward outcome is
+   * "followed". Only the customer's latest contact can be followed, so this happens once per
+   * contact. A contact restored from a release that kept no outcomes is added here, followed.
+   */
   private void followed(Contact earlier, Contact next, Collector<TicketFact> out) throws Exception {
+    if (next.at - earlier.at < provisionalHorizonMs) {
+      out.collect(fact(Kind.FORWARD_FOLLOWED, earlier, earlier.at));
+    }
     List<Contact> atTime = awaiting.get(earlier.at);
     if (atTime == null) {
-      return; // judged before this release kept outcomes, or already final
+      atTime = new ArrayList<>(1);
     }
     for (Contact a : atTime) {
-      if (a.ticketId.equals(earlier.ticketId) && !a.followed) {
+      if (a.ticketId.equals(earlier.ticketId)) {
         a.followed = true;
         awaiting.put(earlier.at, atTime);
-        if (next.at - earlier.at < provisionalHorizonMs) {
-          out.collect(fact(Kind.FORWARD_FOLLOWED, a, a.at));
-        }
         return;
       }
     }
+    earlier.followed = true;
+    atTime.add(earlier);
+    awaiting.put(earlier.at, atTime); // its forget timer, registered with it, finalises it
   }
 
   /** The window after the contacts at {@code at} has passed: their forward outcomes are final. */

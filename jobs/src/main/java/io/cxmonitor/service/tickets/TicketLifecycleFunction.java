@@ -109,7 +109,7 @@ public final class TicketLifecycleFunction extends HorizonKeyedProcessFunction<S
   @Override
   public void processElement(InteractionEvent e, Context ctx, Collector<TicketFact> out) throws Exception {
     long t = e.getEventTime().toEpochMilli();
-    seen(t, ctx.timerService().currentWatermark());
+    seen(t);
     TicketState s = stateFor(e, t, ctx);
     if (e.getEventType() == InteractionType.OPENED && s.openedAt == TicketState.UNKNOWN && !hasPending(s, InteractionType.OPENED)) {
       setDimensions(s, e); // the ticket's dimensions are those of its OPENED; transfers change the team later
