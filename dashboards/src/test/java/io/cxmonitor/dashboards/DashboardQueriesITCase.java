@@ -119,6 +119,11 @@ class DashboardQueriesITCase {
   private static final long CHAT_ABANDONED = 200;
   private static final long[] PHONE_ANSWERED = {20, 40};
   private static final long[] PHONE_ABANDONED = {100, 150};
+  private static final int CHAT_FOLLOWED = 2;
+  private static final int PHONE_CONTACTS = 2;
+  private static final int PHONE_ANONYMOUS = 2;
+  private static final int FORWARD_FINAL_N = 5;
+  private static final int FORWARD_FINAL_FOLLOWED = 2;
 
   private static void serviceFixtures(List<KpiPoint> points) {
     ServiceCounts chat = new ServiceCounts();
@@ -168,6 +173,37 @@ class DashboardQueriesITCase {
     ServiceFacts.count(chat, fact(Kind.REPEAT_CONTACT).withFlag(true), phoneOrdinal, chatOrdinal);
     ServiceFacts.count(chat, fact(Kind.REPEAT_CONTACT).withFlag(true), phoneOrdinal, chatOrdinal);
     ServiceFacts.count(chat, fact(Kind.REPEAT_CONTACT).withFlag(false), chatOrdinal, chatOrdinal);
+    // forward repeat so far: two of chat's six contacts followed; phone: two contacts, one followed,
+    // and two anonymous callers (in neither rate)
+    for (int i = 0; i < CHAT_FOLLOWED; i++) {
+      ServiceFacts.count(chat, fact(Kind.FORWARD_FOLLOWED), -1, chatOrdinal);
+    }
+    for (int i = 0; i < PHONE_CONTACTS; i++) {
+      ServiceFacts.count(phone, fact(Kind.CONTACT), -1, phoneOrdinal);
+    }
+    ServiceFacts.count(phone, fact(Kind.FORWARD_FOLLOWED), -1, phoneOrdinal);
+    for (int i = 0; i < PHONE_ANONYMOUS; i++) {
+      ServiceFacts.count(phone, fact(Kind.ANONYMOUS_CONTACT), -1, phoneOrdinal);
+    }
+    // provisional FCR at first resolutions by agents: chat 2 of 4, phone 2 of 2
+    for (int i = 0; i < 4; i++) {
+      ServiceFacts.count(chat, fact(Kind.FCR_PROVISIONAL).withFlag(i < 2), -1, chatOrdinal);
+    }
+    for (int i = 0; i < 2; i++) {
+      ServiceFacts.count(phone, fact(Kind.FCR_PROVISIONAL).withFlag(true), -1, phoneOrdinal);
+    }
+    // ends without resolution: chat 3 IVR hang-ups, 1 spam, 1 without reason (other), 1 stale; phone 2 no response
+    for (String reason : new String[] {"IVR_HANGUP", "IVR_HANGUP", "IVR_HANGUP", "SPAM", null}) {
+      TicketFact closed = fact(Kind.CLOSED);
+      closed.closeReason = reason;
+      ServiceFacts.count(chat, closed, -1, chatOrdinal);
+    }
+    ServiceFacts.count(chat, fact(Kind.CLOSED).withFlag(true), -1, chatOrdinal);
+    for (int i = 0; i < 2; i++) {
+      TicketFact closed = fact(Kind.CLOSED);
+      closed.closeReason = "NO_RESPONSE";
+      ServiceFacts.count(phone, closed, -1, phoneOrdinal);
+    }
     chat.seal();
     phone.seal();
     ServiceCounts all = ServiceCounts.copyOf(chat);
@@ -179,6 +215,15 @@ class DashboardQueriesITCase {
       ServicePoints.emit(Grouping.CHANNEL, "chat", window, t, chat, points::add);
       ServicePoints.emit(Grouping.CHANNEL, "phone", window, t, phone, points::add);
       ServicePoints.emit(Grouping.TEAM, "tier2", window, t, chat, points::add);
+    }
+    // final forward outcomes counted a repeat window (7 days) after T: written back at T
+    ServiceCounts finals = new ServiceCounts();
+    for (int i = 0; i < FORWARD_FINAL_N; i++) {
+      ServiceFacts.count(finals, fact(Kind.FORWARD_FINAL).withFlag(i < FORWARD_FINAL_FOLLOWED), -1, chatOrdinal);
+    }
+    long week = java.time.Duration.ofDays(7).toMillis();
+    for (String window : List.of("1m", "1h", "24h")) {
+      ServicePoints.emit(Grouping.OVERALL, Grouping.ALL, window, t + week, finals.seal(), week, points::add);
     }
     points.add(ServicePoints.backlog(Grouping.CHANNEL, "chat", t - MIN, 4));
     points.add(ServicePoints.backlog(Grouping.CHANNEL, "chat", t, 7));
@@ -229,7 +274,7 @@ class DashboardQueriesITCase {
   void everyPanelQueryNamesOnlyWhatTheSinkWrites() {
     Map<String, Set<String>> schema = serverSchema();
     assertThat(schema).containsKeys("cx_nps", "cx_csat", "cx_ces", "cx_pipeline", "cx_frt", "cx_ttr", "cx_service",
-        "cx_backlog", "cx_repeat_pairs", "cx_churn", "cx_customers");
+        "cx_backlog", "cx_repeat_pairs", "cx_repeat_forward", "cx_churn", "cx_customers");
     for (DashboardFiles.PanelQuery q : DashboardFiles.queries()) {
       assertThat(QueryContract.violations(q.query(), schema)).as("%s: %s", q, q.query()).isEmpty();
     }
@@ -348,6 +393,7 @@ class DashboardQueriesITCase {
     // overview: service and churn headline figures, overall
     long[] all = java.util.stream.LongStream.concat(java.util.Arrays.stream(CHAT_TTR), java.util.Arrays.stream(PHONE_TTR)).sorted().toArray();
     e.put("FCR now/A", Map.of("FCR %", 75.0, "n", 4.0));
+    e.put("FCR now/B", Map.of("FCR % provisional", 100.0 * 4 / 6, "n provisional", 6.0));
     e.put("TTR p90 now/A", Map.of("TTR p90 s", rank(all, 90) / 1000.0, "n", 7.0));
     e.put("Churn rate (24h)/A", Map.of("churn %", 2.5, "n", 120.0));
     e.put("Revenue at risk/A", Map.of("revenue at risk", 150_000.0, "customers", 7.0));
@@ -380,7 +426,20 @@ class DashboardQueriesITCase {
     e.put("Open backlog by team/A", Map.of("@team=tier2", 0.0, "open", 3.0));
     e.put("SLA breaches/A", Map.of("first response", 2.0, "resolution", 1.0));
     double[] fcr = wilsonOf(3, 4);
-    e.put("First-contact resolution % with 95% CI/A", Map.of("FCR %", 75.0, "CI low", fcr[0], "CI high", fcr[1]));
+    e.put("First-contact resolution % with 95% CI (final; provisional dashed)/A", Map.of("FCR %", 75.0, "CI low", fcr[0], "CI high", fcr[1]));
+    e.put("First-contact resolution % with 95% CI (final; provisional dashed)/B", Map.of("FCR % provisional", 100.0 * 4 / 6));
+    // backward: 3 repeats of 8 contacts (6 chat, 2 phone); forward so far: 3 of 8 followed; final: 2 of 5
+    e.put("Repeat contact %: backward and forward (final; provisional dashed)/A", Map.of("backward %", 100.0 * 3 / 8));
+    e.put("Repeat contact %: backward and forward (final; provisional dashed)/B",
+        Map.of("forward % provisional", 100.0 * (CHAT_FOLLOWED + 1) / (6 + PHONE_CONTACTS)));
+    e.put("Repeat contact %: backward and forward (final; provisional dashed)/C",
+        Map.of("forward % final", 100.0 * FORWARD_FINAL_FOLLOWED / FORWARD_FINAL_N));
+    e.put("Repeat contact and provisional FCR by channel (latest)/A", Map.of("@channel=phone", 0.0, "backward %", 0.0,
+        "n", (double) PHONE_CONTACTS, "anonymous", (double) PHONE_ANONYMOUS, "FCR % provisional", 100.0, "FCR n provisional", 2.0));
+    e.put("Repeat contact and provisional FCR by channel (latest)/B", Map.of("@channel=chat", 0.0,
+        "forward % provisional", 100.0 * CHAT_FOLLOWED / 6, "forward n", 6.0, "still open", 6.0 - CHAT_FOLLOWED));
+    e.put("Closed without resolution by reason/A", Map.of("ivr_hangup", 3.0, "self_served_ivr", 0.0, "merged", 0.0, "spam", 1.0,
+        "no_response", 2.0, "other", 1.0, "stale", 1.0));
     double[] abandon = wilsonOf(2, 4);
     e.put("Abandonment by channel (latest)/A", Map.of("@channel=phone", 0.0, "abandoned %", 50.0,
         "CI low", abandon[0], "CI high", abandon[1], "n", 4.0));

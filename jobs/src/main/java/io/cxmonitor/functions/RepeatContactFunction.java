@@ -19,6 +19,10 @@ public final class RepeatContactFunction {
     public String region;
     public String priority;
     public String product;
+    /** Added in the repeats release: an anonymous caller's contact (never judged as a repeat). */
+    public boolean anonymous;
+    /** Added in the repeats release: followed by another contact of the customer within the window. */
+    public boolean followed;
 
     public Contact() {}
   }

@@ -4,6 +4,7 @@ import io.cxmonitor.platform.stats.Durations;
 import io.cxmonitor.platform.windows.Rollable;
 
 import io.cxmonitor.schemas.Channel;
+import io.cxmonitor.schemas.CloseReason;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -14,6 +15,7 @@ import org.HdrHistogram.Histogram;
  */
 public final class ServiceCounts implements Rollable<ServiceCounts> {
   public static final int CHANNELS = Channel.values().length;
+  public static final int CLOSE_REASONS = CloseReason.values().length;
 
   public long opened;
   /** First release: contacts of a queued channel at OPENED; no longer counted (see {@link #queueEntered}). */
@@ -54,6 +56,21 @@ public final class ServiceCounts implements Rollable<ServiceCounts> {
   /** Resolved tickets whose outcome became final (reopen window passed): n of the reopen rate; and those reopened. */
   public long resolvedFinal;
   public long reopenedFinal;
+
+  // --- Added in the repeats release (restored older state has 0 / null here). ---
+  /** New contacts of anonymous callers: not in {@link #contacts}, counted apart. */
+  public long anonymousContacts;
+  /** Forward repeat, provisional, in the bucket of the first contact: followed so far, and passed unfollowed. */
+  public long fwdFollowed;
+  public long fwdExpired;
+  /** Forward repeat, final: outcomes that became final in this bucket (contact + window), and those followed. */
+  public long fwdFinal;
+  public long fwdFinalFollowed;
+  /** Provisional FCR at the first resolution by an agent: n, and those still first-contact resolutions then. */
+  public long fcrProvisional;
+  public long fcrProvisionalYes;
+  /** Tickets closed by a CLOSED event per {@code CloseReason} ordinal (no reason = OTHER); null when none. */
+  public long[] closedByReason;
 
   private transient Histogram frt;
   private transient Histogram ttr;
@@ -137,6 +154,21 @@ public final class ServiceCounts implements Rollable<ServiceCounts> {
     closedStale += sign * o.closedStale;
     resolvedFinal += sign * o.resolvedFinal;
     reopenedFinal += sign * o.reopenedFinal;
+    anonymousContacts += sign * o.anonymousContacts;
+    fwdFollowed += sign * o.fwdFollowed;
+    fwdExpired += sign * o.fwdExpired;
+    fwdFinal += sign * o.fwdFinal;
+    fwdFinalFollowed += sign * o.fwdFinalFollowed;
+    fcrProvisional += sign * o.fcrProvisional;
+    fcrProvisionalYes += sign * o.fcrProvisionalYes;
+    if (o.closedByReason != null) {
+      if (closedByReason == null) {
+        closedByReason = new long[CLOSE_REASONS];
+      }
+      for (int i = 0; i < Math.min(closedByReason.length, o.closedByReason.length); i++) {
+        closedByReason[i] += sign * o.closedByReason[i];
+      }
+    }
     if (o.repeatPairs != null) {
       if (repeatPairs == null) {
         repeatPairs = new long[CHANNELS * CHANNELS];
@@ -179,6 +211,7 @@ public final class ServiceCounts implements Rollable<ServiceCounts> {
     return opened == 0 && queued == 0 && abandoned == 0 && resolved == 0 && reopened == 0 && fcrFinal == 0
         && frtBreaches == 0 && ttrBreaches == 0 && contacts == 0 && repeats == 0
         && queueEntered == 0 && queueLeft == 0 && closed == 0 && closedStale == 0 && resolvedFinal == 0
+        && anonymousContacts == 0 && fwdFollowed == 0 && fwdExpired == 0 && fwdFinal == 0 && fcrProvisional == 0
         && frt().getTotalCount() == 0 && ttr().getTotalCount() == 0 && queueTime().getTotalCount() == 0;
   }
 }

@@ -17,10 +17,24 @@ import org.apache.flink.util.Collector;
  */
 public final class RollingServiceWindows extends RollingWindows<ServicePartial, ServiceCounts> {
   private static final long serialVersionUID = 1L;
+  private final long repeatWindowMs;
   private transient ValueState<Long> backlog;
 
   public RollingServiceWindows(long bucketMillis) {
+    this(bucketMillis, io.cxmonitor.rules.RepeatContactRule.defaults().windowMs());
+  }
+
+  /**
+   * @param repeatWindowMs the repeat window, a whole number of buckets: final forward-repeat
+   *     outcomes are counted in the bucket a window after their contact and written a window back
+   */
+  public RollingServiceWindows(long bucketMillis, long repeatWindowMs) {
     super(ServiceCounts.class, bucketMillis);
+    if (repeatWindowMs % bucketMillis != 0) {
+      throw new IllegalArgumentException("the repeat window (" + repeatWindowMs + " ms) must be a whole number of buckets ("
+          + bucketMillis + " ms), so the final forward repeat of a bucket's contacts lands in one bucket");
+    }
+    this.repeatWindowMs = repeatWindowMs;
   }
 
   @Override
@@ -74,6 +88,6 @@ public final class RollingServiceWindows extends RollingWindows<ServicePartial, 
   @Override
   protected void emit(String key, String window, long minute, ServiceCounts counts, Collector<KpiPoint> out) {
     Grouping.Key k = Grouping.Key.parse(key);
-    ServicePoints.emit(k.grouping(), k.value(), window, (minute + 1) * bucketMillis, counts, out::collect);
+    ServicePoints.emit(k.grouping(), k.value(), window, (minute + 1) * bucketMillis, counts, repeatWindowMs, out::collect);
   }
 }

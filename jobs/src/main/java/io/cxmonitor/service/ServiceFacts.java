@@ -1,6 +1,7 @@
 package io.cxmonitor.service;
 
 import io.cxmonitor.metrics.ServiceCounts;
+import io.cxmonitor.schemas.CloseReason;
 
 /**
  * How each ticket fact counts towards the service KPIs of its bucket. Every rate's numerator and
@@ -9,6 +10,18 @@ import io.cxmonitor.metrics.ServiceCounts;
  */
 public final class ServiceFacts {
   private ServiceFacts() {}
+
+  /** The reason a CLOSED fact counts under; none or one this version does not know is {@code OTHER}. */
+  public static CloseReason closeReason(String name) {
+    if (name != null) {
+      for (CloseReason r : CloseReason.values()) {
+        if (r.name().equals(name)) {
+          return r;
+        }
+      }
+    }
+    return CloseReason.OTHER;
+  }
 
   /** Adds one fact; {@code fromChannel}/{@code toChannel} ordinals are only used for repeat contacts. */
   public static void count(ServiceCounts c, TicketFact f, int fromChannel, int toChannel) {
@@ -38,6 +51,10 @@ public final class ServiceFacts {
           c.closedStale++;
         } else {
           c.closed++;
+          if (c.closedByReason == null) {
+            c.closedByReason = new long[ServiceCounts.CLOSE_REASONS];
+          }
+          c.closedByReason[closeReason(f.closeReason).ordinal()]++;
         }
       }
       case FIRST_RESPONSE -> c.frt().recordValue(Math.max(0, f.durationMs));
@@ -71,6 +88,21 @@ public final class ServiceFacts {
       case SLA_BREACH_FIRST_RESPONSE -> c.frtBreaches++;
       case SLA_BREACH_RESOLUTION -> c.ttrBreaches++;
       case CONTACT -> c.contacts++;
+      case ANONYMOUS_CONTACT -> c.anonymousContacts++;
+      case FORWARD_FOLLOWED -> c.fwdFollowed++;
+      case FORWARD_EXPIRED -> c.fwdExpired++;
+      case FORWARD_FINAL -> {
+        c.fwdFinal++;
+        if (f.flag) {
+          c.fwdFinalFollowed++;
+        }
+      }
+      case FCR_PROVISIONAL -> {
+        c.fcrProvisional++;
+        if (f.flag) {
+          c.fcrProvisionalYes++;
+        }
+      }
       case REPEAT_CONTACT -> {
         c.repeats++;
         if (f.flag) {

@@ -88,6 +88,10 @@ public final class ServiceKpiJob implements Callable<Integer> {
     options.validate(cmd);
     sla = slaOptions.policy(cmd);
     repeatWindow = repeatOptions.window(cmd);
+    if (repeatWindow.toMillis() % options.bucket.toMillis() != 0) {
+      throw new CommandLine.ParameterException(cmd, "--repeat-window " + repeatWindow + " must be a whole number of --bucket "
+          + options.bucket + " (the final forward repeat of a bucket's contacts is counted one window later)");
+    }
     for (Duration d : new Duration[] {reopenWindow, orphanTimeout}) {
       if (d.isNegative() || d.isZero()) {
         throw new CommandLine.ParameterException(cmd, "windows and timeouts must be positive, got " + d);

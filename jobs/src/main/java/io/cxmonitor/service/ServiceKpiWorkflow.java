@@ -98,11 +98,11 @@ public final class ServiceKpiWorkflow {
         .name(SERVICE_TICKETS_NAME).uid(SERVICE_TICKETS);
   }
 
-  /** Per customer: contacts and repeat contacts within the repeat window. */
+  /** Per customer: contacts, backward and forward repeat contacts within the repeat window (the longest rolling window is a day). */
   private static DataStream<TicketFact> repeatContacts(DataStream<InteractionEvent> events, Settings s) {
     return events
         .keyBy(e -> e.getCustomerId())
-        .process(new RepeatContactFunction(s.repeatWindow().toMillis()))
+        .process(new RepeatContactFunction(s.repeatWindow().toMillis(), Duration.ofDays(1).toMillis()))
         .name(SERVICE_REPEATS_NAME).uid(SERVICE_REPEATS);
   }
 
@@ -118,7 +118,7 @@ public final class ServiceKpiWorkflow {
   private static DataStream<KpiPoint> rollingWindows(DataStream<ServicePartial> partials, Settings s) {
     return partials
         .keyBy(ServicePartial::groupKey)
-        .process(new RollingServiceWindows(s.bucket().toMillis()))
+        .process(new RollingServiceWindows(s.bucket().toMillis(), s.repeatWindow().toMillis()))
         .name(SERVICE_ROLLING_NAME).uid(SERVICE_ROLLING);
   }
 

@@ -9,6 +9,9 @@ import static io.cxmonitor.service.ServiceInfluxNames.*;
 import io.cxmonitor.platform.windows.Grouping;
 import io.cxmonitor.metrics.ServiceCounts;
 import io.cxmonitor.schemas.Channel;
+import io.cxmonitor.rules.RepeatContactRule;
+import io.cxmonitor.schemas.CloseReason;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -22,8 +25,19 @@ public final class ServicePoints {
     return PointTags.of(grouping, value, window, SERVICE_DIMENSION_TAGS);
   }
 
+  /** With the default repeat window (only where the final forward figure is dated). */
   public static void emit(Grouping grouping, String value, String window, long windowEnd, ServiceCounts c,
       Consumer<KpiPoint> out) {
+    emit(grouping, value, window, windowEnd, c, RepeatContactRule.defaults().windowMs(), out);
+  }
+
+  /**
+   * The points of one group and window. {@code repeatWindowMs}: the final forward-repeat figure
+   * counted in this window (outcomes that became final in it) belongs to the cohort window that
+   * ended this long before, and is written there.
+   */
+  public static void emit(Grouping grouping, String value, String window, long windowEnd, ServiceCounts c,
+      long repeatWindowMs, Consumer<KpiPoint> out) {
     Map<String, String> tags = tags(grouping, value, window);
     out.accept(new KpiPoint(MEASUREMENT_FRT, tags, durationFields(c.frt()), windowEnd));
     out.accept(new KpiPoint(MEASUREMENT_TTR, tags, durationFields(c.ttr()), windowEnd));
@@ -37,6 +51,11 @@ public final class ServicePoints {
     f.put(FIELD_ANSWERED_IN_SL, c.queueAnsweredInServiceLevel);
     f.put(FIELD_CLOSED, c.closed);
     f.put(FIELD_CLOSED_STALE, c.closedStale);
+    for (CloseReason r : CloseReason.values()) {
+      f.put(closedField(r), c.closedByReason == null || r.ordinal() >= c.closedByReason.length ? 0L : c.closedByReason[r.ordinal()]);
+    }
+    f.put(FIELD_ANONYMOUS_CONTACTS, c.anonymousContacts);
+    f.put(FIELD_FCR_PROVISIONAL_YES, c.fcrProvisionalYes);
     f.put(FIELD_REOPENED, c.reopened);
     f.put(FIELD_CONTACTS, c.contacts);
     f.put(FIELD_REPEATS, c.repeats);
@@ -46,6 +65,7 @@ public final class ServicePoints {
     f.put(FIELD_SLA_FRT_BREACHES, c.frtBreaches);
     f.put(FIELD_SLA_TTR_BREACHES, c.ttrBreaches);
     PointTags.rate(f, RATE_FCR, c.fcrYes, c.fcrFinal);
+    PointTags.rate(f, RATE_FCR_PROVISIONAL, c.fcrProvisionalYes, c.fcrProvisional);
     PointTags.rate(f, RATE_REOPEN, c.reopenedFinal, c.resolvedFinal);
     PointTags.rate(f, RATE_ABANDON, c.queueAbandoned, c.queueLeft);
     PointTags.rate(f, RATE_SERVICE_LEVEL, c.queueAnsweredInServiceLevel, c.queueLeft);
@@ -53,6 +73,7 @@ public final class ServicePoints {
     PointTags.rate(f, RATE_REPEAT, c.repeats, c.contacts);
     PointTags.rate(f, RATE_REPEAT_SWITCHED, c.repeatsSwitched, c.repeats);
     out.accept(new KpiPoint(MEASUREMENT_SERVICE, tags, f, windowEnd));
+    forwardRepeat(tags, windowEnd, c, repeatWindowMs, out);
     if (grouping == Grouping.OVERALL && c.repeatPairs != null) {
       Channel[] channels = Channel.values();
       for (Channel from : channels) {
@@ -63,6 +84,26 @@ public final class ServicePoints {
           out.accept(new KpiPoint(MEASUREMENT_REPEAT_PAIRS, pairTags, Map.of(FIELD_N, n), windowEnd));
         }
       }
+    }
+  }
+
+  /** The provisional forward figure of this window's cohort, and the final one of the cohort a repeat window earlier. */
+  private static void forwardRepeat(Map<String, String> tags, long windowEnd, ServiceCounts c, long repeatWindowMs,
+      Consumer<KpiPoint> out) {
+    Map<String, String> provisionalTags = new HashMap<>(tags);
+    provisionalTags.put(TAG_STATUS, STATUS_PROVISIONAL);
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put(FIELD_FOLLOWED, c.fwdFollowed);
+    p.put(FIELD_OPEN_CONTACTS, Math.max(0, c.contacts - c.fwdFollowed - c.fwdExpired));
+    PointTags.rate(p, RATE_REPEAT_FORWARD, c.fwdFollowed, c.contacts);
+    out.accept(new KpiPoint(MEASUREMENT_REPEAT_FORWARD, provisionalTags, p, windowEnd));
+    if (c.fwdFinal > 0) {
+      Map<String, String> finalTags = new HashMap<>(tags);
+      finalTags.put(TAG_STATUS, STATUS_FINAL);
+      Map<String, Object> f = new LinkedHashMap<>();
+      f.put(FIELD_FOLLOWED, c.fwdFinalFollowed);
+      PointTags.rate(f, RATE_REPEAT_FORWARD, c.fwdFinalFollowed, c.fwdFinal);
+      out.accept(new KpiPoint(MEASUREMENT_REPEAT_FORWARD, finalTags, f, windowEnd - repeatWindowMs));
     }
   }
 

@@ -48,8 +48,29 @@ public final class TicketFact {
     SLA_BREACH_RESOLUTION,
     /** A customer contacted again within the repeat window; {@link #channel} = new contact, {@link #fromChannel} = previous; {@link #flag} = switched channel. */
     REPEAT_CONTACT,
-    /** A new contact that could be a repeat (denominator of the repeat rate). */
-    CONTACT
+    /** A new contact of a known customer: the cohort of both repeat rates (their n), dated by the contact. */
+    CONTACT,
+    /** A new contact of an anonymous caller: left out of the repeat rates, counted apart. */
+    ANONYMOUS_CONTACT,
+    /**
+     * Forward repeat, provisional: the contact dated here (its cohort) was followed by another of the
+     * same customer within the repeat window; emitted at the follow-up, and only while a window
+     * written so far can still include it (a day).
+     */
+    FORWARD_FOLLOWED,
+    /** Forward repeat, provisional: the contact dated here was not followed and its window passed (only for windows under a day). */
+    FORWARD_EXPIRED,
+    /**
+     * Forward repeat, final: dated by the contact's time plus the repeat window (when its outcome
+     * became final), {@link #flag} = followed; the points put it back at the contact's time.
+     */
+    FORWARD_FINAL,
+    /**
+     * Provisional FCR, at the first resolution by an agent: {@link #flag} = first-contact resolution
+     * so far (not transferred, no customer reply after the first agent reply); a later reopen shows
+     * only in the final figure ({@link #FCR_FINAL}).
+     */
+    FCR_PROVISIONAL
   }
 
   public Kind kind;
@@ -68,6 +89,8 @@ public final class TicketFact {
   public boolean selfService;
   /** {@link Kind#FCR_FINAL}: reopened after a resolution. */
   public boolean reopened;
+  /** {@link Kind#CLOSED} by an event: its {@code CloseReason} name, null when the event gave none. */
+  public String closeReason;
 
   public TicketFact() {}
 
@@ -92,13 +115,14 @@ public final class TicketFact {
 
   /** Facts dated by an earlier cohort event than the moment they are known (see {@code ServicePreAggregator}). */
   public boolean cohortDated() {
-    return kind == Kind.QUEUE_ANSWERED || kind == Kind.QUEUE_ABANDONED || kind == Kind.QUEUE_ENDED;
+    return kind == Kind.QUEUE_ANSWERED || kind == Kind.QUEUE_ABANDONED || kind == Kind.QUEUE_ENDED
+        || kind == Kind.FORWARD_FOLLOWED || kind == Kind.FORWARD_EXPIRED;
   }
 
   @Override
   public String toString() {
     return kind + "@" + time + "{" + channel + "," + team + "," + region + "," + priority
         + (durationMs != 0 ? ", " + durationMs + "ms" : "") + (flag ? ", flag" : "") + (selfService ? ", self" : "") + (reopened ? ", reopened" : "")
-        + (fromChannel != null ? ", from " + fromChannel : "") + "}";
+        + (fromChannel != null ? ", from " + fromChannel : "") + (closeReason != null ? ", " + closeReason : "") + "}";
   }
 }

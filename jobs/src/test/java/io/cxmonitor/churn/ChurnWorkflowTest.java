@@ -115,7 +115,10 @@ class ChurnWorkflowTest {
         lifecycleSource.build(),
         InMemorySource.of(surveys.type()).add(surveys.good(r1), surveys.good(r2)).build(),
         InMemorySource.of(interactions.type()).add(undecodable, interactions.good(opened("cC", at(8, 0)))).build(),
-        InMemorySource.of(done.type()).add(done.good(FollowUpDone.newBuilder().setActionId("fu-r1").setDoneAt(at(3, 30)).build()))
+        // the last follow-up event, at 09:20, takes the input past r2's due time (09:06): the end of a
+        // bounded input is not the end of time, so without it r2 would not be overdue
+        InMemorySource.of(done.type()).add(done.good(FollowUpDone.newBuilder().setActionId("fu-r1").setDoneAt(at(3, 30)).build()),
+            done.good(FollowUpDone.newBuilder().setActionId("fu-elsewhere").setDoneAt(at(80, 0)).build()))
             .build());
 
     StreamExecutionEnvironment env = WorkflowTestCluster.environment();
@@ -242,7 +245,7 @@ class ChurnWorkflowTest {
     assertThat(points.pipelineTotals(JOB + ".lifecycle")).contains(entry(FIELD_EVENTS_TOTAL, 7L), entry(FIELD_INVALID_TOTAL, 1L));
     assertThat(points.pipelineTotals(JOB + ".surveys")).contains(entry(FIELD_EVENTS_TOTAL, 2L));
     assertThat(points.pipelineTotals(JOB + ".interactions")).contains(entry(FIELD_EVENTS_TOTAL, 1L), entry(FIELD_UNDECODABLE_TOTAL, 1L));
-    assertThat(points.pipelineTotals(JOB + ".follow-ups-done")).contains(entry(FIELD_EVENTS_TOTAL, 1L));
+    assertThat(points.pipelineTotals(JOB + ".follow-ups-done")).contains(entry(FIELD_EVENTS_TOTAL, 2L));
     assertThat(points.pipelineTotals(JOB + ".facts")).containsOnly(
         entry(FIELD_EVENTS_TOTAL, 14L), entry(FIELD_LATE_TOTAL, 1L), entry(FIELD_INVALID_TOTAL, 0L), entry(FIELD_UNDECODABLE_TOTAL, 0L));
   }

@@ -61,6 +61,28 @@ class ServiceFactsTest {
       assertThat(window.fcrFinal).isLessThanOrEqualTo(window.resolvedFinal);
       assertThat(window.selfService).isLessThanOrEqualTo(window.resolved);
       assertThat(window.repeatsSwitched).isLessThanOrEqualTo(window.repeats);
+      assertThat(window.fcrProvisionalYes).isLessThanOrEqualTo(window.fcrProvisional);
+      assertThat(window.fwdFinalFollowed).isLessThanOrEqualTo(window.fwdFinal);
+      assertThat(java.util.Arrays.stream(window.closedByReason).sum()).isEqualTo(window.closed);
     }
+  }
+
+  @Test
+  void closesCountPerReasonAndWithoutOneAsOther() {
+    ServiceCounts c = new ServiceCounts();
+    for (String reason : new String[] {"IVR_HANGUP", "IVR_HANGUP", "SPAM", null, "A_REASON_OF_A_LATER_VERSION"}) {
+      TicketFact f = fact(Kind.CLOSED, false);
+      f.closeReason = reason;
+      ServiceFacts.count(c, f, -1, -1);
+    }
+    ServiceFacts.count(c, fact(Kind.CLOSED, true), -1, -1); // stale: not a reason of its own
+    assertThat(c.closed).isEqualTo(5);
+    assertThat(c.closedStale).isEqualTo(1);
+    assertThat(c.closedByReason[io.cxmonitor.schemas.CloseReason.IVR_HANGUP.ordinal()]).isEqualTo(2);
+    assertThat(c.closedByReason[io.cxmonitor.schemas.CloseReason.SPAM.ordinal()]).isEqualTo(1);
+    assertThat(c.closedByReason[io.cxmonitor.schemas.CloseReason.OTHER.ordinal()]).isEqualTo(2);
+    ServiceCounts copy = ServiceCounts.copyOf(c);
+    copy.subtract(c);
+    assertThat(java.util.Arrays.stream(copy.closedByReason).allMatch(n -> n == 0)).as("subtracts exactly").isTrue();
   }
 }

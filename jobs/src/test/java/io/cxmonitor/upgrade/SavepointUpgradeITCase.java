@@ -99,7 +99,12 @@ class SavepointUpgradeITCase {
         assertThat(actual.keySet()).as("%s points after the savepoint (%s)", m, job)
             .containsExactlyInAnyOrderElementsOf(expected.keySet());
         for (var e : expected.entrySet()) {
-          assertThat(actual.get(e.getKey())).as("%s %s", m, e.getKey()).isEqualTo(e.getValue());
+          if (spansTheRestore(e.getKey())) {
+            assertThat(withoutAddedSinceTheSavepoint(m, actual.get(e.getKey()))).as("%s %s", m, e.getKey())
+                .isEqualTo(withoutAddedSinceTheSavepoint(m, e.getValue()));
+          } else {
+            assertThat(actual.get(e.getKey())).as("%s %s", m, e.getKey()).isEqualTo(e.getValue());
+          }
         }
         compared += expected.size();
       }
@@ -107,6 +112,28 @@ class SavepointUpgradeITCase {
       assertThat(counters(client, db(restored))).as("pipeline counters of %s", job)
           .isEqualTo(counters(client, db(clean))).isNotEmpty();
     }
+  }
+
+  /**
+   * Figures this release added (forward repeat, provisional FCR, anonymous contacts, closes per
+   * reason): the savepoint's state has none of the events before it, so a rolling window that holds
+   * events from both sides of the restore counts only those after it. One-bucket windows after
+   * the restore hold none from before and are compared whole.
+   */
+  private static final java.util.regex.Pattern ADDED_SINCE_THE_SAVEPOINT =
+      java.util.regex.Pattern.compile("fcr_provisional_.*|anonymous_contacts|closed_(?!stale$).*");
+
+  private static boolean spansTheRestore(String seriesAndTime) {
+    return !seriesAndTime.contains("window=1m");
+  }
+
+  private static Map<String, Object> withoutAddedSinceTheSavepoint(String measurement, Map<String, Object> fields) {
+    if (fields == null || measurement.equals("cx_repeat_forward")) {
+      return fields == null ? null : Map.of();
+    }
+    Map<String, Object> kept = new HashMap<>(fields);
+    kept.keySet().removeIf(k -> ADDED_SINCE_THE_SAVEPOINT.matcher(k).matches());
+    return kept;
   }
 
   private static JobClient start(String job, String run, Path savepoint) throws Exception {

@@ -93,14 +93,15 @@ final class LiveView {
     double[] frt = one("SELECT last(\"" + FIELD_P90_S + "\") FROM \"" + MEASUREMENT_FRT + "\" WHERE \"" + TAG_WINDOW + "\" = '"
         + window + "' AND " + all);
     double[] svc = one("SELECT last(\"" + pct(RATE_FCR) + "\"), last(\"" + pct(RATE_ABANDON) + "\"), last(\"" + pct(RATE_REPEAT)
-        + "\"), last(\"" + FIELD_SLA_FRT_BREACHES + "\"), last(\"" + FIELD_SLA_TTR_BREACHES + "\") FROM \"" + MEASUREMENT_SERVICE
+        + "\"), last(\"" + FIELD_SLA_FRT_BREACHES + "\"), last(\"" + FIELD_SLA_TTR_BREACHES + "\"), last(\"" + pct(RATE_FCR_PROVISIONAL)
+        + "\"), last(\"" + n(RATE_FCR_PROVISIONAL) + "\") FROM \"" + MEASUREMENT_SERVICE
         + "\" WHERE \"" + TAG_WINDOW + "\" = '" + window + "' AND " + all);
     double[] backlog = one("SELECT last(\"" + FIELD_OPEN + "\") FROM \"" + MEASUREMENT_BACKLOG + "\" WHERE " + all);
     if (ttr == null && backlog == null) {
       return "service: waiting for the first minute to close ...";
     }
-    return String.format("service: TTR p50 %s p90 %s (n %s) | FRT p90 %s | FCR %s%% | abandoned %s%% | repeat %s%% | SLA breaches %s/%s | open backlog %s",
-        fmt(ttr, 0, "%.0fs"), fmt(ttr, 1, "%.0fs"), fmt(ttr, 2, "%.0f"), fmt(frt, 0, "%.0fs"), fmt(svc, 0, "%.1f"),
+    return String.format("service: TTR p50 %s p90 %s (n %s) | FRT p90 %s | FCR %s | abandoned %s%% | repeat %s%% | SLA breaches %s/%s | open backlog %s",
+        fmt(ttr, 0, "%.0fs"), fmt(ttr, 1, "%.0fs"), fmt(ttr, 2, "%.0f"), fmt(frt, 0, "%.0fs"), fcr(svc),
         fmt(svc, 1, "%.1f"), fmt(svc, 2, "%.1f"), fmt(svc, 3, "%.0f"), fmt(svc, 4, "%.0f"), fmt(backlog, 0, "%.0f"));
   }
 
@@ -120,6 +121,19 @@ final class LiveView {
         fmt(gauges, 0, "%,.0f"), fmt(churn, 0, "%.2f"), fmt(churn, 1, "%.0f"), fmt(gauges, 1, "%,.0f"),
         gauges.length > 2 && !Double.isNaN(gauges[2]) ? String.format("$%,.0f", gauges[2] / 100) : "-",
         fmt(churn, 2, "%.0f"), fmt(churn, 3, "%.0f"));
+  }
+
+  /**
+   * FCR: the final figure once a reopen window has passed since the first resolutions; before and
+   * beside it the provisional one (at the first resolution by an agent) with its n, marked.
+   */
+  private static String fcr(double[] svc) {
+    String provisional = svc == null || svc.length < 7 || Double.isNaN(svc[5]) ? null
+        : String.format("%.1f%% provisional (n %s)", svc[5], fmt(svc, 6, "%.0f"));
+    if (svc == null || Double.isNaN(svc[0])) {
+      return provisional == null ? "-%" : provisional;
+    }
+    return String.format("%.1f%%", svc[0]) + (provisional == null ? "" : ", " + provisional);
   }
 
   private static String fmt(double[] v, int i, String f) {

@@ -3,6 +3,8 @@ package io.cxmonitor.churn.followups;
 import io.cxmonitor.functions.FollowUpFunction.Action;
 import io.cxmonitor.churn.CustomerFact;
 import io.cxmonitor.churn.CustomerFact.Kind;
+import io.cxmonitor.platform.time.EventTimeHorizon;
+import io.cxmonitor.platform.time.HorizonKeyedProcessFunction;
 import io.cxmonitor.platform.windows.Grouping;
 import io.cxmonitor.schemas.FollowUpAction;
 import io.cxmonitor.schemas.FollowUpStatus;
@@ -12,7 +14,6 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -20,9 +21,11 @@ import org.apache.flink.util.OutputTag;
  * Closed loop, keyed by action id: a detractor NPS or a CSAT of 1–2 creates a follow-up action
  * (OPEN event to Kafka) due after the policy's delay; a done event closes it — on time or late;
  * an action not done by its due time is reported once as OVERDUE. State is cleared when the action
- * is done and past due, or {@code keepAfterDue} after an overdue action's due time.
+ * is done and past due, or {@code keepAfterDue} after an overdue action's due time. At the end of
+ * a bounded input an action due after the latest event time seen is not overdue ({@link
+ * EventTimeHorizon}): it stays open.
  */
-public final class FollowUpFunction extends KeyedProcessFunction<String, FollowUpSignal, CustomerFact> {
+public final class FollowUpFunction extends HorizonKeyedProcessFunction<String, FollowUpSignal, CustomerFact> {
   private static final long serialVersionUID = 1L;
   public static final OutputTag<FollowUpAction> ACTIONS = new OutputTag<>("follow-ups", TypeInformation.of(FollowUpAction.class));
 
@@ -32,6 +35,7 @@ public final class FollowUpFunction extends KeyedProcessFunction<String, FollowU
   private transient ValueState<Action> state;
 
   public FollowUpFunction(long detractorDueMs, long lowCsatDueMs, long keepAfterDueMs) {
+    super("follow-ups-latest-event-time");
     this.detractorDueMs = detractorDueMs;
     this.lowCsatDueMs = lowCsatDueMs;
     this.keepAfterDueMs = keepAfterDueMs;
@@ -44,6 +48,7 @@ public final class FollowUpFunction extends KeyedProcessFunction<String, FollowU
 
   @Override
   public void processElement(FollowUpSignal s, Context ctx, Collector<CustomerFact> out) throws Exception {
+    seen(s.time);
     Action a = state.value();
     if (a == null) {
       a = new Action();
@@ -88,6 +93,9 @@ public final class FollowUpFunction extends KeyedProcessFunction<String, FollowU
     Action a = state.value();
     if (a == null) {
       return;
+    }
+    if (!decides(ts, ctx.timerService().currentWatermark())) {
+      return; // end of a bounded input before this time: the action is not overdue (yet), nothing is decided
     }
     if (a.createdAt == Long.MIN_VALUE) {
       state.clear(); // done event whose action never came

@@ -1,12 +1,14 @@
 package io.cxmonitor.service.repeats;
 
 import io.cxmonitor.functions.RepeatContactFunction.Contact;
+import io.cxmonitor.platform.time.EventTimeHorizon;
+import io.cxmonitor.platform.time.HorizonKeyedProcessFunction;
 import io.cxmonitor.platform.windows.Grouping;
 import io.cxmonitor.rules.RepeatContactRule;
 import io.cxmonitor.rules.RepeatContactRule.Verdict;
+import io.cxmonitor.schemas.InteractionEvent;
 import io.cxmonitor.service.TicketFact;
 import io.cxmonitor.service.TicketFact.Kind;
-import io.cxmonitor.schemas.InteractionEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -16,51 +18,76 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.util.Collector;
 
 /**
- * Per customer (keyed by customer id): emits a contact for every new ticket and a repeat contact
- * (flagged when it switched channel) as {@link RepeatContactRule} judges it against the
- * customer's latest contact.
+ * Per customer (keyed by customer id): the contacts (new tickets) and both repeat-contact
+ * meanings, as {@link RepeatContactRule} judges each contact against the customer's latest one.
+ *
+ * <ul>
+ *   <li><b>Backward</b> ("this contact is a repeat"): a {@code CONTACT} for every contact and a
+ *       {@code REPEAT_CONTACT} when the previous contact was at most the window before; final at
+ *       once.
+ *   <li><b>Forward</b> ("this contact was followed by another within the window", the FCR proxy):
+ *       dated by the first contact. Provisional: {@code FORWARD_FOLLOWED} dated by the earlier
+ *       contact when the next one comes (only while a written window, at most a day long, can
+ *       still include it), and {@code FORWARD_EXPIRED} when the window passed without one (only
+ *       for windows under a day; longer ones leave every written window's unfollowed contacts
+ *       open). Final: {@code FORWARD_FINAL} when the window has passed, dated then, flag =
+ *       followed. A contact is followed exactly when the customer's next contact is within the
+ *       window, so the latest contact is all a judgement needs.
+ *   <li>Anonymous callers ({@code anonymous} events) are no customer: {@code ANONYMOUS_CONTACT},
+ *       in neither rate.
+ * </ul>
  *
  * <p>A customer's tickets arrive from different partitions (interactions are keyed by ticket),
  * so contacts are buffered until the watermark passes them and then handled in event-time
  * order: the result does not depend on arrival order. State: the buffered contacts (seconds'
- * worth) and the latest contact, cleared when the window after it has passed (about 100 bytes
- * per customer seen within the window).
+ * worth), the latest contact, and the customer's contacts of the last window awaiting their final
+ * outcome (about 100 bytes each), all cleared when the window after them has passed. Per contact
+ * the work is constant. At the end of a bounded input no outcome whose window ends after the
+ * latest event time is finalised ({@link EventTimeHorizon}).
  */
-public final class RepeatContactFunction extends KeyedProcessFunction<String, InteractionEvent, TicketFact> {
+public final class RepeatContactFunction extends HorizonKeyedProcessFunction<String, InteractionEvent, TicketFact> {
   private static final long serialVersionUID = 1L;
 
   private final RepeatContactRule rule;
+  /** Follow-ups later than this after their contact can change no provisional window (the longest is a day). */
+  private final long provisionalHorizonMs;
   private transient ValueState<Contact> last;
   private transient MapState<Long, List<Contact>> pending;
+  /** Contacts whose forward outcome is not final yet, by contact time. */
+  private transient MapState<Long, List<Contact>> awaiting;
 
   public RepeatContactFunction(long repeatWindowMs) {
+    this(repeatWindowMs, Duration.ofDays(1).toMillis());
+  }
+
+  /** @param provisionalHorizonMs the longest window the provisional forward figure is written for */
+  public RepeatContactFunction(long repeatWindowMs, long provisionalHorizonMs) {
+    super("repeat-contacts-latest-event-time");
     this.rule = new RepeatContactRule(Duration.ofMillis(repeatWindowMs));
+    this.provisionalHorizonMs = provisionalHorizonMs;
   }
 
   @Override
   public void open(OpenContext openContext) {
+    TypeInformation<List<Contact>> contacts = Types.LIST(TypeInformation.of(Contact.class));
     last = getRuntimeContext().getState(new ValueStateDescriptor<>("last-contact", Contact.class));
-    pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-contacts",
-        org.apache.flink.api.common.typeinfo.Types.LONG,
-        org.apache.flink.api.common.typeinfo.Types.LIST(org.apache.flink.api.common.typeinfo.TypeInformation.of(Contact.class))));
+    pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-contacts", Types.LONG, contacts));
+    awaiting = getRuntimeContext().getMapState(new MapStateDescriptor<>("forward-awaiting", Types.LONG, contacts));
   }
 
   @Override
   public void processElement(InteractionEvent e, Context ctx, Collector<TicketFact> out) throws Exception {
+    seen(e.getEventTime().toEpochMilli());
     if (!RepeatContactRule.opensContact(e.getEventType())) {
       return;
     }
     Contact c = contact(e);
-    List<Contact> atTime = pending.get(c.at);
-    if (atTime == null) {
-      atTime = new ArrayList<>(1);
-    }
-    atTime.add(c);
-    pending.put(c.at, atTime);
+    add(pending, c);
     ctx.timerService().registerEventTimeTimer(c.at);
   }
 
@@ -74,6 +101,10 @@ public final class RepeatContactFunction extends KeyedProcessFunction<String, In
         handle(c, ctx, out);
       }
     }
+    if (!decides(ts, ctx.timerService().currentWatermark())) {
+      return; // end of input before the window ended: the outcomes are not known, nothing is final
+    }
+    finalise(ts - rule.windowMs(), out);
     Contact l = last.value();
     if (l != null && rule.forgetAt(l.at) <= ts && pending.isEmpty()) {
       last.clear();
@@ -89,14 +120,79 @@ public final class RepeatContactFunction extends KeyedProcessFunction<String, In
     if (verdict == Verdict.DUPLICATE) {
       return;
     }
-    out.collect(fact(Kind.CONTACT, c));
+    if (c.anonymous) {
+      out.collect(fact(Kind.ANONYMOUS_CONTACT, c, c.at));
+      if (previous == null) {
+        last.update(c); // keyed by its ticket id: remembered only to recognise a duplicate OPENED
+        ctx.timerService().registerEventTimeTimer(rule.forgetAt(c.at));
+      }
+      return;
+    }
+    if (previous != null && previous.anonymous) {
+      previous = null;
+      verdict = Verdict.FIRST;
+      before = null;
+    }
+    out.collect(fact(Kind.CONTACT, c, c.at));
     if (verdict == Verdict.REPEAT) {
-      TicketFact repeat = fact(Kind.REPEAT_CONTACT, c).withFlag(RepeatContactRule.switchedChannel(before, next));
+      TicketFact repeat = fact(Kind.REPEAT_CONTACT, c, c.at).withFlag(RepeatContactRule.switchedChannel(before, next));
       repeat.fromChannel = previous.channel;
       out.collect(repeat);
+      followed(previous, c, out);
     }
     last.update(c);
+    add(awaiting, c);
     ctx.timerService().registerEventTimeTimer(rule.forgetAt(c.at));
+  }
+
+  /**
+   * {@code earlier} was followed by {@code next} within the window: its forward outcome is
+   * "followed". Only the customer's latest contact can be followed, so this happens once per
+   * contact. A contact restored from a release that kept no outcomes is added here, followed.
+   */
+  private void followed(Contact earlier, Contact next, Collector<TicketFact> out) throws Exception {
+    if (next.at - earlier.at < provisionalHorizonMs) {
+      out.collect(fact(Kind.FORWARD_FOLLOWED, earlier, earlier.at));
+    }
+    List<Contact> atTime = awaiting.get(earlier.at);
+    if (atTime == null) {
+      atTime = new ArrayList<>(1);
+    }
+    for (Contact a : atTime) {
+      if (a.ticketId.equals(earlier.ticketId)) {
+        a.followed = true;
+        awaiting.put(earlier.at, atTime);
+        return;
+      }
+    }
+    earlier.followed = true;
+    atTime.add(earlier);
+    awaiting.put(earlier.at, atTime); // its forget timer, registered with it, finalises it
+  }
+
+  /** The window after the contacts at {@code at} has passed: their forward outcomes are final. */
+  private void finalise(long at, Collector<TicketFact> out) throws Exception {
+    List<Contact> done = awaiting.get(at);
+    if (done == null) {
+      return;
+    }
+    awaiting.remove(at);
+    boolean expiryCanShow = rule.windowMs() < provisionalHorizonMs;
+    for (Contact c : done) {
+      out.collect(fact(Kind.FORWARD_FINAL, c, c.at + rule.windowMs()).withFlag(c.followed));
+      if (!c.followed && expiryCanShow) {
+        out.collect(fact(Kind.FORWARD_EXPIRED, c, c.at));
+      }
+    }
+  }
+
+  private static void add(MapState<Long, List<Contact>> byTime, Contact c) throws Exception {
+    List<Contact> atTime = byTime.get(c.at);
+    if (atTime == null) {
+      atTime = new ArrayList<>(1);
+    }
+    atTime.add(c);
+    byTime.put(c.at, atTime);
   }
 
   private static Contact contact(InteractionEvent e) {
@@ -108,6 +204,7 @@ public final class RepeatContactFunction extends KeyedProcessFunction<String, In
     c.region = Grouping.tagValue(e.getRegion());
     c.priority = Grouping.tagValue(e.getPriority().name());
     c.product = Grouping.tagValue(e.getProduct());
+    c.anonymous = e.getAnonymous();
     return c;
   }
 
@@ -115,8 +212,8 @@ public final class RepeatContactFunction extends KeyedProcessFunction<String, In
     return new RepeatContactRule.Contact(c.ticketId, c.at, c.channel);
   }
 
-  private static TicketFact fact(Kind kind, Contact c) {
-    TicketFact f = new TicketFact(kind, c.at, c.channel, c.team, c.region, c.priority);
+  private static TicketFact fact(Kind kind, Contact c, long time) {
+    TicketFact f = new TicketFact(kind, time, c.channel, c.team, c.region, c.priority);
     f.product = c.product;
     return f;
   }

@@ -1,6 +1,8 @@
 package io.cxmonitor.service.tickets;
 
 import io.cxmonitor.metrics.TicketState;
+import io.cxmonitor.platform.time.EventTimeHorizon;
+import io.cxmonitor.platform.time.HorizonKeyedProcessFunction;
 import io.cxmonitor.platform.windows.Grouping;
 import io.cxmonitor.rules.SlaPolicy;
 import io.cxmonitor.rules.SlaRule;
@@ -21,7 +23,6 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -50,8 +51,13 @@ import org.apache.flink.util.OutputTag;
  * agent reply, and not reopened within the reopen window; it is final, and emitted, when that
  * window has passed, and then the ticket's state is cleared. Abandoned and closed tickets are
  * cleared a day later; events of a ticket never OPENED are dropped after {@code orphanTimeout}.
+ * A provisional FCR outcome is emitted at the first resolution by an agent (FCR so far).
+ *
+ * <p><b>End of input is not the end of time.</b> At the end of a bounded input every pending
+ * timer fires; a deadline after the latest event time seen ({@link EventTimeHorizon}) has not
+ * passed, so it decides nothing: no SLA breach or alert, no final FCR, no stale close.
  */
-public final class TicketLifecycleFunction extends KeyedProcessFunction<String, InteractionEvent, TicketFact> {
+public final class TicketLifecycleFunction extends HorizonKeyedProcessFunction<String, InteractionEvent, TicketFact> {
   private static final long serialVersionUID = 1L;
 
   public static final OutputTag<SlaBreachAlert> SLA_ALERTS =
@@ -78,6 +84,7 @@ public final class TicketLifecycleFunction extends KeyedProcessFunction<String, 
 
   public TicketLifecycleFunction(SlaPolicy sla, long reopenWindowMs, long orphanTimeoutMs, long abandonedGraceMs,
       QueuePolicy queue, long maxTicketAgeMs) {
+    super("tickets-latest-event-time");
     this.sla = new SlaRule(sla);
     this.reopenWindowMs = reopenWindowMs;
     this.orphanTimeoutMs = orphanTimeoutMs;
@@ -102,6 +109,7 @@ public final class TicketLifecycleFunction extends KeyedProcessFunction<String, 
   @Override
   public void processElement(InteractionEvent e, Context ctx, Collector<TicketFact> out) throws Exception {
     long t = e.getEventTime().toEpochMilli();
+    seen(t);
     TicketState s = stateFor(e, t, ctx);
     if (e.getEventType() == InteractionType.OPENED && s.openedAt == TicketState.UNKNOWN && !hasPending(s, InteractionType.OPENED)) {
       setDimensions(s, e); // the ticket's dimensions are those of its OPENED; transfers change the team later
@@ -139,6 +147,12 @@ public final class TicketLifecycleFunction extends KeyedProcessFunction<String, 
       return;
     }
     apply(s, ts, ctx, out);
+    if (!decides(ts, ctx.timerService().currentWatermark())) {
+      // End of a bounded input, and this deadline is after the latest event time: it has not
+      // passed. No breach, no final outcome, no stale close; the ticket stays as it is.
+      state.update(s);
+      return;
+    }
     if (ts == s.frtDue) {
       s.frtDue = TicketState.UNKNOWN;
       checkSla(s, SlaKind.FIRST_RESPONSE, ts, ctx, out);
@@ -152,7 +166,7 @@ public final class TicketLifecycleFunction extends KeyedProcessFunction<String, 
       if (s.open) {
         stale.inc();
         s.closedStale = true;
-        close(s, ts, ctx, out);
+        close(s, ts, null, ctx, out);
       }
     }
     if (ts == s.fcrDue) {
@@ -260,7 +274,7 @@ public final class TicketLifecycleFunction extends KeyedProcessFunction<String, 
       case ABANDONED -> abandoned(s, t, ctx, out);
       case CLOSED -> {
         if (s.open) {
-          close(s, t, ctx, out);
+          close(s, t, text, ctx, out);
         } else {
           duplicates.inc(); // e.g. a helpdesk closing a resolved ticket: it ended with its resolution
         }
@@ -387,12 +401,14 @@ public final class TicketLifecycleFunction extends KeyedProcessFunction<String, 
   }
 
   /** Ends an open ticket without resolution (CLOSED, or stale when {@link TicketState#closedStale}). */
-  private void close(TicketState s, long t, Context ctx, Collector<TicketFact> out) {
+  private void close(TicketState s, long t, String reason, Context ctx, Collector<TicketFact> out) {
     leaveQueue(s, Kind.QUEUE_ENDED, t, out);
     s.open = false;
     s.closed = true;
     s.closedAt = t;
-    out.collect(fact(Kind.CLOSED, s, t).withFlag(s.closedStale));
+    TicketFact closed = fact(Kind.CLOSED, s, t).withFlag(s.closedStale);
+    closed.closeReason = reason;
+    out.collect(closed);
     deleteSlaTimers(s, ctx);
     if (s.fcrDue != TicketState.UNKNOWN) {
       ctx.timerService().deleteEventTimeTimer(s.fcrDue); // reopened, then closed: no resolution to judge
@@ -409,6 +425,9 @@ public final class TicketLifecycleFunction extends KeyedProcessFunction<String, 
       s.everResolved = true;
       s.firstResolvedAt = t;
       out.collect(fact(Kind.RESOLVED, s, t).withDuration(Math.max(0, t - s.openedAt)).withFlag(s.selfService));
+      if (!s.selfService) {
+        out.collect(fact(Kind.FCR_PROVISIONAL, s, t).withFlag(firstContactResolution(s)));
+      }
     } else {
       out.collect(fact(Kind.RESOLVED_AGAIN, s, t));
     }
@@ -464,12 +483,16 @@ public final class TicketLifecycleFunction extends KeyedProcessFunction<String, 
 
   /** The reopen window passed with the ticket closed: its first-contact resolution and reopen outcome are final. */
   private static TicketFact finalOutcome(TicketState s, long ts) {
-    boolean customerCameBack = s.firstReplyAt != TicketState.UNKNOWN && s.lastCustomerReplyAt > s.firstReplyAt;
-    boolean fcr = !s.selfService && !s.reopened && !s.transferred && !customerCameBack;
-    TicketFact f = fact(Kind.FCR_FINAL, s, ts).withFlag(fcr);
+    TicketFact f = fact(Kind.FCR_FINAL, s, ts).withFlag(firstContactResolution(s));
     f.selfService = s.selfService;
     f.reopened = s.reopened;
     return f;
+  }
+
+  /** Resolved by an agent, never transferred or escalated, no customer reply after the first agent reply, not reopened (so far). */
+  private static boolean firstContactResolution(TicketState s) {
+    boolean customerCameBack = s.firstReplyAt != TicketState.UNKNOWN && s.lastCustomerReplyAt > s.firstReplyAt;
+    return !s.selfService && !s.reopened && !s.transferred && !customerCameBack;
   }
 
   /**

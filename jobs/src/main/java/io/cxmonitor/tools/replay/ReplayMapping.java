@@ -38,7 +38,13 @@ public record ReplayMapping(
   /** What a field that is absent becomes, instead of its {@code default}. */
   public enum IfAbsent {
     /** The row's ticket id: for a customer id, an anonymous caller becomes a customer of one contact. */
-    TICKET_ID
+    TICKET_ID,
+    /**
+     * An anonymous caller: the events are marked {@code anonymous} (the service job leaves them out
+     * of the repeat-contact rates and counts them apart) and carry the ticket id as customer id, so
+     * every job can still key them and none joins two anonymous contacts.
+     */
+    ANONYMOUS
   }
 
   /**

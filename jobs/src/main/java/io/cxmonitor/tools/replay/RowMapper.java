@@ -25,7 +25,7 @@ public final class RowMapper {
 
   /**
    * Either events or a rejection reason; {@code anonymous} when the customer id was absent and
-   * replaced by the ticket id, {@code absentTimes} the events whose conditions held but whose time
+   * replaced by the ticket id (with {@code ifAbsent: ANONYMOUS} the events are also marked anonymous), {@code absentTimes} the events whose conditions held but whose time
    * column was empty or a sentinel (so they were not emitted).
    */
   public record Result(List<InteractionEvent> events, String rejection, boolean anonymous, List<AbsentTime> absentTimes) {
@@ -66,7 +66,7 @@ public final class RowMapper {
   }
 
   /** What every event of a row carries. */
-  private record Ticket(String id, String customer, boolean anonymous, Channel channel, Priority priority, String team,
+  private record Ticket(String id, String customer, boolean anonymous, boolean markedAnonymous, Channel channel, Priority priority, String team,
       String region, String product) {}
 
   /** A row that cannot be mapped; the message is the reason written to the rejects file. */
@@ -85,15 +85,16 @@ public final class RowMapper {
     }
     String customer = mapping.customerId() == null ? ticket : field(mapping.customerId(), row);
     boolean anonymous = false;
-    if (customer == null && mapping.customerId().ifAbsent() == ReplayMapping.IfAbsent.TICKET_ID) {
+    if (customer == null && mapping.customerId().ifAbsent() != null) {
       customer = ticket;
       anonymous = true;
     }
     if (customer == null) {
       throw new Rejected("customer id (" + describe(mapping.customerId()) + ") is empty: set customerId.ifAbsent: "
-          + "TICKET_ID to replay anonymous contacts");
+          + "ANONYMOUS to replay anonymous contacts (or ifAbsent: TICKET_ID: a customer of one contact, not marked)");
     }
-    return new Ticket(ticket, customer, anonymous, channel(row), priority(row),
+    boolean marked = anonymous && mapping.customerId().ifAbsent() == ReplayMapping.IfAbsent.ANONYMOUS;
+    return new Ticket(ticket, customer, anonymous, marked, channel(row), priority(row),
         field(mapping.team(), row), field(mapping.region(), row), field(mapping.product(), row));
   }
 
@@ -169,6 +170,7 @@ public final class RowMapper {
         .setChannel(t.channel()).setTeam(t.team()).setRegion(t.region()).setProduct(t.product()).setPriority(t.priority())
         .setSelfService(Boolean.TRUE.equals(spec.selfService()))
         .setCloseReason(spec.closeReason())
+        .setAnonymous(t.markedAnonymous())
         .build();
   }
 

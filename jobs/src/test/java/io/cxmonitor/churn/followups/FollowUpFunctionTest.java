@@ -108,4 +108,32 @@ class FollowUpFunctionTest {
     SurveyResponse lowCsat = SurveyResponse.newBuilder(promoter).setNps(8).setCsat(2).build();
     assertThat(FollowUpSignal.of(lowCsat).reason).isEqualTo("low_csat");
   }
+
+  @Test
+  void theEndOfABoundedInputDoesNotMakeAnActionOverdue() throws Exception {
+    detractor(T0);
+    facts();
+    // the input ends a day later: the action is due in two days, so it is not overdue
+    harness.processWatermark(T0.plus(Duration.ofDays(1)).toEpochMilli());
+    harness.processWatermark(Long.MAX_VALUE);
+    assertThat(facts()).isEmpty();
+    assertThat(actions()).extracting(FollowUpAction::getStatus).containsExactly(FollowUpStatus.OPEN);
+  }
+
+  @Test
+  void atTheEndOfABoundedInputAnActionDueBeforeTheLatestEventIsOverdue() throws Exception {
+    detractor(T0);
+    facts();
+    // another detractor three days later: the input has seen the first action's due time pass,
+    // not the second's (due two days after it)
+    SurveyResponse later = SurveyResponse.newBuilder().setResponseId("r2").setCustomerId("c2").setTicketId("t2")
+        .setEventTime(T0.plus(Duration.ofDays(3))).setChannel(Channel.PHONE).setRegion("North").setNps(2).build();
+    FollowUpSignal s = FollowUpSignal.of(later);
+    harness.processElement(new StreamRecord<>(s, s.time));
+    facts();
+    harness.processWatermark(Long.MAX_VALUE);
+    assertThat(facts()).containsExactly(Kind.FOLLOW_UP_OVERDUE);
+    assertThat(actions()).filteredOn(a -> a.getStatus() == FollowUpStatus.OVERDUE)
+        .extracting(FollowUpAction::getActionId).containsExactly("fu-r1");
+  }
 }

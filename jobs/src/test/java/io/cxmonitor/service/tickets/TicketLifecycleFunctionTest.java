@@ -116,7 +116,7 @@ class TicketLifecycleFunctionTest {
     event(InteractionType.RESOLVED, T0.plusSeconds(600));
     assertThat(facts()).as("nothing before the watermark passes the events").isEmpty();
     List<TicketFact> f = factsUpTo(T0.plusSeconds(600));
-    assertThat(kinds(f)).containsExactly(Kind.OPENED, Kind.FIRST_RESPONSE, Kind.RESOLVED);
+    assertThat(kinds(f)).containsExactly(Kind.OPENED, Kind.FIRST_RESPONSE, Kind.RESOLVED, Kind.FCR_PROVISIONAL);
     assertThat(f.get(1).durationMs).isEqualTo(90_000);
     assertThat(f.get(2).durationMs).isEqualTo(600_000);
     assertThat(f.get(0).team).isEqualTo("voice");
@@ -177,7 +177,7 @@ class TicketLifecycleFunctionTest {
     event(InteractionType.RESOLVED, T0.plusSeconds(120));
     event(InteractionType.OPENED, T0);
     List<TicketFact> f = factsUpTo(T0.plusSeconds(120));
-    assertThat(kinds(f)).containsExactly(Kind.OPENED, Kind.RESOLVED);
+    assertThat(kinds(f)).containsExactly(Kind.OPENED, Kind.RESOLVED, Kind.FCR_PROVISIONAL);
     assertThat(f.get(1).durationMs).isEqualTo(120_000);
   }
 
@@ -187,7 +187,7 @@ class TicketLifecycleFunctionTest {
     event(InteractionType.RESOLVED, T0.plusSeconds(60));
     event(InteractionType.RESOLVED, T0.plusSeconds(60));
     event(InteractionType.RESOLVED, T0.plusSeconds(300));
-    assertThat(kinds(factsUpTo(T0.plusSeconds(300)))).containsExactly(Kind.OPENED, Kind.RESOLVED);
+    assertThat(kinds(factsUpTo(T0.plusSeconds(300)))).containsExactly(Kind.OPENED, Kind.RESOLVED, Kind.FCR_PROVISIONAL);
   }
 
   @Test
@@ -198,7 +198,7 @@ class TicketLifecycleFunctionTest {
     advanceTo(T0.plus(Duration.ofDays(2)));
     event(InteractionType.REOPENED, T0.plus(Duration.ofDays(2)).plusSeconds(1));
     event(InteractionType.RESOLVED, T0.plus(Duration.ofDays(3)));
-    assertThat(kinds(factsUpTo(T0.plus(Duration.ofDays(3))))).containsExactly(Kind.OPENED, Kind.FIRST_RESPONSE, Kind.RESOLVED, Kind.REOPENED, Kind.RESOLVED_AGAIN);
+    assertThat(kinds(factsUpTo(T0.plus(Duration.ofDays(3))))).containsExactly(Kind.OPENED, Kind.FIRST_RESPONSE, Kind.RESOLVED, Kind.FCR_PROVISIONAL, Kind.REOPENED, Kind.RESOLVED_AGAIN);
     advanceTo(T0.plus(Duration.ofDays(3)).plus(REOPEN));
     List<TicketFact> fin = facts();
     assertThat(kinds(fin)).containsExactly(Kind.FCR_FINAL);
@@ -227,7 +227,7 @@ class TicketLifecycleFunctionTest {
     assertThat(harness.numKeyedStateEntries()).as("still open: kept").isPositive();
     event(InteractionType.RESOLVED, T0.plus(Duration.ofDays(6)));
     advanceTo(T0.plus(Duration.ofDays(13)));
-    assertThat(kinds(facts())).containsExactly(Kind.RESOLVED, Kind.FCR_FINAL);
+    assertThat(kinds(facts())).containsExactly(Kind.RESOLVED, Kind.FCR_PROVISIONAL, Kind.FCR_FINAL);
     assertCleared();
   }
 
@@ -238,7 +238,7 @@ class TicketLifecycleFunctionTest {
     event(InteractionType.RESOLVED, T0.plus(Duration.ofHours(4)).plusSeconds(10));
     // the resolution is applied once the watermark passes it, after the deadline's check
     advanceTo(T0.plus(Duration.ofHours(5)));
-    assertThat(kinds(facts())).containsExactly(Kind.OPENED, Kind.SLA_BREACH_FIRST_RESPONSE, Kind.RESOLVED);
+    assertThat(kinds(facts())).containsExactly(Kind.OPENED, Kind.SLA_BREACH_FIRST_RESPONSE, Kind.RESOLVED, Kind.FCR_PROVISIONAL);
   }
 
   @Test
@@ -246,7 +246,7 @@ class TicketLifecycleFunctionTest {
     event(InteractionType.OPENED, T0);
     event(InteractionType.RESOLVED, T0.plus(Duration.ofHours(4)).minusSeconds(1));
     advanceTo(T0.plus(Duration.ofDays(4)));
-    assertThat(kinds(facts())).containsExactly(Kind.OPENED, Kind.RESOLVED);
+    assertThat(kinds(facts())).containsExactly(Kind.OPENED, Kind.RESOLVED, Kind.FCR_PROVISIONAL);
   }
 
   @Test
@@ -264,7 +264,7 @@ class TicketLifecycleFunctionTest {
     event(InteractionType.TRANSFERRED, T0.plusSeconds(20), "Tier2", false);
     event(InteractionType.RESOLVED, T0.plusSeconds(30));
     List<TicketFact> f = factsUpTo(T0.plusSeconds(30));
-    assertThat(kinds(f)).containsExactly(Kind.OPENED, Kind.FIRST_RESPONSE, Kind.MOVED_OUT, Kind.MOVED_IN, Kind.RESOLVED);
+    assertThat(kinds(f)).containsExactly(Kind.OPENED, Kind.FIRST_RESPONSE, Kind.MOVED_OUT, Kind.MOVED_IN, Kind.RESOLVED, Kind.FCR_PROVISIONAL);
     assertThat(f.get(2).team).isEqualTo("voice");
     assertThat(f.get(3).team).isEqualTo("tier2");
     assertThat(f.get(4).team).isEqualTo("tier2");
@@ -359,6 +359,7 @@ class TicketLifecycleFunctionTest {
         new Seen(Kind.MOVED_OUT, 600, 0, false, false, "voice"),
         new Seen(Kind.MOVED_IN, 600, 0, false, false, "tier2"),
         new Seen(Kind.RESOLVED, 1_200, 1_200, false, false, "tier2"),
+        new Seen(Kind.FCR_PROVISIONAL, 1_200, 0, false, false, "tier2"),
         new Seen(Kind.REOPENED, 7_200, 0, false, false, "tier2"),
         new Seen(Kind.RESOLVED_AGAIN, 10_800, 0, false, false, "tier2"),
         new Seen(Kind.FCR_FINAL, 10_800 + reopenWindow, 0, false, true, "tier2"));
@@ -408,7 +409,7 @@ class TicketLifecycleFunctionTest {
     event(InteractionType.RESOLVED, T0.plusSeconds(600));
     event(InteractionType.REOPENED, T0.plusSeconds(300));
     List<TicketFact> f = factsUpTo(T0.plusSeconds(600));
-    assertThat(kinds(f)).containsExactly(Kind.OPENED, Kind.RESOLVED, Kind.REOPENED, Kind.RESOLVED_AGAIN);
+    assertThat(kinds(f)).containsExactly(Kind.OPENED, Kind.RESOLVED, Kind.FCR_PROVISIONAL, Kind.REOPENED, Kind.RESOLVED_AGAIN);
     advanceTo(T0.plusSeconds(600).plus(REOPEN));
     assertThat(kinds(facts())).containsExactly(Kind.FCR_FINAL);
     assertCleared();
@@ -481,6 +482,7 @@ class TicketLifecycleFunctionTest {
     List<TicketFact> f = factsUpTo(T0.plusSeconds(30));
     assertThat(kinds(f)).containsExactly(Kind.OPENED, Kind.CLOSED);
     assertThat(f.get(1).flag).as("not stale").isFalse();
+    assertThat(f.get(1).closeReason).isEqualTo("IVR_HANGUP");
     advanceTo(T0.plus(Duration.ofDays(5)));
     assertThat(facts()).isEmpty();
     assertThat(harness.getSideOutput(TicketLifecycleFunction.SLA_ALERTS)).isNullOrEmpty();
@@ -502,7 +504,7 @@ class TicketLifecycleFunctionTest {
     event(InteractionType.OPENED, T0);
     event(InteractionType.RESOLVED, T0.plusSeconds(60));
     closed(T0.plusSeconds(120), CloseReason.OTHER);
-    assertThat(kinds(factsUpTo(T0.plusSeconds(120)))).containsExactly(Kind.OPENED, Kind.RESOLVED);
+    assertThat(kinds(factsUpTo(T0.plusSeconds(120)))).containsExactly(Kind.OPENED, Kind.RESOLVED, Kind.FCR_PROVISIONAL);
   }
 
   @Test
@@ -536,5 +538,63 @@ class TicketLifecycleFunctionTest {
     serializer.serialize(s, out);
     System.out.printf("one open ticket: %d bytes serialised state (+ key and timers)%n", out.length());
     assertThat(out.length()).isBetween(60, 300);
+  }
+
+  // --- provisional FCR ---
+
+  @Test
+  void theProvisionalFcrIsKnownAtTheFirstResolutionAndTheFinalOneAfterTheReopenWindow() throws Exception {
+    event(InteractionType.OPENED, T0);
+    event(InteractionType.AGENT_REPLY, T0.plusSeconds(60));
+    event(InteractionType.RESOLVED, T0.plusSeconds(300));
+    List<TicketFact> f = factsUpTo(T0.plusSeconds(300));
+    TicketFact provisional = f.stream().filter(x -> x.kind == Kind.FCR_PROVISIONAL).findFirst().orElseThrow();
+    assertThat(provisional.time).as("dated by the resolution").isEqualTo(T0.plusSeconds(300).toEpochMilli());
+    assertThat(provisional.flag).as("FCR so far").isTrue();
+    event(InteractionType.REOPENED, T0.plus(Duration.ofDays(2)));
+    event(InteractionType.RESOLVED, T0.plus(Duration.ofDays(3)));
+    List<TicketFact> later = factsUpTo(T0.plus(Duration.ofDays(3)).plus(REOPEN));
+    assertThat(kinds(later)).as("no second provisional outcome for a resolution again")
+        .containsExactly(Kind.REOPENED, Kind.RESOLVED_AGAIN, Kind.FCR_FINAL);
+    assertThat(later.get(2).flag).as("reopened: the final outcome is no FCR").isFalse();
+  }
+
+  @Test
+  void aSelfServiceResolutionHasNoProvisionalFcr() throws Exception {
+    event(InteractionType.OPENED, T0);
+    event(InteractionType.RESOLVED, T0.plusSeconds(30), null, true);
+    assertThat(kinds(factsUpTo(T0.plusSeconds(30)))).containsExactly(Kind.OPENED, Kind.RESOLVED);
+  }
+
+  // --- end of input is not the end of time ---
+
+  @Test
+  void aBoundedInputThatEndsWithOpenTicketsRaisesNoAlertForDeadlinesAfterItsLastEvent() throws Exception {
+    // t1 opened at T0 (first-response SLA 4 h, resolution 72 h); the input's latest event, of
+    // another ticket, is 5 h later: the first-response deadline has passed, the resolution one not
+    event(InteractionType.OPENED, T0);
+    Instant last = T0.plus(Duration.ofHours(5));
+    harness.processElement(new StreamRecord<>(build("t2", InteractionType.OPENED, last, null, false, null), last.toEpochMilli()));
+    advanceTo(T0.plus(Duration.ofHours(1)));
+    facts();
+    harness.processWatermark(Long.MAX_VALUE);
+    List<TicketFact> f = facts();
+    assertThat(kinds(f)).as("t1's first-response breach (4 h), then t2's OPENED (5 h); nothing after the latest event time")
+        .containsExactly(Kind.SLA_BREACH_FIRST_RESPONSE, Kind.OPENED);
+    List<SlaBreachAlert> alerts = harness.getSideOutput(TicketLifecycleFunction.SLA_ALERTS).stream()
+        .map(r -> (SlaBreachAlert) r.getValue()).toList();
+    assertThat(alerts).extracting(SlaBreachAlert::getAlertId).containsExactly("t1/FIRST_RESPONSE");
+    assertThat(alerts).allSatisfy(a -> assertThat(a.getDueAt()).isBeforeOrEqualTo(last));
+  }
+
+  @Test
+  void theEndOfABoundedInputDoesNotFinaliseFcr() throws Exception {
+    event(InteractionType.OPENED, T0);
+    event(InteractionType.AGENT_REPLY, T0.plusSeconds(60));
+    event(InteractionType.RESOLVED, T0.plusSeconds(300));
+    advanceTo(T0.plusSeconds(300));
+    facts();
+    harness.processWatermark(Long.MAX_VALUE);
+    assertThat(kinds(facts())).as("the reopen window has not passed by the last event").isEmpty();
   }
 }
