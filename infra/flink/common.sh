@@ -53,7 +53,7 @@ cx_flink_pid() {
   local file="$CX_FLINK_HOME/$1.pid" pid
   [ -f "$file" ] || return 1
   pid=$(cat "$file")
-  [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$CX_FLINK_HOME/conf" || return 1
+  [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$CX_FLINK_HOME/conf" || return 1
   echo "$pid"
 }
 

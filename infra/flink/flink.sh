@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The Flink command-line client (bin/flink of a Flink distribution) for the cluster started by
 # start-cluster.sh: it reads that cluster's configuration (REST address and port) from
-# $CX_FLINK_HOME/conf. Examples (see the README, "Deploy to a Flink cluster"):
+# $CX_FLINK_HOME/conf (or --home DIR, given first). Examples (see the README, "Deploy to a Flink cluster"):
 #   infra/flink/flink.sh run -d -c io.cxmonitor.surveys.SurveyKpiJob jobs/target/cx-jobs-*-job.jar --bootstrap-servers ...
 #   infra/flink/flink.sh list
 #   infra/flink/flink.sh savepoint <job id>
