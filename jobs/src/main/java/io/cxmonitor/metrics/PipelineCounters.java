@@ -1,11 +1,13 @@
 package io.cxmonitor.metrics;
 
-/** What a job did with its input: used, late, invalid, undecodable. Cumulative and checkpointed. */
+/** What a job did with its input: used, late, invalid, undecodable, duplicate. Cumulative and checkpointed. */
 public final class PipelineCounters {
   public long events;
   public long late;
   public long invalid;
   public long undecodable;
+  /** Copies of a record already counted (surveys: same response id). Added after the first release. */
+  public long duplicates;
 
   public PipelineCounters() {}
 
@@ -14,5 +16,6 @@ public final class PipelineCounters {
     late += other.late;
     invalid += other.invalid;
     undecodable += other.undecodable;
+    duplicates += other.duplicates;
   }
 }

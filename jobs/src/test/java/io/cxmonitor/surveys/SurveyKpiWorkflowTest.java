@@ -136,6 +136,37 @@ class SurveyKpiWorkflowTest {
     }
   }
 
+  /**
+   * A response sent three times counts once, wherever its copies arrive, and the copies are
+   * counted; a copy that arrives after its minute closed is late like any other record.
+   */
+  @Test
+  void aResponseSentAgainIsCountedOnce() throws Exception {
+    DecodedRecords<SurveyResponse> in = TestInputs.surveys("surveys");
+    SurveyResponse s1 = survey("d1", T0.plusSeconds(10), Channel.CHAT, "North", "Alpha", "Fiber", 10, 5, 2);
+    SurveyResponse s2 = survey("d2", T0.plusSeconds(20), Channel.EMAIL, "South", "Alpha", "Fiber", 3, 2, 6);
+    // The same response id with other answers (a resent, edited answer): the first copy counts.
+    SurveyResponse s1Edited = survey("d1", T0.plusSeconds(10), Channel.CHAT, "North", "Alpha", "Fiber", 0, 1, 7);
+    SurveyResponse s3 = survey("d3", T0.plusSeconds(100), Channel.CHAT, "North", "Alpha", "Fiber", 9, 4, 1);
+    InMemorySource.Builder<Decoded<SurveyResponse>> source = InMemorySource.of(in.type())
+        .add(in.good(s1), in.good(s2), in.good(s1), in.good(s1Edited), in.good(s2),
+            // 09:01:40 moves the watermark to 09:01:10: minute 0 closes, and a copy of d1 after it is late
+            in.good(s3), in.good(s1));
+
+    StreamExecutionEnvironment env = WorkflowTestCluster.environment();
+    SurveyKpiWorkflow.defineWorkflow(env, source.build(), kpis, deadLetters, SETTINGS);
+    env.execute("survey deduplication test");
+
+    KpiPoints points = new KpiPoints(kpis.records());
+    assertNps(points.fields(MEASUREMENT_NPS, tags(WINDOW_1M), MINUTE_0_END), s1, s2);
+    assertNps(points.fields(MEASUREMENT_NPS, tags(WINDOW_1H), MINUTE_1_END), s1, s2, s3);
+    assertThat(points.pipelineTotals(JOB)).contains(entry(FIELD_EVENTS_TOTAL, 3L), entry(FIELD_LATE_TOTAL, 1L));
+    assertThat(points.pipelineTotal(JOB, FIELD_DUPLICATES_TOTAL)).isEqualTo(3L);
+    assertThat(deadLetters.records()).singleElement()
+        .satisfies(d -> assertThat(d.kind).isEqualTo(DeadLetter.Kind.LATE))
+        .satisfies(d -> assertThat(d.reason).endsWith("(response d1)"));
+  }
+
   /** NPS fields of a point against the answers of the given responses, counted here with a plain loop. */
   private static void assertNps(Map<String, Object> fields, SurveyResponse... responses) {
     long promoters = 0;

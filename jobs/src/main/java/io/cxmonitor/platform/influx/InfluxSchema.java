@@ -62,6 +62,8 @@ public final class InfluxSchema {
   public static final String FIELD_LATE_TOTAL = "late_total";
   public static final String FIELD_INVALID_TOTAL = "invalid_total";
   public static final String FIELD_UNDECODABLE_TOTAL = "undecodable_total";
+  /** Records not counted because a copy was counted already (surveys: same response id). */
+  public static final String FIELD_DUPLICATES_TOTAL = "duplicates_total";
   /** Processing time minus the operator's current watermark, ms. */
   public static final String FIELD_WATERMARK_LAG_MS = "watermark_lag_ms";
 

@@ -9,6 +9,8 @@ public final class Decoded<T> extends RawOrigin {
   public T value;
   public DeadLetter.Kind failureKind;
   public String failureReason;
+  /** Set by a job that deduplicates: a copy of a record already counted, to be counted as a duplicate only. */
+  public boolean duplicate;
 
   public Decoded() {}
 
