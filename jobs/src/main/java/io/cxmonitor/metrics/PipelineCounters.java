@@ -8,6 +8,8 @@ public final class PipelineCounters {
   public long undecodable;
   /** Copies of a record already counted (surveys: same response id). Added after the first release. */
   public long duplicates;
+  /** Tag values written as "other" by the cardinality guard (one per grouping per record). Added after the first release. */
+  public long tagValuesFolded;
 
   public PipelineCounters() {}
 
@@ -17,5 +19,6 @@ public final class PipelineCounters {
     invalid += other.invalid;
     undecodable += other.undecodable;
     duplicates += other.duplicates;
+    tagValuesFolded += other.tagValuesFolded;
   }
 }

@@ -15,14 +15,19 @@ import io.cxmonitor.platform.testing.DecodedRecords;
 import io.cxmonitor.platform.testing.InMemorySource;
 import io.cxmonitor.platform.testing.KpiPoints;
 import io.cxmonitor.platform.testing.WorkflowTestCluster;
+import io.cxmonitor.platform.windows.TagCardinalityGuard;
 import io.cxmonitor.schemas.Channel;
 import io.cxmonitor.schemas.SurveyResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterEach;
@@ -165,6 +170,38 @@ class SurveyKpiWorkflowTest {
     assertThat(deadLetters.records()).singleElement()
         .satisfies(d -> assertThat(d.kind).isEqualTo(DeadLetter.Kind.LATE))
         .satisfies(d -> assertThat(d.reason).endsWith("(response d1)"));
+  }
+
+  /** A team field that starts holding ticket ids: beyond --max-tag-values the new values share one series, "other", and are counted. */
+  @Test
+  void tagValuesBeyondTheCapAreFoldedIntoOther() throws Exception {
+    DecodedRecords<SurveyResponse> in = TestInputs.surveys("surveys");
+    InMemorySource.Builder<Decoded<SurveyResponse>> source = InMemorySource.of(in.type());
+    List<SurveyResponse> real = new ArrayList<>();
+    List<SurveyResponse> ids = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      real.add(survey("c" + i, T0.plusSeconds(i), Channel.CHAT, "North", List.of("Alpha", "Beta", "Gamma").get(i % 3), "Fiber", i, null, null));
+    }
+    for (int i = 0; i < 10; i++) {
+      ids.add(survey("t" + i, T0.plusSeconds(10 + i), Channel.CHAT, "North", "T-100" + i, "Fiber", 10, null, null));
+    }
+    real.forEach(r -> source.add(in.good(r)));
+    ids.forEach(r -> source.add(in.good(r)));
+    source.add(in.good(survey("late-alpha", T0.plusSeconds(40), Channel.CHAT, "North", "Alpha", "Fiber", 9, null, null)));
+
+    StreamExecutionEnvironment env = WorkflowTestCluster.environment();
+    Configuration cap = new Configuration();
+    cap.set(PipelineOptions.GLOBAL_JOB_PARAMETERS, Map.of(TagCardinalityGuard.PARAMETER, "3"));
+    env.configure(cap);
+    SurveyKpiWorkflow.defineWorkflow(env, source.build(), kpis, deadLetters, SETTINGS);
+    env.execute("survey tag cardinality test");
+
+    KpiPoints points = new KpiPoints(kpis.records());
+    assertNps(points.fields(MEASUREMENT_NPS, tags(WINDOW_1M, TAG_TEAM, TagCardinalityGuard.OTHER), MINUTE_0_END), ids.toArray(SurveyResponse[]::new));
+    assertNps(points.fields(MEASUREMENT_NPS, tags(WINDOW_1M, TAG_TEAM, "alpha"), MINUTE_0_END), real.get(0), real.get(3),
+        survey("late-alpha", T0.plusSeconds(40), Channel.CHAT, "North", "Alpha", "Fiber", 9, null, null));
+    assertThat(points.series(MEASUREMENT_NPS, tags(WINDOW_1M, TAG_TEAM, "t-1000"))).isEmpty();
+    assertThat(points.pipelineTotal(JOB, FIELD_TAG_VALUES_FOLDED_TOTAL)).isEqualTo(10L);
   }
 
   /** NPS fields of a point against the answers of the given responses, counted here with a plain loop. */

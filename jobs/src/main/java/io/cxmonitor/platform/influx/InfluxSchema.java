@@ -64,6 +64,8 @@ public final class InfluxSchema {
   public static final String FIELD_UNDECODABLE_TOTAL = "undecodable_total";
   /** Records not counted because a copy was counted already (surveys: same response id). */
   public static final String FIELD_DUPLICATES_TOTAL = "duplicates_total";
+  /** Tag values written as "other" because their tag had reached --max-tag-values (per grouping per record). */
+  public static final String FIELD_TAG_VALUES_FOLDED_TOTAL = "tag_values_folded_total";
   /** Processing time minus the operator's current watermark, ms. */
   public static final String FIELD_WATERMARK_LAG_MS = "watermark_lag_ms";
 
