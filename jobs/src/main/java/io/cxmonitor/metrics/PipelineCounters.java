@@ -10,6 +10,8 @@ public final class PipelineCounters {
   public long duplicates;
   /** Tag values written as "other" by the cardinality guard (one per grouping per record). Added after the first release. */
   public long tagValuesFolded;
+  /** Records read with an enum symbol unknown to the job, mapped to the enum's default. Added after the first release. */
+  public long unknownSymbols;
 
   public PipelineCounters() {}
 
@@ -20,5 +22,6 @@ public final class PipelineCounters {
     undecodable += other.undecodable;
     duplicates += other.duplicates;
     tagValuesFolded += other.tagValuesFolded;
+    unknownSymbols += other.unknownSymbols;
   }
 }

@@ -62,6 +62,9 @@ public final class SurveyPreAggregator extends FactPreAggregator<Decoded<SurveyR
       return false;
     }
     if (d.ok()) {
+      if (d.unknownSymbols != null) {
+        counters.unknownSymbols++;
+      }
       return true;
     }
     if (d.failureKind == DeadLetter.Kind.UNDECODABLE) {

@@ -16,6 +16,8 @@ import io.cxmonitor.testkit.KafkaBroker;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -48,16 +50,18 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Poison records between good surveys, on a real Kafka broker, a real influxd and a MiniCluster
  * that is not allowed to restart: every class of bad input the README's table lists — random
  * bytes, empty and null values, wrong marker, other framings, unknown fingerprints (a producer's
- * differently laid-out canonical form, a newer Channel enum), truncated bodies, trailing bytes, an
+ * differently laid-out canonical form), truncated bodies, trailing bytes, an
  * enum index out of range, a record of another type, a string prefix claiming 1.5 GB, two records
  * of about 1 MB (their dead-letter copies would not fit in a Kafka request), scores out of range,
  * no score, empty ids, event times in 1970, just before 2000 and two days ahead — and good surveys
- * sent three times. The job must finish, every poison record must be on the dead-letter topic with
+ * sent three times, and a newer producer's survey whose channel symbol the job does not know (read
+ * as OTHER through --writer-schema, and counted). The job must finish, every poison record must be on the dead-letter topic with
  * its reason and origin, the copies must be counted as duplicates, and the good surveys' NPS must
  * be what a plain loop over the distinct responses computes.
  */
@@ -103,13 +107,17 @@ class PoisonRecordITCase {
   }
 
   @Test
-  void poisonRecordsAreDeadLetteredAndTheGoodOnesCounted() throws Exception {
+  void poisonRecordsAreDeadLetteredAndTheGoodOnesCounted(@TempDir Path tmp) throws Exception {
     WireFormat.Codec<SurveyResponse> codec = WireFormat.surveys();
     List<SurveyResponse> good = new ArrayList<>();
     for (int i = 0; i < GOOD; i++) {
       good.add(survey("r" + i, T0.plusMillis(i * 6_000L), i % 11));
     }
     byte[] goodBytes = codec.encode(survey("pg", T0.plusSeconds(30), 9));
+    // A newer producer's survey with channel VIBER, which this job's Channel lacks: read as OTHER (its schema is
+    // given with --writer-schema) and counted, so it is a good response with channel OTHER.
+    SurveyResponse viber = SurveyResponse.newBuilder(survey("pviber", T0.plusSeconds(40), 10)).setChannel(Channel.OTHER).build();
+    Path newerSchema = Files.writeString(tmp.resolve("SurveyResponse-viber.avsc"), newerSurveySchema().toString());
     List<Poison> poisons = List.of(
         new Poison("random bytes", randomBytes(200), "UNDECODABLE", "not Avro single-object encoding"),
         new Poison("empty value", new byte[0], "UNDECODABLE", "empty record value (0 bytes)"),
@@ -118,8 +126,6 @@ class PoisonRecordITCase {
         new Poison("Confluent framing", confluentFramed(goodBytes), "UNDECODABLE", "not Avro single-object encoding"),
         new Poison("fingerprint of the canonical form with Channel referenced (fastavro named_schemas)",
             withChannelReferencedFingerprint(goodBytes), "UNDECODABLE", "unknown schema fingerprint: not a SurveyResponse version"),
-        new Poison("a Channel symbol the job does not know (newer producer)", withNewerChannel("pviber"), "UNDECODABLE",
-            "unknown schema fingerprint: not a SurveyResponse version"),
         new Poison("enum index out of range", withChannelIndex(codec, 37), "UNDECODABLE",
             "SurveyResponse.channel has enum index 37 but Channel has 10 symbols"),
         new Poison("truncated body", Arrays.copyOf(goodBytes, goodBytes.length - 5), "UNDECODABLE",
@@ -159,6 +165,9 @@ class PoisonRecordITCase {
       for (int i = 0; i < GOOD; i++) {
         SurveyResponse s = good.get(i);
         producer.send(new ProducerRecord<>(SURVEYS, 0, now, key(s.getResponseId()), codec.encode(s)));
+        if (i == 3) {
+          producer.send(new ProducerRecord<>(SURVEYS, 0, now, key(viber.getResponseId()), withNewerChannel(viber)));
+        }
         if (i % DUPLICATED_EVERY == 7) { // sent twice more, once right away and once after the next response
           producer.send(new ProducerRecord<>(SURVEYS, 0, now, key(s.getResponseId()), codec.encode(s)));
           resend.add(s);
@@ -182,7 +191,8 @@ class PoisonRecordITCase {
     SurveyKpiJob.fromArgs(
         "--bootstrap-servers", kafka.bootstrapServers(), "--topic", SURVEYS, "--dead-letter-topic", DLQ,
         "--group-id", "poison", "--start-from", "EARLIEST", "--bounded",
-        "--influx-url", influx.url(), "--influx-db", DB, "--checkpoint-interval", "PT1S", "--parallelism", "2")
+        "--influx-url", influx.url(), "--influx-db", DB, "--checkpoint-interval", "PT1S", "--parallelism", "2",
+        "--writer-schema", newerSchema.toString())
         .configure(env);
     Configuration noRestarts = new Configuration();
     noRestarts.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
@@ -216,7 +226,9 @@ class PoisonRecordITCase {
 
     // --- the good surveys' per-minute NPS, overall, as a plain loop counts it ---
     TreeMap<Long, int[]> expected = new TreeMap<>(); // minute end → n, promoters, detractors
-    for (SurveyResponse s : good) {
+    List<SurveyResponse> used = new ArrayList<>(good);
+    used.add(viber);
+    for (SurveyResponse s : used) {
       long end = (Math.floorDiv(s.getEventTime().toEpochMilli(), MINUTE) + 1) * MINUTE;
       int[] c = expected.computeIfAbsent(end, k -> new int[3]);
       c[0]++;
@@ -234,10 +246,16 @@ class PoisonRecordITCase {
         assertThat(((Number) row.get("detractors")).intValue()).isEqualTo(c[2]);
         assertThat(((Number) row.get("score")).doubleValue()).isCloseTo(100.0 * (c[1] - c[2]) / c[0], within(1e-9));
       });
+      long firstMinuteEnd = expected.firstKey();
+      long otherInFirstMinute = used.stream().filter(x -> x.getChannel() == Channel.OTHER)
+          .filter(x -> x.getEventTime().toEpochMilli() < firstMinuteEnd).count();
+      Map<Long, Map<String, Object>> other = rows(client, "SELECT n FROM cx_nps WHERE \"window\" = '1m' AND channel = 'other' "
+          + "AND region = 'all' AND team = 'all' AND product = 'all' AND time = " + firstMinuteEnd + "ms");
+      assertThat(((Number) other.get(firstMinuteEnd).get("n")).longValue()).isEqualTo(otherInFirstMinute);
       Map<String, Object> counters = sumOfLast(client, "SELECT last(events_total) AS events, last(invalid_total) AS invalid, "
-          + "last(undecodable_total) AS undecodable, last(duplicates_total) AS duplicates FROM cx_pipeline WHERE job = 'surveys' GROUP BY subtask");
+          + "last(undecodable_total) AS undecodable, last(duplicates_total) AS duplicates, last(unknown_symbols_total) AS unknown FROM cx_pipeline WHERE job = 'surveys' GROUP BY subtask");
       long invalid = poisons.stream().filter(p -> p.kind().equals("INVALID")).count();
-      assertThat(counters).containsEntry("events", (double) GOOD).containsEntry("invalid", (double) invalid)
+      assertThat(counters).containsEntry("events", (double) GOOD + 1).containsEntry("unknown", 1.0).containsEntry("invalid", (double) invalid)
           .containsEntry("undecodable", (double) (poisons.size() - invalid))
           .containsEntry("duplicates", 2.0 * GOOD / DUPLICATED_EVERY);
     }
@@ -302,16 +320,21 @@ class PoisonRecordITCase {
     return b;
   }
 
-  /** A survey written by a producer whose Channel enum has a symbol more (VIBER), with that schema's fingerprint. */
-  private static byte[] withNewerChannel(String id) throws Exception {
-    Schema newer = new Schema.Parser().parse(SurveyResponse.getClassSchema().toString()
+  /** The survey schema of a producer whose Channel enum has a symbol more, VIBER. */
+  private static Schema newerSurveySchema() {
+    return new Schema.Parser().parse(SurveyResponse.getClassSchema().toString()
         .replace("\"STORE\",\"OTHER\"]", "\"STORE\",\"OTHER\",\"VIBER\"]"));
+  }
+
+  /** {@code s} as that producer writes it, with channel VIBER and its schema's fingerprint. */
+  private static byte[] withNewerChannel(SurveyResponse s) throws Exception {
+    Schema newer = newerSurveySchema();
     GenericRecord r = new GenericData.Record(newer);
-    r.put("response_id", id);
-    r.put("customer_id", "c-" + id);
-    r.put("event_time", T0.plusSeconds(40).toEpochMilli());
+    r.put("response_id", s.getResponseId());
+    r.put("customer_id", s.getCustomerId());
+    r.put("event_time", s.getEventTime().toEpochMilli());
     r.put("channel", new GenericData.EnumSymbol(newer.getField("channel").schema(), "VIBER"));
-    r.put("nps", 10);
+    r.put("nps", s.getNps());
     ByteBuffer buf = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), newer).encode(r);
     byte[] b = new byte[buf.remaining()];
     buf.get(b);

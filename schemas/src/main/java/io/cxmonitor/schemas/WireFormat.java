@@ -106,6 +106,7 @@ public final class WireFormat {
     private final BinaryMessageDecoder<T> decoder;
     private final SchemaStore store;
     private final Schema schema;
+    private final Class<T> type;
     private final Map<String, Set<String>> readerEnums;
     private List<String> unknownSymbols = List.of();
 
@@ -116,6 +117,7 @@ public final class WireFormat {
     /** With a store of writer schemas other than the shipped history (tests of schema resolution). */
     Codec(Class<T> type, Schema schema, SchemaStore store) {
       this.schema = schema;
+      this.type = type;
       SpecificData model = SpecificData.getForClass(type);
       this.store = store;
       this.readerEnums = BodyWalk.enumsOf(schema);
@@ -125,6 +127,34 @@ public final class WireFormat {
 
     public Schema schema() {
       return schema;
+    }
+
+    /**
+     * A codec that also reads records written with {@code writerSchemas} (Avro schema JSON) — a
+     * producer's newer schema the jobs do not ship yet, e.g. with a symbol appended to an enum,
+     * which is then read as the enum's default and reported in {@link #unknownSymbols()}.
+     *
+     * @throws IllegalArgumentException if a schema is not this record type or cannot be read by the current one
+     */
+    public Codec<T> alsoReading(List<String> writerSchemas) {
+      if (writerSchemas.isEmpty()) {
+        return this;
+      }
+      SchemaStore.Cache extended = storeFor(schema.getName());
+      for (String json : writerSchemas) {
+        Schema writer = new Schema.Parser().parse(json);
+        if (!writer.getFullName().equals(schema.getFullName())) {
+          throw new IllegalArgumentException("writer schema " + writer.getFullName() + " is not a " + schema.getFullName());
+        }
+        var compatibility = org.apache.avro.SchemaCompatibility.checkReaderWriterCompatibility(schema, writer);
+        if (compatibility.getType() != org.apache.avro.SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
+          throw new IllegalArgumentException("the current " + schema.getName() + " cannot read writer schema with fingerprint "
+              + Fingerprints.headerHex(org.apache.avro.SchemaNormalization.parsingFingerprint64(writer)) + ": "
+              + compatibility.getResult().getIncompatibilities());
+        }
+        extended.addSchema(writer);
+      }
+      return new Codec<>(type, schema, extended);
     }
 
     public byte[] encode(T record) {

@@ -8,12 +8,12 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.message.BinaryMessageEncoder;
-import org.apache.avro.message.SchemaStore;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -150,9 +150,7 @@ class MessageCheckTest {
     byte[] bytes = new byte[buf.remaining()];
     buf.get(bytes);
 
-    SchemaStore.Cache store = WireFormat.storeFor(SURVEY);
-    store.addSchema(newer);
-    WireFormat.Codec<SurveyResponse> knowing = new WireFormat.Codec<>(SurveyResponse.class, SurveyResponse.getClassSchema(), store);
+    WireFormat.Codec<SurveyResponse> knowing = codec.alsoReading(List.of(newer.toString()));
     SurveyResponse decoded = knowing.decode(bytes, null);
     assertThat(decoded.getChannel()).isEqualTo(Channel.OTHER);
     assertThat(knowing.unknownSymbols()).containsExactly("SurveyResponse.channel = VIBER");
@@ -162,6 +160,15 @@ class MessageCheckTest {
     // The shipped jobs do not know that writer: its fingerprint is unknown, and no layout explains it.
     assertThatThrownBy(() -> codec.decode(bytes, null)).hasMessageContaining("unknown schema fingerprint");
     assertThat(MessageCheck.check(bytes, SURVEY).reason()).contains("no shipped SurveyResponse version has it");
+  }
+
+  @Test
+  void onlyReadableWriterSchemasOfTheSameRecordAreAccepted() {
+    String renamedField = SurveyResponse.getClassSchema().toString().replace("\"customer_id\"", "\"client_id\"");
+    assertThatThrownBy(() -> codec.alsoReading(List.of(renamedField)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot read writer schema");
+    assertThatThrownBy(() -> codec.alsoReading(List.of(Channel.getClassSchema().toString())))
+        .hasMessage("writer schema io.cxmonitor.schemas.Channel is not a io.cxmonitor.schemas.SurveyResponse");
   }
 
   @Test
