@@ -9,6 +9,7 @@ import io.cxmonitor.schemas.FollowUpDone;
 import io.cxmonitor.schemas.InteractionEvent;
 import io.cxmonitor.schemas.SurveyResponse;
 import io.cxmonitor.schemas.WireFormat;
+import java.util.List;
 import java.util.Properties;
 import org.apache.flink.api.common.typeinfo.TypeHint;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -25,8 +26,21 @@ public final class InputSources {
   public static KafkaSource<Decoded<SurveyResponse>> surveySource(
       String bootstrapServers, String topic, String groupId, StartFrom startFrom, boolean bounded, Properties extra,
       EventTimeCheck eventTimes) {
+    return surveySource(bootstrapServers, topic, groupId, startFrom, bounded, extra, eventTimes, List.of());
+  }
+
+  /**
+   * @param writerSchemas producers' survey schemas (Avro JSON) to read besides the shipped ones
+   *     ({@link WireFormat.Codec#alsoReading})
+   */
+  public static KafkaSource<Decoded<SurveyResponse>> surveySource(
+      String bootstrapServers, String topic, String groupId, StartFrom startFrom, boolean bounded, Properties extra,
+      EventTimeCheck eventTimes, List<String> writerSchemas) {
+    List<String> writers = List.copyOf(writerSchemas);
+    WireFormat.surveys().alsoReading(writers); // refuses unreadable schemas now, not on the task
     return KafkaIo.source(bootstrapServers, topic, groupId, startFrom, bounded, extra,
-        new DecodingDeserializer<>(WireFormat::surveys, (r, now) -> SurveyValidation.problem(r, now, eventTimes),
+        new DecodingDeserializer<>(() -> WireFormat.surveys().alsoReading(writers),
+            (r, now) -> SurveyValidation.problem(r, now, eventTimes),
             TypeInformation.of(new TypeHint<Decoded<SurveyResponse>>() {})));
   }
 

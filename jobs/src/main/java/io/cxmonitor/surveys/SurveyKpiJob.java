@@ -5,6 +5,11 @@ import io.cxmonitor.platform.influx.InfluxSink;
 import io.cxmonitor.inputs.EventTimeCheck;
 import io.cxmonitor.inputs.InputSources;
 import io.cxmonitor.platform.kafka.Topics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -22,6 +27,12 @@ public final class SurveyKpiJob implements Callable<Integer> {
 
   @Option(names = "--topic", defaultValue = Topics.SURVEYS, description = "Survey topic. Default: ${DEFAULT-VALUE}")
   String topic;
+
+  @Option(names = "--writer-schema", paramLabel = "FILE",
+      description = "A producer's SurveyResponse schema (.avsc) to read besides the shipped versions, e.g. one with a "
+          + "channel symbol this job does not know yet: such symbols are read as the enum's default (OTHER) and counted "
+          + "(unknown_symbols_total). Repeatable.")
+  List<Path> writerSchemas = List.of();
 
   @Mixin
   JobOptions options;
@@ -44,10 +55,20 @@ public final class SurveyKpiJob implements Callable<Integer> {
     options.configure(env);
     SurveyKpiWorkflow.defineWorkflow(env,
         InputSources.surveySource(options.bootstrapServers, topic, options.groupId(JOB), options.startFrom, options.bounded, new Properties(),
-            EventTimeCheck.of(options)),
+            EventTimeCheck.of(options), readAll(writerSchemas)),
         new InfluxSink(options.influx(), JOB),
         options.deadLetterSink(),
         new SurveyKpiWorkflow.Settings(JOB, options.outOfOrderness, options.idleness, options.statsInterval, options.bucket));
+  }
+
+  private static List<String> readAll(List<Path> files) {
+    return files.stream().map(f -> {
+      try {
+        return Files.readString(f);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read --writer-schema " + f, e);
+      }
+    }).toList();
   }
 
   /** Parses options the way {@link #main} does, for embedding (demo, tests). */

@@ -20,9 +20,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * The survey KPI pipeline:
  *
  * <pre>
- * Kafka surveys ─ decode+validate ─ watermarks ─► pre-aggregate per minute × group ─keyBy(group)─► rolling 1m/1h/24h ─┐
- *                                                  ├─ late / invalid / undecodable ─► dead-letter topic              ├─► InfluxDB
- *                                                  └─ pipeline counters ───────────────────────────────────────────┘
+ * Kafka surveys ─ decode+validate ─ watermarks ─keyBy(response id)─► deduplicate ─► pre-aggregate per minute × group ─keyBy(group)─► rolling 1m/1h/24h ─┐
+ *                                                                                  ├─ late / invalid / undecodable ─► dead-letter topic              ├─► InfluxDB
+ *                                                                                  └─ pipeline counters (and duplicates) ──────────────────────────┘
  * </pre>
  */
 public final class SurveyKpiWorkflow {
@@ -51,8 +51,13 @@ public final class SurveyKpiWorkflow {
         .fromSource(source, watermarks, SURVEY_SOURCE_NAME)
         .uid(SURVEY_SOURCE);
 
-    // Chained to the source (default chaining strategy ALWAYS), so decoded records are never serialized.
+    // The one shuffle of single responses: a response sent twice may arrive on any partition.
+    // The pre-aggregator is chained to the deduplicator, so its watermark is the deduplicator's.
     SingleOutputStreamOperator<SurveyPartial> partials = surveys
+        .keyBy(SurveyDeduplicator.KEY)
+        .process(new SurveyDeduplicator(bucket))
+        .name(SURVEY_DEDUPLICATE_NAME)
+        .uid(SURVEY_DEDUPLICATE)
         .transform(SURVEY_PRE_AGGREGATE_NAME, TypeInformation.of(SurveyPartial.class),
             new SurveyPreAggregator(settings.job(), bucket, settings.statsInterval().toMillis()))
         .uid(SURVEY_PRE_AGGREGATE);

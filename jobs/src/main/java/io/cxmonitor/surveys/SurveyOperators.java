@@ -9,6 +9,8 @@ final class SurveyOperators {
 
   public static final String SURVEY_SOURCE = "surveys-kafka-source";
   public static final String SURVEY_SOURCE_NAME = "Kafka: survey responses (decode, validate)";
+  public static final String SURVEY_DEDUPLICATE = "surveys-deduplicate";
+  public static final String SURVEY_DEDUPLICATE_NAME = "Deduplicate survey responses by response id";
   public static final String SURVEY_PRE_AGGREGATE = "surveys-pre-aggregate-minute";
   public static final String SURVEY_PRE_AGGREGATE_NAME = "Pre-aggregate surveys per minute and group; late/invalid to DLQ";
   public static final String SURVEY_ROLLING = "surveys-rolling-windows";

@@ -17,14 +17,14 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 
 /**
- * First phase of the two-phase survey aggregation, chained to the Kafka source: adds every
+ * First phase of the two-phase survey aggregation, chained to the deduplicator: adds every
  * response to five groupings (overall, channel, region, team, product) of its event-time bucket
  * and ships one {@link SurveyPartial} per group and bucket (see {@link FactPreAggregator}), so the
  * shuffle carries partial aggregates, not events.
  *
  * <p>It is also the one place that decides what is not used: decode/validation failures and late
  * responses (their bucket already closed) go to the dead-letter side output with the original
- * bytes and are counted.
+ * bytes and are counted; copies marked by {@link SurveyDeduplicator} are counted as duplicates only.
  */
 public final class SurveyPreAggregator extends FactPreAggregator<Decoded<SurveyResponse>, SurveyCounts, SurveyPartial> {
   private static final long serialVersionUID = 1L;
@@ -38,6 +38,7 @@ public final class SurveyPreAggregator extends FactPreAggregator<Decoded<SurveyR
   private transient Map<String, String> tagValueCache;
   private transient Counter lateCounter;
   private transient Counter deadLetterCounter;
+  private transient Counter duplicateCounter;
 
   public SurveyPreAggregator(String job, long bucketMillis, long statsIntervalMillis) {
     super(job, bucketMillis, statsIntervalMillis,
@@ -50,11 +51,20 @@ public final class SurveyPreAggregator extends FactPreAggregator<Decoded<SurveyR
     tagValueCache = new HashMap<>();
     lateCounter = getMetricGroup().counter("lateRecords");
     deadLetterCounter = getMetricGroup().counter("deadLetteredRecords");
+    duplicateCounter = getMetricGroup().counter("duplicateRecords");
   }
 
   @Override
   protected boolean accept(Decoded<SurveyResponse> d) {
+    if (d.duplicate) {
+      counters.duplicates++;
+      duplicateCounter.inc();
+      return false;
+    }
     if (d.ok()) {
+      if (d.unknownSymbols != null) {
+        counters.unknownSymbols++;
+      }
       return true;
     }
     if (d.failureKind == DeadLetter.Kind.UNDECODABLE) {

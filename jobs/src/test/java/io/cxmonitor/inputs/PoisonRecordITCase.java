@@ -6,12 +6,18 @@ import static org.assertj.core.api.Assertions.within;
 import io.cxmonitor.platform.kafka.DeadLetter;
 import io.cxmonitor.platform.kafka.DeadLetterSerializer;
 import io.cxmonitor.schemas.Channel;
+import io.cxmonitor.schemas.InteractionEvent;
+import io.cxmonitor.schemas.InteractionType;
 import io.cxmonitor.schemas.SurveyResponse;
 import io.cxmonitor.schemas.WireFormat;
 import io.cxmonitor.surveys.SurveyKpiJob;
 import io.cxmonitor.testkit.InfluxServer;
 import io.cxmonitor.testkit.KafkaBroker;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,6 +28,11 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -39,14 +50,20 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Poison records between good surveys, on a real Kafka broker, a real influxd and a MiniCluster
- * that is not allowed to restart: an 18-byte record whose string prefix claims 1.5 GB, two records
- * of about 1 MB (their dead-letter copies would not fit in a Kafka request), and event times in
- * 1970, just before 2000 and two days ahead. The job must finish, every poison record must be on
- * the dead-letter topic with its reason and origin, and the good surveys' NPS must be what a plain
- * loop computes.
+ * that is not allowed to restart: every class of bad input the README's table lists — random
+ * bytes, empty and null values, wrong marker, other framings, unknown fingerprints (a producer's
+ * differently laid-out canonical form), truncated bodies, trailing bytes, an
+ * enum index out of range, a record of another type, a string prefix claiming 1.5 GB, two records
+ * of about 1 MB (their dead-letter copies would not fit in a Kafka request), scores out of range,
+ * no score, empty ids, event times in 1970, just before 2000 and two days ahead — and good surveys
+ * sent three times, and a newer producer's survey whose channel symbol the job does not know (read
+ * as OTHER through --writer-schema, and counted). The job must finish, every poison record must be on the dead-letter topic with
+ * its reason and origin, the copies must be counted as duplicates, and the good surveys' NPS must
+ * be what a plain loop over the distinct responses computes.
  */
 class PoisonRecordITCase {
   private static final String DB = "cx_poison";
@@ -57,6 +74,10 @@ class PoisonRecordITCase {
   private static final int GOOD = 600;
   /** Just under Kafka's default 1 MiB request: the original fits, its copy plus headers does not. */
   private static final int ONE_MB = 1_048_400;
+  /** A poison record after every this many good ones. */
+  private static final int POISON_EVERY = 25;
+  /** Every this many good responses one is sent three times. */
+  private static final int DUPLICATED_EVERY = 50;
 
   @RegisterExtension
   static final MiniClusterExtension FLINK = new MiniClusterExtension(
@@ -86,13 +107,43 @@ class PoisonRecordITCase {
   }
 
   @Test
-  void poisonRecordsAreDeadLetteredAndTheGoodOnesCounted() throws Exception {
+  void poisonRecordsAreDeadLetteredAndTheGoodOnesCounted(@TempDir Path tmp) throws Exception {
     WireFormat.Codec<SurveyResponse> codec = WireFormat.surveys();
     List<SurveyResponse> good = new ArrayList<>();
     for (int i = 0; i < GOOD; i++) {
       good.add(survey("r" + i, T0.plusMillis(i * 6_000L), i % 11));
     }
+    byte[] goodBytes = codec.encode(survey("pg", T0.plusSeconds(30), 9));
+    // A newer producer's survey with channel VIBER, which this job's Channel lacks: read as OTHER (its schema is
+    // given with --writer-schema) and counted, so it is a good response with channel OTHER.
+    SurveyResponse viber = SurveyResponse.newBuilder(survey("pviber", T0.plusSeconds(40), 10)).setChannel(Channel.OTHER).build();
+    Path newerSchema = Files.writeString(tmp.resolve("SurveyResponse-viber.avsc"), newerSurveySchema().toString());
     List<Poison> poisons = List.of(
+        new Poison("random bytes", randomBytes(200), "UNDECODABLE", "not Avro single-object encoding"),
+        new Poison("empty value", new byte[0], "UNDECODABLE", "empty record value (0 bytes)"),
+        new Poison("null value (tombstone)", null, "UNDECODABLE", "empty record value (null)"),
+        new Poison("wrong marker", withMarker(goodBytes, (byte) 0xC3, (byte) 0x02), "UNDECODABLE", "not Avro single-object encoding"),
+        new Poison("Confluent framing", confluentFramed(goodBytes), "UNDECODABLE", "not Avro single-object encoding"),
+        new Poison("fingerprint of the canonical form with Channel referenced (fastavro named_schemas)",
+            withChannelReferencedFingerprint(goodBytes), "UNDECODABLE", "unknown schema fingerprint: not a SurveyResponse version"),
+        new Poison("enum index out of range", withChannelIndex(codec, 37), "UNDECODABLE",
+            "SurveyResponse.channel has enum index 37 but Channel has 10 symbols"),
+        new Poison("truncated body", Arrays.copyOf(goodBytes, goodBytes.length - 5), "UNDECODABLE",
+            "corrupt SurveyResponse body: truncated"),
+        new Poison("trailing bytes", Arrays.copyOf(goodBytes, goodBytes.length + 3), "UNDECODABLE",
+            "corrupt SurveyResponse body: 3 trailing bytes after the record"),
+        new Poison("an interaction on the survey topic", interaction(), "UNDECODABLE",
+            "it is the fingerprint of InteractionEvent v2: a record of another type on this topic"),
+        new Poison("CSAT 0", codec.encode(SurveyResponse.newBuilder(survey("pcsat", T0.plusSeconds(40), 9)).setNps(null).setCsat(0).build()),
+            "INVALID", "csat = 0 is outside 1..5 (response pcsat)"),
+        new Poison("CES 8", codec.encode(SurveyResponse.newBuilder(survey("pces", T0.plusSeconds(40), 9)).setCes(8).build()),
+            "INVALID", "ces = 8 is outside 1..7 (response pces)"),
+        new Poison("NPS 11", codec.encode(survey("pnps", T0.plusSeconds(40), 11)), "INVALID", "nps = 11 is outside 0..10 (response pnps)"),
+        new Poison("all scores null", codec.encode(SurveyResponse.newBuilder(survey("pnone", T0.plusSeconds(40), 9)).setNps(null).build()),
+            "INVALID", "no score: nps, csat and ces are all null (response pnone)"),
+        new Poison("empty response id", codec.encode(survey("", T0.plusSeconds(40), 9)), "INVALID", "response_id is empty"),
+        new Poison("blank customer id", codec.encode(SurveyResponse.newBuilder(survey("pcust", T0.plusSeconds(40), 9)).setCustomerId(" ").build()),
+            "INVALID", "customer_id is empty (response pcust)"),
         new Poison("18 bytes claiming 1.5 GB", eighteenBytesClaimingAHugeString(codec), "UNDECODABLE",
             "SurveyResponse.response_id claims 1500000000 bytes"),
         new Poison("1 MB of text", filled(ONE_MB, 'x'), "UNDECODABLE", "not Avro single-object encoding"),
@@ -105,15 +156,28 @@ class PoisonRecordITCase {
             "ahead of the clock (--event-time-max-ahead)"));
 
     // --- publish: the poison records spread between the good ones, all on one partition ---
+    assertThat(poisons.size()).isLessThanOrEqualTo(GOOD / POISON_EVERY);
     Map<Long, Poison> poisonAt = new HashMap<>();
+    List<SurveyResponse> resend = new ArrayList<>();
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.producerProps())) {
       List<Future<RecordMetadata>> poisonSent = new ArrayList<>();
+      long now = System.currentTimeMillis();
       for (int i = 0; i < GOOD; i++) {
         SurveyResponse s = good.get(i);
-        producer.send(new ProducerRecord<>(SURVEYS, 0, s.getEventTime().toEpochMilli(), key(s.getResponseId()), codec.encode(s)));
-        if (i % 100 == 50) {
-          Poison p = poisons.get(i / 100);
-          poisonSent.add(producer.send(new ProducerRecord<>(SURVEYS, 0, s.getEventTime().toEpochMilli(), key("poison"), p.value())));
+        producer.send(new ProducerRecord<>(SURVEYS, 0, now, key(s.getResponseId()), codec.encode(s)));
+        if (i == 3) {
+          producer.send(new ProducerRecord<>(SURVEYS, 0, now, key(viber.getResponseId()), withNewerChannel(viber)));
+        }
+        if (i % DUPLICATED_EVERY == 7) { // sent twice more, once right away and once after the next response
+          producer.send(new ProducerRecord<>(SURVEYS, 0, now, key(s.getResponseId()), codec.encode(s)));
+          resend.add(s);
+        } else if (!resend.isEmpty()) {
+          SurveyResponse again = resend.remove(0);
+          producer.send(new ProducerRecord<>(SURVEYS, 0, now, key(again.getResponseId()), codec.encode(again)));
+        }
+        if (i % POISON_EVERY == POISON_EVERY / 2 && i / POISON_EVERY < poisons.size()) {
+          Poison p = poisons.get(i / POISON_EVERY);
+          poisonSent.add(producer.send(new ProducerRecord<>(SURVEYS, 0, now, key("poison"), p.value())));
         }
       }
       producer.flush();
@@ -127,7 +191,8 @@ class PoisonRecordITCase {
     SurveyKpiJob.fromArgs(
         "--bootstrap-servers", kafka.bootstrapServers(), "--topic", SURVEYS, "--dead-letter-topic", DLQ,
         "--group-id", "poison", "--start-from", "EARLIEST", "--bounded",
-        "--influx-url", influx.url(), "--influx-db", DB, "--checkpoint-interval", "PT1S", "--parallelism", "2")
+        "--influx-url", influx.url(), "--influx-db", DB, "--checkpoint-interval", "PT1S", "--parallelism", "2",
+        "--writer-schema", newerSchema.toString())
         .configure(env);
     Configuration noRestarts = new Configuration();
     noRestarts.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
@@ -148,7 +213,7 @@ class PoisonRecordITCase {
       assertThat(KafkaBroker.header(d, DeadLetter.HEADER_TOPIC)).isEqualTo(SURVEYS);
       assertThat(KafkaBroker.header(d, DeadLetter.HEADER_PARTITION)).isEqualTo("0");
       assertThat(d.key()).isEqualTo(key("poison"));
-      if (p.value().length + key("poison").length > limit) {
+      if (p.value() != null && p.value().length + key("poison").length > limit) {
         assertThat(KafkaBroker.header(d, DeadLetter.HEADER_TRUNCATED)).as(p.name()).isEqualTo("true");
         assertThat(KafkaBroker.header(d, DeadLetter.HEADER_ORIGINAL_VALUE_SIZE)).isEqualTo(Integer.toString(p.value().length));
         assertThat(d.value()).isEqualTo(Arrays.copyOf(p.value(), limit - key("poison").length));
@@ -161,7 +226,9 @@ class PoisonRecordITCase {
 
     // --- the good surveys' per-minute NPS, overall, as a plain loop counts it ---
     TreeMap<Long, int[]> expected = new TreeMap<>(); // minute end → n, promoters, detractors
-    for (SurveyResponse s : good) {
+    List<SurveyResponse> used = new ArrayList<>(good);
+    used.add(viber);
+    for (SurveyResponse s : used) {
       long end = (Math.floorDiv(s.getEventTime().toEpochMilli(), MINUTE) + 1) * MINUTE;
       int[] c = expected.computeIfAbsent(end, k -> new int[3]);
       c[0]++;
@@ -179,9 +246,18 @@ class PoisonRecordITCase {
         assertThat(((Number) row.get("detractors")).intValue()).isEqualTo(c[2]);
         assertThat(((Number) row.get("score")).doubleValue()).isCloseTo(100.0 * (c[1] - c[2]) / c[0], within(1e-9));
       });
+      long firstMinuteEnd = expected.firstKey();
+      long otherInFirstMinute = used.stream().filter(x -> x.getChannel() == Channel.OTHER)
+          .filter(x -> x.getEventTime().toEpochMilli() < firstMinuteEnd).count();
+      Map<Long, Map<String, Object>> other = rows(client, "SELECT n FROM cx_nps WHERE \"window\" = '1m' AND channel = 'other' "
+          + "AND region = 'all' AND team = 'all' AND product = 'all' AND time = " + firstMinuteEnd + "ms");
+      assertThat(((Number) other.get(firstMinuteEnd).get("n")).longValue()).isEqualTo(otherInFirstMinute);
       Map<String, Object> counters = sumOfLast(client, "SELECT last(events_total) AS events, last(invalid_total) AS invalid, "
-          + "last(undecodable_total) AS undecodable FROM cx_pipeline WHERE job = 'surveys' GROUP BY subtask");
-      assertThat(counters).containsEntry("events", (double) GOOD).containsEntry("invalid", 4.0).containsEntry("undecodable", 2.0);
+          + "last(undecodable_total) AS undecodable, last(duplicates_total) AS duplicates, last(unknown_symbols_total) AS unknown FROM cx_pipeline WHERE job = 'surveys' GROUP BY subtask");
+      long invalid = poisons.stream().filter(p -> p.kind().equals("INVALID")).count();
+      assertThat(counters).containsEntry("events", (double) GOOD + 1).containsEntry("unknown", 1.0).containsEntry("invalid", (double) invalid)
+          .containsEntry("undecodable", (double) (poisons.size() - invalid))
+          .containsEntry("duplicates", 2.0 * GOOD / DUPLICATED_EVERY);
     }
   }
 
@@ -210,6 +286,73 @@ class PoisonRecordITCase {
     byte[] bytes = codec.encode(SurveyResponse.newBuilder(s).setComment("c".repeat(ONE_MB - base - 2)).build());
     assertThat(bytes).hasSize(ONE_MB);
     return bytes;
+  }
+
+  private static byte[] randomBytes(int n) {
+    byte[] b = new byte[n];
+    new java.util.Random(13).nextBytes(b);
+    b[0] = 0x5A; // never C3 01 by chance
+    return b;
+  }
+
+  private static byte[] withMarker(byte[] record, byte first, byte second) {
+    byte[] b = record.clone();
+    b[0] = first;
+    b[1] = second;
+    return b;
+  }
+
+  /** What a Confluent Schema Registry serializer writes: magic 0, a 4-byte schema id, the body. */
+  private static byte[] confluentFramed(byte[] record) {
+    byte[] b = new byte[record.length - 5];
+    b[4] = 17;
+    System.arraycopy(record, 10, b, 5, record.length - 10);
+    return b;
+  }
+
+  /** The body the codec writes, behind the fingerprint of the canonical form with Channel referenced, not inlined. */
+  private static byte[] withChannelReferencedFingerprint(byte[] record) {
+    String spec = SchemaNormalization.toParsingForm(SurveyResponse.getClassSchema());
+    String referenced = spec.replace(SchemaNormalization.toParsingForm(Channel.getClassSchema()), "\"io.cxmonitor.schemas.Channel\"");
+    byte[] b = record.clone();
+    ByteBuffer.wrap(b, 2, 8).order(ByteOrder.LITTLE_ENDIAN)
+        .putLong(SchemaNormalization.fingerprint64(referenced.getBytes(StandardCharsets.UTF_8)));
+    return b;
+  }
+
+  /** The survey schema of a producer whose Channel enum has a symbol more, VIBER. */
+  private static Schema newerSurveySchema() {
+    return new Schema.Parser().parse(SurveyResponse.getClassSchema().toString()
+        .replace("\"STORE\",\"OTHER\"]", "\"STORE\",\"OTHER\",\"VIBER\"]"));
+  }
+
+  /** {@code s} as that producer writes it, with channel VIBER and its schema's fingerprint. */
+  private static byte[] withNewerChannel(SurveyResponse s) throws Exception {
+    Schema newer = newerSurveySchema();
+    GenericRecord r = new GenericData.Record(newer);
+    r.put("response_id", s.getResponseId());
+    r.put("customer_id", s.getCustomerId());
+    r.put("event_time", s.getEventTime().toEpochMilli());
+    r.put("channel", new GenericData.EnumSymbol(newer.getField("channel").schema(), "VIBER"));
+    r.put("nps", s.getNps());
+    ByteBuffer buf = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), newer).encode(r);
+    byte[] b = new byte[buf.remaining()];
+    buf.get(b);
+    return b;
+  }
+
+  /** A survey whose channel is written as enum index {@code index}: ids "pidx" and "c-pidx" put it at byte 23. */
+  private static byte[] withChannelIndex(WireFormat.Codec<SurveyResponse> codec, int index) {
+    byte[] b = codec.encode(SurveyResponse.newBuilder(survey("pidx", T0.plusSeconds(40), 9)).setChannel(Channel.SMS).build());
+    int at = 10 + 5 + 7 + 1 + 6;
+    assertThat(b[at]).isEqualTo((byte) (2 * Channel.SMS.ordinal()));
+    b[at] = (byte) (2 * index);
+    return b;
+  }
+
+  private static byte[] interaction() {
+    return WireFormat.interactions().encode(InteractionEvent.newBuilder().setEventId("e1").setTicketId("t1").setCustomerId("c1")
+        .setEventType(InteractionType.OPENED).setEventTime(T0.plusSeconds(40)).setChannel(Channel.PHONE).build());
   }
 
   private static byte[] filled(int n, char c) {

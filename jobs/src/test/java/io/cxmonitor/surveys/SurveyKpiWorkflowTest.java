@@ -15,14 +15,19 @@ import io.cxmonitor.platform.testing.DecodedRecords;
 import io.cxmonitor.platform.testing.InMemorySource;
 import io.cxmonitor.platform.testing.KpiPoints;
 import io.cxmonitor.platform.testing.WorkflowTestCluster;
+import io.cxmonitor.platform.windows.TagCardinalityGuard;
 import io.cxmonitor.schemas.Channel;
 import io.cxmonitor.schemas.SurveyResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterEach;
@@ -134,6 +139,69 @@ class SurveyKpiWorkflowTest {
       assertThat(d.job).isEqualTo(JOB);
       assertThat(d.topic).isEqualTo("surveys");
     }
+  }
+
+  /**
+   * A response sent three times counts once, wherever its copies arrive, and the copies are
+   * counted; a copy that arrives after its minute closed is late like any other record.
+   */
+  @Test
+  void aResponseSentAgainIsCountedOnce() throws Exception {
+    DecodedRecords<SurveyResponse> in = TestInputs.surveys("surveys");
+    SurveyResponse s1 = survey("d1", T0.plusSeconds(10), Channel.CHAT, "North", "Alpha", "Fiber", 10, 5, 2);
+    SurveyResponse s2 = survey("d2", T0.plusSeconds(20), Channel.EMAIL, "South", "Alpha", "Fiber", 3, 2, 6);
+    // The same response id with other answers (a resent, edited answer): the first copy counts.
+    SurveyResponse s1Edited = survey("d1", T0.plusSeconds(10), Channel.CHAT, "North", "Alpha", "Fiber", 0, 1, 7);
+    SurveyResponse s3 = survey("d3", T0.plusSeconds(100), Channel.CHAT, "North", "Alpha", "Fiber", 9, 4, 1);
+    InMemorySource.Builder<Decoded<SurveyResponse>> source = InMemorySource.of(in.type())
+        .add(in.good(s1), in.good(s2), in.good(s1), in.good(s1Edited), in.good(s2),
+            // 09:01:40 moves the watermark to 09:01:10: minute 0 closes, and a copy of d1 after it is late
+            in.good(s3), in.good(s1));
+
+    StreamExecutionEnvironment env = WorkflowTestCluster.environment();
+    SurveyKpiWorkflow.defineWorkflow(env, source.build(), kpis, deadLetters, SETTINGS);
+    env.execute("survey deduplication test");
+
+    KpiPoints points = new KpiPoints(kpis.records());
+    assertNps(points.fields(MEASUREMENT_NPS, tags(WINDOW_1M), MINUTE_0_END), s1, s2);
+    assertNps(points.fields(MEASUREMENT_NPS, tags(WINDOW_1H), MINUTE_1_END), s1, s2, s3);
+    assertThat(points.pipelineTotals(JOB)).contains(entry(FIELD_EVENTS_TOTAL, 3L), entry(FIELD_LATE_TOTAL, 1L));
+    assertThat(points.pipelineTotal(JOB, FIELD_DUPLICATES_TOTAL)).isEqualTo(3L);
+    assertThat(deadLetters.records()).singleElement()
+        .satisfies(d -> assertThat(d.kind).isEqualTo(DeadLetter.Kind.LATE))
+        .satisfies(d -> assertThat(d.reason).endsWith("(response d1)"));
+  }
+
+  /** A team field that starts holding ticket ids: beyond --max-tag-values the new values share one series, "other", and are counted. */
+  @Test
+  void tagValuesBeyondTheCapAreFoldedIntoOther() throws Exception {
+    DecodedRecords<SurveyResponse> in = TestInputs.surveys("surveys");
+    InMemorySource.Builder<Decoded<SurveyResponse>> source = InMemorySource.of(in.type());
+    List<SurveyResponse> real = new ArrayList<>();
+    List<SurveyResponse> ids = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      real.add(survey("c" + i, T0.plusSeconds(i), Channel.CHAT, "North", List.of("Alpha", "Beta", "Gamma").get(i % 3), "Fiber", i, null, null));
+    }
+    for (int i = 0; i < 10; i++) {
+      ids.add(survey("t" + i, T0.plusSeconds(10 + i), Channel.CHAT, "North", "T-100" + i, "Fiber", 10, null, null));
+    }
+    real.forEach(r -> source.add(in.good(r)));
+    ids.forEach(r -> source.add(in.good(r)));
+    source.add(in.good(survey("late-alpha", T0.plusSeconds(40), Channel.CHAT, "North", "Alpha", "Fiber", 9, null, null)));
+
+    StreamExecutionEnvironment env = WorkflowTestCluster.environment();
+    Configuration cap = new Configuration();
+    cap.set(PipelineOptions.GLOBAL_JOB_PARAMETERS, Map.of(TagCardinalityGuard.PARAMETER, "3"));
+    env.configure(cap);
+    SurveyKpiWorkflow.defineWorkflow(env, source.build(), kpis, deadLetters, SETTINGS);
+    env.execute("survey tag cardinality test");
+
+    KpiPoints points = new KpiPoints(kpis.records());
+    assertNps(points.fields(MEASUREMENT_NPS, tags(WINDOW_1M, TAG_TEAM, TagCardinalityGuard.OTHER), MINUTE_0_END), ids.toArray(SurveyResponse[]::new));
+    assertNps(points.fields(MEASUREMENT_NPS, tags(WINDOW_1M, TAG_TEAM, "alpha"), MINUTE_0_END), real.get(0), real.get(3),
+        survey("late-alpha", T0.plusSeconds(40), Channel.CHAT, "North", "Alpha", "Fiber", 9, null, null));
+    assertThat(points.series(MEASUREMENT_NPS, tags(WINDOW_1M, TAG_TEAM, "t-1000"))).isEmpty();
+    assertThat(points.pipelineTotal(JOB, FIELD_TAG_VALUES_FOLDED_TOTAL)).isEqualTo(10L);
   }
 
   /** NPS fields of a point against the answers of the given responses, counted here with a plain loop. */

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.avro.Schema;
 import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.BinaryMessageDecoder;
@@ -99,21 +100,61 @@ public final class WireFormat {
    * create one per task.
    */
   public static final class Codec<T extends SpecificRecord> {
+    private static final int HEADER = 10;
+
     private final BinaryMessageEncoder<T> encoder;
     private final BinaryMessageDecoder<T> decoder;
     private final SchemaStore store;
     private final Schema schema;
+    private final Class<T> type;
+    private final Map<String, Set<String>> readerEnums;
+    private List<String> unknownSymbols = List.of();
 
     Codec(Class<T> type, Schema schema) {
+      this(type, schema, storeFor(schema.getName()));
+    }
+
+    /** With a store of writer schemas other than the shipped history (tests of schema resolution). */
+    Codec(Class<T> type, Schema schema, SchemaStore store) {
       this.schema = schema;
+      this.type = type;
       SpecificData model = SpecificData.getForClass(type);
-      this.store = storeFor(schema.getName());
+      this.store = store;
+      this.readerEnums = BodyWalk.enumsOf(schema);
       this.encoder = new BinaryMessageEncoder<>(model, schema);
       this.decoder = new BinaryMessageDecoder<>(model, schema, store);
     }
 
     public Schema schema() {
       return schema;
+    }
+
+    /**
+     * A codec that also reads records written with {@code writerSchemas} (Avro schema JSON) — a
+     * producer's newer schema the jobs do not ship yet, e.g. with a symbol appended to an enum,
+     * which is then read as the enum's default and reported in {@link #unknownSymbols()}.
+     *
+     * @throws IllegalArgumentException if a schema is not this record type or cannot be read by the current one
+     */
+    public Codec<T> alsoReading(List<String> writerSchemas) {
+      if (writerSchemas.isEmpty()) {
+        return this;
+      }
+      SchemaStore.Cache extended = storeFor(schema.getName());
+      for (String json : writerSchemas) {
+        Schema writer = new Schema.Parser().parse(json);
+        if (!writer.getFullName().equals(schema.getFullName())) {
+          throw new IllegalArgumentException("writer schema " + writer.getFullName() + " is not a " + schema.getFullName());
+        }
+        var compatibility = org.apache.avro.SchemaCompatibility.checkReaderWriterCompatibility(schema, writer);
+        if (compatibility.getType() != org.apache.avro.SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
+          throw new IllegalArgumentException("the current " + schema.getName() + " cannot read writer schema with fingerprint "
+              + Fingerprints.headerHex(org.apache.avro.SchemaNormalization.parsingFingerprint64(writer)) + ": "
+              + compatibility.getResult().getIncompatibilities());
+        }
+        extended.addSchema(writer);
+      }
+      return new Codec<>(type, schema, extended);
     }
 
     public byte[] encode(T record) {
@@ -127,20 +168,34 @@ public final class WireFormat {
       }
     }
 
+    /**
+     * Enum symbols of the last decoded record that this reader does not know, as
+     * {@code Record.field = SYMBOL}: Avro read each as the enum's default. Empty almost always.
+     */
+    public List<String> unknownSymbols() {
+      return unknownSymbols;
+    }
+
     /** Decodes into {@code reuse} when not null; errors carry a reason fit for a dead-letter header. */
     public T decode(byte[] bytes, T reuse) throws DecodeException {
+      unknownSymbols = List.of();
       if (bytes == null) {
-        throw new DecodeException("empty record value (null)", null);
+        throw new DecodeException("empty record value (null): a tombstone or a producer that sent no value", null);
       }
-      String oversized = LengthCheck.problem(store, bytes);
-      if (oversized != null) {
-        throw new DecodeException("corrupt " + schema.getName() + " body: " + oversized, null);
+      if (bytes.length == 0) {
+        throw new DecodeException("empty record value (0 bytes)", null);
+      }
+      String body = bodyProblem(bytes);
+      if (body != null) {
+        throw new DecodeException("corrupt " + schema.getName() + " body: " + body, null);
       }
       try {
         return decoder.decode(bytes, reuse);
       } catch (MissingSchemaException e) {
-        throw new DecodeException(
-            "unknown schema fingerprint: not a " + schema.getName() + " version this job ships", e);
+        String other = bytes.length < HEADER ? null : Fingerprints.shippedAs(fingerprintOf(bytes));
+        throw new DecodeException("unknown schema fingerprint: not a " + schema.getName() + " version this job ships"
+            + (other == null ? " (schemas CLI: check a sample against the shipped fingerprints)"
+                : "; it is the fingerprint of " + other + ": a record of another type on this topic"), e);
       } catch (BadHeaderException e) {
         throw new DecodeException(
             "not Avro single-object encoding (" + e.getMessage() + ")", e);
@@ -150,139 +205,36 @@ public final class WireFormat {
                 + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
       }
     }
-  }
 
-  /**
-   * Finds length prefixes that claim more bytes than the record holds, before Avro sees them: Avro
-   * allocates a string's or a collection's buffer from its prefix, so 18 bytes claiming a 1.5 GB
-   * string end in {@code OutOfMemoryError} — on every restart, as the record is read again. Walks
-   * the writer's schema over the body without building values. Everything else (bad header,
-   * unknown fingerprint, truncation) is left to Avro, which reports it in its own words.
-   */
-  static final class LengthCheck {
-    private static final int HEADER = 10;
-    private static final int MAX_DEPTH = 64;
-
-    private final byte[] bytes;
-    private int pos = HEADER;
-
-    private LengthCheck(byte[] bytes) {
-      this.bytes = bytes;
-    }
-
-    /** Why {@code bytes} cannot be what it claims, or null if its lengths fit (or Avro will refuse it anyway). */
-    static String problem(SchemaStore store, byte[] bytes) {
+    /**
+     * Walks the body of a record whose header names a schema of this store ({@link BodyWalk}):
+     * why it cannot be one record of that schema, or null (also when the header is not ours:
+     * Avro reports that in its own words).
+     */
+    private String bodyProblem(byte[] bytes) {
       if (bytes.length < HEADER || bytes[0] != (byte) 0xC3 || bytes[1] != 0x01) {
         return null;
       }
-      Schema writer = store.findByFingerprint(ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong());
+      Schema writer = store.findByFingerprint(fingerprintOf(bytes));
       if (writer == null) {
         return null;
       }
-      try {
-        new LengthCheck(bytes).skip(writer, writer.getName(), 0);
-        return null;
-      } catch (Oversized e) {
-        return e.getMessage();
-      } catch (EndOfRecord e) {
-        return null;
+      BodyWalk.Outcome walk = BodyWalk.walk(writer, bytes, HEADER, readerEnums);
+      if (walk.status() != BodyWalk.Status.COMPLETE) {
+        return walk.detail();
       }
+      if (walk.end() < bytes.length) {
+        return (bytes.length - walk.end()) + " trailing bytes after the record, which ends at byte " + walk.end()
+            + " of " + bytes.length + ": two records in one value, or a writer schema other than its fingerprint names";
+      }
+      unknownSymbols = walk.unknownSymbols();
+      return null;
     }
+  }
 
-    private void skip(Schema s, String path, int depth) throws Oversized, EndOfRecord {
-      if (depth > MAX_DEPTH) {
-        throw new Oversized(path + " is nested more than " + MAX_DEPTH + " levels deep");
-      }
-      switch (s.getType()) {
-        case NULL -> { }
-        case BOOLEAN -> advance(1);
-        case INT, LONG, ENUM -> varLong();
-        case FLOAT -> advance(4);
-        case DOUBLE -> advance(8);
-        case FIXED -> advance(s.getFixedSize());
-        case STRING, BYTES -> advance(claimed(varLong(), "bytes", path));
-        case RECORD -> {
-          for (Schema.Field f : s.getFields()) {
-            skip(f.schema(), path + "." + f.name(), depth + 1);
-          }
-        }
-        case UNION -> {
-          long branch = varLong();
-          if (branch < 0 || branch >= s.getTypes().size()) {
-            throw new EndOfRecord(); // Avro reports the bad branch
-          }
-          skip(s.getTypes().get((int) branch), path, depth + 1);
-        }
-        case ARRAY, MAP -> {
-          for (long n = varLong(); n != 0; n = varLong()) {
-            if (n < 0) { // a block that states its byte size, which must fit too
-              n = -n;
-              claimed(varLong(), "bytes", path);
-            }
-            // Every item takes at least a byte in our schemas; Avro sizes its list by this count.
-            long items = claimed(n, "items", path);
-            for (long i = 0; i < items; i++) {
-              if (s.getType() == Schema.Type.MAP) {
-                advance(claimed(varLong(), "bytes", path + "<key>"));
-                skip(s.getValueType(), path + "[]", depth + 1);
-              } else {
-                skip(s.getElementType(), path + "[]", depth + 1);
-              }
-            }
-          }
-        }
-        default -> throw new EndOfRecord();
-      }
-    }
-
-    private long claimed(long n, String unit, String path) throws Oversized {
-      int left = bytes.length - pos;
-      if (n < 0 || n > left) {
-        throw new Oversized(path + " claims " + n + " " + unit + " where only " + left + " of the record's "
-            + bytes.length + " bytes are left: refused before allocating it");
-      }
-      return n;
-    }
-
-    private void advance(long n) throws EndOfRecord {
-      if (n > bytes.length - pos) {
-        throw new EndOfRecord();
-      }
-      pos += (int) n;
-    }
-
-    /** Avro's zig-zag variable-length long. */
-    private long varLong() throws EndOfRecord {
-      long raw = 0;
-      for (int shift = 0; shift < 70; shift += 7) {
-        if (pos >= bytes.length) {
-          throw new EndOfRecord();
-        }
-        int b = bytes[pos++] & 0xff;
-        raw |= (long) (b & 0x7f) << shift;
-        if ((b & 0x80) == 0) {
-          return (raw >>> 1) ^ -(raw & 1);
-        }
-      }
-      throw new EndOfRecord();
-    }
-
-    private static final class Oversized extends Exception {
-      private static final long serialVersionUID = 1L;
-
-      Oversized(String message) {
-        super(message, null, false, false);
-      }
-    }
-
-    /** The body ends early or is malformed otherwise: Avro's decoder says how. */
-    private static final class EndOfRecord extends Exception {
-      private static final long serialVersionUID = 1L;
-
-      EndOfRecord() {
-        super(null, null, false, false);
-      }
-    }
+  /** The CRC-64-AVRO fingerprint in a single-object header (bytes 2..9, little-endian). */
+  static long fingerprintOf(byte[] bytes) {
+    return ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
   }
 
   /** The current schema of every record type this module ships, by record name. */

@@ -5,11 +5,14 @@ import io.cxmonitor.platform.kafka.DeadLetter;
 import io.cxmonitor.platform.kafka.DeadLetterSerializer;
 import io.cxmonitor.platform.kafka.KafkaIo;
 import io.cxmonitor.platform.kafka.Topics;
+import io.cxmonitor.platform.windows.TagCardinalityGuard;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.configuration.WebOptions;
@@ -105,6 +108,12 @@ public final class JobOptions {
           + "are updated. Must divide an hour. Use PT1H to backfill months of history. Default: ${DEFAULT-VALUE}")
   public Duration bucket;
 
+  @Option(names = "--max-tag-values", defaultValue = "" + TagCardinalityGuard.DEFAULT_MAX_VALUES,
+      description = "Distinct values each tag (region, team, product, ...) may take per pre-aggregating subtask; "
+          + "further new values are written as 'other', counted (tag_values_folded_total) and logged once per tag. "
+          + "Default: ${DEFAULT-VALUE}")
+  public int maxTagValues;
+
   @Option(names = "--bind-address", defaultValue = "127.0.0.1",
       description = "Address the embedded Flink cluster of a local run listens on: REST/web UI, RPC, BLOB server and "
           + "data exchange. 0.0.0.0 opens them to the network. Ignored when the job is submitted to a cluster. "
@@ -138,6 +147,9 @@ public final class JobOptions {
     if (deadLetterMaxBytes < 1024 || deadLetterMaxBytes > MAX_DEAD_LETTER_BYTES) {
       throw new CommandLine.ParameterException(cmd, "--dead-letter-max-bytes must be between 1024 and "
           + MAX_DEAD_LETTER_BYTES + " (Kafka refuses requests over 1 MiB by default), got " + deadLetterMaxBytes);
+    }
+    if (maxTagValues < 1) {
+      throw new CommandLine.ParameterException(cmd, "--max-tag-values must be at least 1, got " + maxTagValues);
     }
     if (!influxUrl.startsWith("http://") && !influxUrl.startsWith("https://")) {
       throw new CommandLine.ParameterException(cmd, "--influx-url must start with http:// or https://, got '" + influxUrl + "'");
@@ -194,6 +206,9 @@ public final class JobOptions {
       env.setParallelism(parallelism);
     }
     env.getConfig().enableObjectReuse();
+    Configuration parameters = new Configuration();
+    parameters.set(PipelineOptions.GLOBAL_JOB_PARAMETERS, Map.of(TagCardinalityGuard.PARAMETER, Integer.toString(maxTagValues)));
+    env.configure(parameters);
     env.enableCheckpointing(checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
     if (checkpointDir != null) {
       org.apache.flink.configuration.Configuration conf = new org.apache.flink.configuration.Configuration();

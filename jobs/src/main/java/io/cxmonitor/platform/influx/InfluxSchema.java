@@ -62,6 +62,12 @@ public final class InfluxSchema {
   public static final String FIELD_LATE_TOTAL = "late_total";
   public static final String FIELD_INVALID_TOTAL = "invalid_total";
   public static final String FIELD_UNDECODABLE_TOTAL = "undecodable_total";
+  /** Records not counted because a copy was counted already (surveys: same response id). */
+  public static final String FIELD_DUPLICATES_TOTAL = "duplicates_total";
+  /** Tag values written as "other" because their tag had reached --max-tag-values (per grouping per record). */
+  public static final String FIELD_TAG_VALUES_FOLDED_TOTAL = "tag_values_folded_total";
+  /** Records used with an enum symbol the job does not know, read as the enum's default (surveys). */
+  public static final String FIELD_UNKNOWN_SYMBOLS_TOTAL = "unknown_symbols_total";
   /** Processing time minus the operator's current watermark, ms. */
   public static final String FIELD_WATERMARK_LAG_MS = "watermark_lag_ms";
 

@@ -17,6 +17,9 @@ public final class PipelinePoints {
     f.put(FIELD_LATE_TOTAL, c.late);
     f.put(FIELD_INVALID_TOTAL, c.invalid);
     f.put(FIELD_UNDECODABLE_TOTAL, c.undecodable);
+    f.put(FIELD_DUPLICATES_TOTAL, c.duplicates);
+    f.put(FIELD_TAG_VALUES_FOLDED_TOTAL, c.tagValuesFolded);
+    f.put(FIELD_UNKNOWN_SYMBOLS_TOTAL, c.unknownSymbols);
     if (watermark != Long.MIN_VALUE && watermark != Long.MAX_VALUE) {
       f.put(FIELD_WATERMARK_LAG_MS, Math.max(0, now - watermark));
     }

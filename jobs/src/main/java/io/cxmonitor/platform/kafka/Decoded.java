@@ -9,6 +9,10 @@ public final class Decoded<T> extends RawOrigin {
   public T value;
   public DeadLetter.Kind failureKind;
   public String failureReason;
+  /** Set by a job that deduplicates: a copy of a record already counted, to be counted as a duplicate only. */
+  public boolean duplicate;
+  /** {@code Record.field = SYMBOL} of enum symbols the job does not know, read as the enum's default; null almost always. */
+  public String unknownSymbols;
 
   public Decoded() {}
 

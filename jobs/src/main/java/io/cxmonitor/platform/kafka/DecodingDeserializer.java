@@ -30,7 +30,13 @@ public final class DecodingDeserializer<T extends SpecificRecord> implements Kaf
   private final CodecFactory<T> codecFactory;
   private final Validator<T> validator;
   private final TypeInformation<Decoded<T>> producedType;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DecodingDeserializer.class);
+  /** Distinct unknown enum symbols logged per subtask; beyond this they are only counted. */
+  private static final int MAX_LOGGED_SYMBOLS = 100;
+
   private transient WireFormat.Codec<T> codec;
+  private transient org.apache.flink.metrics.Counter unknownSymbolRecords;
+  private transient java.util.Set<String> loggedSymbols;
 
   public DecodingDeserializer(CodecFactory<T> codecFactory, Validator<T> validator, TypeInformation<Decoded<T>> producedType) {
     this.codecFactory = codecFactory;
@@ -41,6 +47,7 @@ public final class DecodingDeserializer<T extends SpecificRecord> implements Kaf
   @Override
   public void open(org.apache.flink.api.common.serialization.DeserializationSchema.InitializationContext context) {
     codec = codecFactory.get();
+    unknownSymbolRecords = context.getMetricGroup().counter("unknownEnumSymbolRecords");
   }
 
   @Override
@@ -61,6 +68,9 @@ public final class DecodingDeserializer<T extends SpecificRecord> implements Kaf
       String problem = validator.problem(value, System.currentTimeMillis());
       if (problem == null) {
         d.value = value;
+        if (!codec.unknownSymbols().isEmpty()) {
+          onUnknownSymbols(d, codec.unknownSymbols());
+        }
       } else {
         d.failureKind = DeadLetter.Kind.INVALID;
         d.failureReason = problem;
@@ -70,6 +80,24 @@ public final class DecodingDeserializer<T extends SpecificRecord> implements Kaf
       d.failureReason = e.getMessage();
     }
     out.collect(d);
+  }
+
+  /** Avro read each symbol as its enum's default; the record is used, counted and the symbol logged once. */
+  private void onUnknownSymbols(Decoded<T> d, java.util.List<String> symbols) {
+    d.unknownSymbols = String.join(", ", symbols);
+    if (unknownSymbolRecords != null) {
+      unknownSymbolRecords.inc();
+    }
+    if (loggedSymbols == null) {
+      loggedSymbols = new java.util.HashSet<>();
+    }
+    for (String s : symbols) {
+      if (loggedSymbols.size() < MAX_LOGGED_SYMBOLS && loggedSymbols.add(s)) {
+        LOG.warn("{}/{}/{}: enum symbol {} is unknown to this job and read as the enum's default; further records "
+            + "with it are only counted (unknown_symbols_total). Upgrade the jobs' schemas to keep it.",
+            d.topic, d.partition, d.offset, s);
+      }
+    }
   }
 
   @Override

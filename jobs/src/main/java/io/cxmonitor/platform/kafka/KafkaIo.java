@@ -10,6 +10,8 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Builds Kafka sources and sinks for any cx-monitor record type. */
 public final class KafkaIo {
@@ -21,6 +23,17 @@ public final class KafkaIo {
     COMMITTED,
     EARLIEST,
     LATEST
+  }
+
+  /** Properties of a plain producer of bytes (the CLIs): every write acknowledged by all replicas, no duplicates from retries. */
+  public static Properties byteProducerProps(String bootstrapServers) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    return p;
   }
 
   /** Avro single-object-encoded records of any cx-monitor type, keyed by {@code key}. */

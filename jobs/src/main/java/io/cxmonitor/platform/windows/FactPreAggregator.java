@@ -3,17 +3,28 @@ package io.cxmonitor.platform.windows;
 import io.cxmonitor.platform.pipeline.CountingOperator;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * First phase of a two-phase aggregation of facts: adds every fact to each grouping of its
  * event-time bucket in local maps and ships one partial per group and bucket when the
  * watermark closes the bucket and before every checkpoint barrier. A fact for a closed bucket
  * is late: it is counted ({@code late_total}) and only its gauge change is kept, moved to the
- * first open bucket, so gauges (backlog, active customers) never drift.
+ * first open bucket, so gauges (backlog, active customers) never drift. Tag values pass a
+ * {@link TagCardinalityGuard} ({@code --max-tag-values}, checkpointed with the operator): values
+ * beyond the cap are written as {@code other}, counted ({@code tag_values_folded_total}) and logged
+ * once per grouping.
  *
  * @param <F> fact
  * @param <A> aggregate
@@ -22,8 +33,12 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 public abstract class FactPreAggregator<F, A extends Rollable<A>, P> extends CountingOperator<F, P> {
   private static final long serialVersionUID = 1L;
 
+  private static final Logger LOG = LoggerFactory.getLogger(FactPreAggregator.class);
+
   private final Grouping[] groupings;
   private transient TreeMap<Long, Map<String, A>[]> open;
+  private transient TagCardinalityGuard tagGuard;
+  private transient ListState<String> admittedTagValues;
 
   protected FactPreAggregator(String job, long bucketMillis, long statsIntervalMillis, Grouping... groupings) {
     super(job, bucketMillis, statsIntervalMillis);
@@ -64,8 +79,43 @@ public abstract class FactPreAggregator<F, A extends Rollable<A>, P> extends Cou
   protected void onLate(F fact) {
     Map<String, A>[] groups = groupsOf(Math.floorDiv(watermark + 1, bucketMillis));
     for (int g = 0; g < groupings.length; g++) {
-      recordGaugeOnly(aggregate(groups[g], valueOf(fact, groupings[g])), fact);
+      recordGaugeOnly(aggregate(groups[g], tagOf(fact, groupings[g])), fact);
     }
+  }
+
+  @Override
+  public void initializeState(StateInitializationContext context) throws Exception {
+    super.initializeState(context);
+    String max = getRuntimeContext().getGlobalJobParameters().get(TagCardinalityGuard.PARAMETER);
+    tagGuard = new TagCardinalityGuard(max == null ? TagCardinalityGuard.DEFAULT_MAX_VALUES : Integer.parseInt(max),
+        (grouping, value, cap) -> LOG.warn("Job {}: {} has {} distinct tag values in this subtask; '{}' and every further "
+            + "new value are written as '{}' and counted in tag_values_folded_total. A producer may be writing ids into "
+            + "this field; raise --max-tag-values if the values are real.",
+            job, grouping.name().toLowerCase(java.util.Locale.ROOT), cap, value, TagCardinalityGuard.OTHER));
+    admittedTagValues = context.getOperatorStateStore()
+        .getListState(new ListStateDescriptor<>("admitted-tag-values", Types.STRING));
+    for (String entry : admittedTagValues.get()) {
+      tagGuard.restore(entry);
+    }
+  }
+
+  @Override
+  public void snapshotState(StateSnapshotContext context) throws Exception {
+    super.snapshotState(context);
+    admittedTagValues.update(tagGuard.snapshot());
+  }
+
+  /** The fact's tag value for {@code grouping} after the cardinality guard. */
+  private String tagOf(F fact, Grouping grouping) {
+    String value = valueOf(fact, grouping);
+    if (value == null) {
+      return Grouping.UNKNOWN;
+    }
+    String admitted = tagGuard.admit(grouping, value);
+    if (!admitted.equals(value)) {
+      counters.tagValuesFolded++;
+    }
+    return admitted;
   }
 
   @Override
@@ -93,7 +143,7 @@ public abstract class FactPreAggregator<F, A extends Rollable<A>, P> extends Cou
     }
     Map<String, A>[] groups = groupsOf(bucket);
     for (int g = 0; g < groupings.length; g++) {
-      record(aggregate(groups[g], valueOf(f, groupings[g])), f);
+      record(aggregate(groups[g], tagOf(f, groupings[g])), f);
     }
   }
 
@@ -109,7 +159,7 @@ public abstract class FactPreAggregator<F, A extends Rollable<A>, P> extends Cou
   }
 
   private A aggregate(Map<String, A> group, String value) {
-    return group.computeIfAbsent(value == null ? Grouping.UNKNOWN : value, v -> newAggregate());
+    return group.computeIfAbsent(value, v -> newAggregate());
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.cxmonitor.tools.generator;
 
+import io.cxmonitor.platform.kafka.KafkaIo;
 import io.cxmonitor.schemas.CustomerLifecycleEvent;
 import io.cxmonitor.schemas.InteractionEvent;
 import io.cxmonitor.schemas.SurveyResponse;
@@ -13,7 +14,6 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Encodes generated records in the wire format and sends them to Kafka, counting failures. */
 public final class KafkaPublisher implements AutoCloseable {
@@ -26,12 +26,7 @@ public final class KafkaPublisher implements AutoCloseable {
   private final AtomicReference<Exception> firstError = new AtomicReference<>();
 
   public KafkaPublisher(String bootstrapServers) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    Properties p = KafkaIo.byteProducerProps(bootstrapServers);
     p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));

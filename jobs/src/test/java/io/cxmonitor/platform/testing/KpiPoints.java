@@ -73,6 +73,23 @@ public final class KpiPoints {
    * totals, the last one at the end of input), by field name.
    */
   public Map<String, Long> pipelineTotals(String job) {
+    Map<String, Long> totals = new TreeMap<>();
+    for (KpiPoint p : lastPipelinePoints(job)) {
+      for (String field : List.of(InfluxSchema.FIELD_EVENTS_TOTAL, InfluxSchema.FIELD_LATE_TOTAL, InfluxSchema.FIELD_INVALID_TOTAL,
+          InfluxSchema.FIELD_UNDECODABLE_TOTAL)) {
+        totals.merge(field, (Long) p.fields().get(field), Long::sum);
+      }
+    }
+    return totals;
+  }
+
+  /** One pipeline counter a job reported last, summed over its subtasks. */
+  public long pipelineTotal(String job, String field) {
+    return lastPipelinePoints(job).stream().mapToLong(p -> (Long) p.fields().get(field)).sum();
+  }
+
+  /** The last {@code cx_pipeline} point of each subtask of the job. */
+  private java.util.Collection<KpiPoint> lastPipelinePoints(String job) {
     Map<String, KpiPoint> lastBySubtask = new HashMap<>();
     for (KpiPoint p : latest.values()) {
       if (p.measurement().equals(InfluxSchema.MEASUREMENT_PIPELINE) && job.equals(p.tags().get(InfluxSchema.TAG_JOB))) {
@@ -82,13 +99,6 @@ public final class KpiPoints {
     if (lastBySubtask.isEmpty()) {
       throw new AssertionError("no " + InfluxSchema.MEASUREMENT_PIPELINE + " point of job '" + job + "'");
     }
-    Map<String, Long> totals = new TreeMap<>();
-    for (KpiPoint p : lastBySubtask.values()) {
-      for (String field : List.of(InfluxSchema.FIELD_EVENTS_TOTAL, InfluxSchema.FIELD_LATE_TOTAL, InfluxSchema.FIELD_INVALID_TOTAL,
-          InfluxSchema.FIELD_UNDECODABLE_TOTAL)) {
-        totals.merge(field, (Long) p.fields().get(field), Long::sum);
-      }
-    }
-    return totals;
+    return lastBySubtask.values();
   }
 }

@@ -1,0 +1,62 @@
+package io.cxmonitor.surveys;
+
+import io.cxmonitor.platform.kafka.Decoded;
+import io.cxmonitor.schemas.SurveyResponse;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Marks a survey response sent again (same {@code response_id}) as a duplicate, so it is counted
+ * once ({@code duplicates_total} counts the copies). Keyed by response id; an id is remembered
+ * from its first copy until the watermark closes its event-time bucket — the lateness horizon:
+ * after that every copy is late and dead-lettered as such by the pre-aggregator, so it is never
+ * counted twice either way. Per response: one state read, and for the first copy one write and one
+ * event-time timer that clears it; state holds the ids of the still-open buckets only.
+ *
+ * <p>Records that failed decoding or validation, and late ones, pass through untouched.
+ */
+final class SurveyDeduplicator extends KeyedProcessFunction<String, Decoded<SurveyResponse>, Decoded<SurveyResponse>> {
+  private static final long serialVersionUID = 1L;
+
+  /** Response id for a usable record; the Kafka origin (unique, so never a duplicate) otherwise. */
+  static final KeySelector<Decoded<SurveyResponse>, String> KEY =
+      d -> d.ok() ? d.value.getResponseId() : "\u0000" + d.topic + '/' + d.partition + '/' + d.offset;
+
+  private final long bucketMillis;
+  private transient ValueState<Boolean> seen;
+
+  SurveyDeduplicator(long bucketMillis) {
+    this.bucketMillis = bucketMillis;
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    seen = getRuntimeContext().getState(new ValueStateDescriptor<>("response-seen", Types.BOOLEAN));
+  }
+
+  @Override
+  public void processElement(Decoded<SurveyResponse> d, Context ctx, Collector<Decoded<SurveyResponse>> out) throws Exception {
+    if (d.ok()) {
+      long bucketEnd = (Math.floorDiv(d.value.getEventTime().toEpochMilli(), bucketMillis) + 1) * bucketMillis - 1;
+      if (bucketEnd > ctx.timerService().currentWatermark()) {
+        if (seen.value() != null) {
+          d.duplicate = true;
+        } else {
+          seen.update(Boolean.TRUE);
+          ctx.timerService().registerEventTimeTimer(bucketEnd);
+        }
+      }
+    }
+    out.collect(d);
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<Decoded<SurveyResponse>> out) {
+    seen.clear();
+  }
+}
