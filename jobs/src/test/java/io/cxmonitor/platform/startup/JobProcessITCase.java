@@ -1,6 +1,7 @@
 package io.cxmonitor.platform.startup;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.cxmonitor.platform.kafka.Topics;
 import io.cxmonitor.surveys.SurveyKpiJob;
@@ -11,6 +12,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -126,6 +128,34 @@ class JobProcessITCase {
       String text = Files.readString(log("kafka-down"));
       assertThat(text).as("the job ran and tried Kafka").contains("Start-up check skipped").contains(nobody);
       assertThat(size).as("bytes of log in a minute without Kafka; see %s", log("kafka-down")).isLessThan(ONE_MB);
+    } finally {
+      p.destroy();
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  /** The case the start-up check lets through: Kafka was there at start and goes away while the job runs. */
+  @Test
+  void aMinuteAfterKafkaWentAwayWritesLessThanOneMegabyteOfLog() throws Exception {
+    Process p;
+    long before;
+    try (KafkaBroker leaving = KafkaBroker.start()) {
+      leaving.createTopics(1, Topics.SURVEYS, Topics.DEAD_LETTER);
+      p = start("kafka-gone", "pw-right-7", List.of("--bootstrap-servers", leaving.bootstrapServers()));
+      await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
+          .failFast("the job exited; see " + log("kafka-gone"), () -> !p.isAlive())
+          .until(() -> Files.readString(log("kafka-gone")).contains("switched from INITIALIZING to RUNNING"));
+      before = Files.size(log("kafka-gone"));
+    }
+    try {
+      p.waitFor(60, TimeUnit.SECONDS);
+      long written = Files.size(log("kafka-gone")) - before;
+      assertThat(Files.readString(log("kafka-gone"))).as("the job passed its check, then lost Kafka")
+          .contains("Start-up check passed").contains("could not be established");
+      assertThat(written).as("bytes of log in the minute after Kafka went away; see %s", log("kafka-gone"))
+          .isLessThan(ONE_MB);
     } finally {
       p.destroy();
       if (!p.waitFor(30, TimeUnit.SECONDS)) {
