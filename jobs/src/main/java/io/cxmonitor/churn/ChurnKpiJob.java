@@ -8,6 +8,11 @@ import io.cxmonitor.inputs.EventTimeCheck;
 import io.cxmonitor.inputs.InputSources;
 import io.cxmonitor.platform.kafka.KafkaIo;
 import io.cxmonitor.platform.kafka.Topics;
+import io.cxmonitor.platform.startup.JobMain;
+import io.cxmonitor.platform.startup.StartupChecks;
+import io.cxmonitor.platform.startup.StartupOptions;
+import io.cxmonitor.platform.startup.TopicUse;
+import java.util.List;
 import io.cxmonitor.churn.risk.RiskPolicy;
 import io.cxmonitor.rules.SlaPolicy;
 import io.cxmonitor.schemas.AtRiskEvent;
@@ -80,17 +85,21 @@ public final class ChurnKpiJob implements Callable<Integer> {
   @Mixin
   JobOptions options;
 
+  @Mixin
+  StartupOptions startup;
+
   private RiskPolicy risk;
   private SlaPolicy sla;
   private Duration repeatWindow;
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new ChurnKpiJob()).execute(args));
+    System.exit(JobMain.run(new ChurnKpiJob(), args));
   }
 
   @Override
   public Integer call() throws Exception {
     validate(new CommandLine(this));
+    StartupChecks.run(options, startup, topics());
     StreamExecutionEnvironment env = options.executionEnvironment();
     configure(env);
     env.execute("cx-monitor churn KPIs");
@@ -99,6 +108,7 @@ public final class ChurnKpiJob implements Callable<Integer> {
 
   void validate(CommandLine cmd) {
     options.validate(cmd);
+    startup.validate(cmd);
     try {
       risk = new RiskPolicy(riskWeights, halfLife, enter, exit);
     } catch (IllegalArgumentException e) {
@@ -108,8 +118,20 @@ public final class ChurnKpiJob implements Callable<Integer> {
     repeatWindow = repeatOptions.window(cmd);
   }
 
+  /** Every topic the job reads or writes, for the start-up check. */
+  List<TopicUse> topics() {
+    return List.of(TopicUse.input(lifecycleTopic, "lifecycle input", "--lifecycle-topic"),
+        TopicUse.input(surveyTopic, "survey input", "--survey-topic"),
+        TopicUse.input(interactionTopic, "interaction input", "--interaction-topic"),
+        TopicUse.input(doneTopic, "follow-up done input", "--follow-up-done-topic"),
+        TopicUse.output(atRiskTopic, "at-risk", "--at-risk-topic"),
+        TopicUse.output(followUpTopic, "follow-up", "--follow-up-topic"),
+        StartupChecks.deadLetters(options));
+  }
+
   public void configure(StreamExecutionEnvironment env) {
     options.configure(env);
+    startup.configure(env);
     String b = options.bootstrapServers;
     String g = options.groupId(JOB);
     Properties none = new Properties();
@@ -120,7 +142,7 @@ public final class ChurnKpiJob implements Callable<Integer> {
             InputSources.surveySource(b, surveyTopic, g, options.startFrom, options.bounded, none, times),
             InputSources.interactionSource(b, interactionTopic, g, options.startFrom, options.bounded, none, times),
             InputSources.followUpDoneSource(b, doneTopic, g, options.startFrom, options.bounded, none, times)),
-        new InfluxSink(options.influx(), JOB),
+        new InfluxSink(options.influx(), JOB, options.rejectedInfluxPoints()),
         KafkaIo.avroSink(b, atRiskTopic, WireFormat::atRisk, AtRiskEvent::getCustomerId),
         KafkaIo.avroSink(b, followUpTopic, WireFormat::followUps, FollowUpAction::getActionId),
         options.deadLetterSink(),

@@ -8,6 +8,11 @@ import io.cxmonitor.inputs.EventTimeCheck;
 import io.cxmonitor.inputs.InputSources;
 import io.cxmonitor.platform.kafka.KafkaIo;
 import io.cxmonitor.platform.kafka.Topics;
+import io.cxmonitor.platform.startup.JobMain;
+import io.cxmonitor.platform.startup.StartupChecks;
+import io.cxmonitor.platform.startup.StartupOptions;
+import io.cxmonitor.platform.startup.TopicUse;
+import java.util.List;
 import io.cxmonitor.rules.SlaPolicy;
 import io.cxmonitor.service.tickets.QueuePolicy;
 import java.time.Duration;
@@ -67,13 +72,17 @@ public final class ServiceKpiJob implements Callable<Integer> {
   @Mixin
   JobOptions options;
 
+  @Mixin
+  StartupOptions startup;
+
   public static void main(String[] args) {
-    System.exit(new CommandLine(new ServiceKpiJob()).execute(args));
+    System.exit(JobMain.run(new ServiceKpiJob(), args));
   }
 
   @Override
   public Integer call() throws Exception {
     validate(new CommandLine(this));
+    StartupChecks.run(options, startup, topics());
     StreamExecutionEnvironment env = options.executionEnvironment();
     configure(env);
     env.execute("cx-monitor service KPIs");
@@ -86,6 +95,7 @@ public final class ServiceKpiJob implements Callable<Integer> {
 
   void validate(CommandLine cmd) {
     options.validate(cmd);
+    startup.validate(cmd);
     sla = slaOptions.policy(cmd);
     repeatWindow = repeatOptions.window(cmd);
     if (repeatWindow.toMillis() % options.bucket.toMillis() != 0) {
@@ -108,12 +118,19 @@ public final class ServiceKpiJob implements Callable<Integer> {
     }
   }
 
+  /** Every topic the job reads or writes, for the start-up check. */
+  List<TopicUse> topics() {
+    return List.of(TopicUse.input(topic, "interaction input", "--topic"),
+        TopicUse.output(alertTopic, "SLA alert", "--alert-topic"), StartupChecks.deadLetters(options));
+  }
+
   public void configure(StreamExecutionEnvironment env) {
     options.configure(env);
+    startup.configure(env);
     ServiceKpiWorkflow.defineWorkflow(env,
         InputSources.interactionSource(options.bootstrapServers, topic, options.groupId(JOB), options.startFrom, options.bounded, new Properties(),
             EventTimeCheck.of(options)),
-        new InfluxSink(options.influx(), JOB),
+        new InfluxSink(options.influx(), JOB, options.rejectedInfluxPoints()),
         KafkaIo.slaAlertSink(options.bootstrapServers, alertTopic),
         options.deadLetterSink(),
         new ServiceKpiWorkflow.Settings(JOB, options.outOfOrderness, options.idleness, options.statsInterval,

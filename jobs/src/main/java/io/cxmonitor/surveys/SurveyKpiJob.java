@@ -5,6 +5,10 @@ import io.cxmonitor.platform.influx.InfluxSink;
 import io.cxmonitor.inputs.EventTimeCheck;
 import io.cxmonitor.inputs.InputSources;
 import io.cxmonitor.platform.kafka.Topics;
+import io.cxmonitor.platform.startup.JobMain;
+import io.cxmonitor.platform.startup.StartupChecks;
+import io.cxmonitor.platform.startup.StartupOptions;
+import io.cxmonitor.platform.startup.TopicUse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -37,26 +41,38 @@ public final class SurveyKpiJob implements Callable<Integer> {
   @Mixin
   JobOptions options;
 
+  @Mixin
+  StartupOptions startup;
+
   public static void main(String[] args) {
-    System.exit(new CommandLine(new SurveyKpiJob()).execute(args));
+    System.exit(JobMain.run(new SurveyKpiJob(), args));
   }
 
   @Override
   public Integer call() throws Exception {
-    options.validate(new CommandLine(this));
+    CommandLine cmd = new CommandLine(this);
+    options.validate(cmd);
+    startup.validate(cmd);
+    StartupChecks.run(options, startup, topics());
     StreamExecutionEnvironment env = options.executionEnvironment();
     configure(env);
     env.execute("cx-monitor survey KPIs");
     return 0;
   }
 
+  /** Every topic the job reads or writes, for the start-up check. */
+  List<TopicUse> topics() {
+    return List.of(TopicUse.input(topic, "survey input", "--topic"), StartupChecks.deadLetters(options));
+  }
+
   /** Wires the job into {@code env}; also used by the demo and the integration test. */
   public void configure(StreamExecutionEnvironment env) {
     options.configure(env);
+    startup.configure(env);
     SurveyKpiWorkflow.defineWorkflow(env,
         InputSources.surveySource(options.bootstrapServers, topic, options.groupId(JOB), options.startFrom, options.bounded, new Properties(),
             EventTimeCheck.of(options), readAll(writerSchemas)),
-        new InfluxSink(options.influx(), JOB),
+        new InfluxSink(options.influx(), JOB, options.rejectedInfluxPoints()),
         options.deadLetterSink(),
         new SurveyKpiWorkflow.Settings(JOB, options.outOfOrderness, options.idleness, options.statsInterval, options.bucket));
   }
@@ -77,6 +93,7 @@ public final class SurveyKpiJob implements Callable<Integer> {
     CommandLine cmd = new CommandLine(job);
     cmd.parseArgs(args);
     job.options.validate(cmd);
+    job.startup.validate(cmd);
     return job;
   }
 }

@@ -72,7 +72,15 @@ public final class Demo implements Callable<Integer> {
           + "Default: ${DEFAULT-VALUE}")
   String bindAddress;
 
+  /** The demo's log4j2 configuration (a file under java.io.tmpdir; the terminal shows the live view). */
+  static final String LOG_CONFIG = "cx-demo-log4j2.properties";
+
   public static void main(String[] args) {
+    // Named explicitly: the testkit brings kafka-test-common-runtime, whose log4j2.yaml would
+    // otherwise be found on the classpath (it logs everything at INFO to the terminal).
+    if (System.getProperty("log4j2.configurationFile") == null) {
+      System.setProperty("log4j2.configurationFile", LOG_CONFIG);
+    }
     System.exit(new CommandLine(new Demo()).execute(args));
   }
 

@@ -28,6 +28,9 @@ import java.util.concurrent.TimeUnit;
  * {@link #restart()} take the server away and bring it back on the same ports and data, for
  * outage tests.
  *
+ * <p>{@link #startWithAuth} turns on authentication ({@code auth-enabled = true}) and creates an
+ * admin user; this class's own queries and writes then log in as that admin.
+ *
  * <p>The binary is {@value #BINARY_ENV} if set, else {@code influxd} on the {@code PATH} (or in
  * {@code /usr/bin}, {@code /usr/sbin}).
  */
@@ -53,6 +56,7 @@ public final class InfluxServer implements AutoCloseable {
       .connectTimeout(Duration.ofSeconds(5))
       .build();
   private final Thread shutdownHook;
+  private String authorization;
   private boolean closed;
 
   private InfluxServer(Path binary, Process process, Path dir, int port, int rpcPort) {
@@ -73,11 +77,35 @@ public final class InfluxServer implements AutoCloseable {
    * @throws IOException if influxd exits or does not answer in time; the message ends with its log
    */
   public static InfluxServer start() throws IOException, InterruptedException {
+    return start(false);
+  }
+
+  /**
+   * Like {@link #start()}, with authentication on: every request needs a user, and
+   * {@code adminUser} (created with all privileges) is the one this class uses. Create more users
+   * with {@link #query} ({@code CREATE USER ...}, {@code GRANT ...}).
+   */
+  public static InfluxServer startWithAuth(String adminUser, String adminPassword) throws IOException, InterruptedException {
+    InfluxServer server = start(true);
+    try {
+      // With auth on and no user yet, influxd accepts exactly this statement without credentials.
+      server.query(null, "CREATE USER " + identifier(adminUser) + " WITH PASSWORD " + literal(adminPassword)
+          + " WITH ALL PRIVILEGES");
+      server.authorization = "Basic " + java.util.Base64.getEncoder().encodeToString(
+          (adminUser + ":" + adminPassword).getBytes(StandardCharsets.UTF_8));
+      return server;
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      server.close();
+      throw e;
+    }
+  }
+
+  private static InfluxServer start(boolean auth) throws IOException, InterruptedException {
     Path binary = findBinary(System.getenv(), FALLBACK_DIRS);
     IOException failure = null;
     for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
       try {
-        return startOnce(binary, FreePorts.next(), FreePorts.next());
+        return startOnce(binary, FreePorts.next(), FreePorts.next(), auth);
       } catch (PortTakenException e) {
         failure = e;
       }
@@ -91,13 +119,18 @@ public final class InfluxServer implements AutoCloseable {
    * @throws PortTakenException if influxd exits because a port is in use
    */
   static InfluxServer startOnce(Path binary, int httpPort, int rpcPort) throws IOException, InterruptedException {
+    return startOnce(binary, httpPort, rpcPort, false);
+  }
+
+  private static InfluxServer startOnce(Path binary, int httpPort, int rpcPort, boolean auth)
+      throws IOException, InterruptedException {
     while (rpcPort == httpPort) {
       rpcPort = FreePorts.next();
     }
     Path dir = TempDirs.create("cx-influxd-");
     Process process;
     try {
-      Files.writeString(dir.resolve(CONFIG), config(dir, httpPort, rpcPort));
+      Files.writeString(dir.resolve(CONFIG), config(dir, httpPort, rpcPort, auth));
       process = launch(binary, dir);
     } catch (IOException e) {
       TempDirs.delete(dir);
@@ -167,6 +200,10 @@ public final class InfluxServer implements AutoCloseable {
 
   /** The generated influxdb.conf (InfluxDB 1.6 keys). */
   static String config(Path dir, int httpPort, int rpcPort) {
+    return config(dir, httpPort, rpcPort, false);
+  }
+
+  private static String config(Path dir, int httpPort, int rpcPort, boolean auth) {
     return String.join("\n",
         "reporting-enabled = false",
         "bind-address = " + toml("127.0.0.1:" + rpcPort),
@@ -189,7 +226,7 @@ public final class InfluxServer implements AutoCloseable {
         "[http]",
         "  enabled = true",
         "  bind-address = " + toml("127.0.0.1:" + httpPort),
-        "  auth-enabled = false",
+        "  auth-enabled = " + auth,
         "  log-enabled = false",
         "  https-enabled = false",
         "  unix-socket-enabled = false",
@@ -325,6 +362,21 @@ public final class InfluxServer implements AutoCloseable {
   }
 
   /**
+   * Creates a (non-admin) user with {@code privilege} (READ, WRITE or ALL) on {@code database}; for
+   * a server started with {@link #startWithAuth}.
+   */
+  public void createUser(String user, String password, String privilege, String database)
+      throws IOException, InterruptedException {
+    for (String q : List.of("CREATE USER " + identifier(user) + " WITH PASSWORD " + literal(password),
+        "GRANT " + privilege + " ON " + identifier(database) + " TO " + identifier(user))) {
+      String body = query(null, q);
+      if (body.contains("\"error\"")) {
+        throw new IOException(q.startsWith("CREATE") ? "CREATE USER " + user + " failed: " + body : q + " failed: " + body);
+      }
+    }
+  }
+
+  /**
    * Runs InfluxQL and returns the raw JSON response, times as epoch milliseconds. {@code SELECT}
    * and {@code SHOW} go as GET, anything else as POST. An error in a statement is reported inside
    * the JSON ({@code "error": ...}, e.g. an unknown database) as InfluxDB does.
@@ -366,6 +418,9 @@ public final class InfluxServer implements AutoCloseable {
   }
 
   private String send(HttpRequest.Builder request, int expectedStatus) throws IOException, InterruptedException {
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
     HttpRequest r = request.timeout(Duration.ofSeconds(30)).build();
     HttpResponse<String> response = http.send(r, HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != expectedStatus) {
@@ -378,6 +433,11 @@ public final class InfluxServer implements AutoCloseable {
   /** Quotes an InfluxQL identifier. */
   private static String identifier(String name) {
     return '"' + name.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+  }
+
+  /** Quotes an InfluxQL string literal (a password). */
+  private static String literal(String s) {
+    return '\'' + s.replace("\\", "\\\\").replace("'", "\\'") + '\'';
   }
 
   private static String tail(Path log) {

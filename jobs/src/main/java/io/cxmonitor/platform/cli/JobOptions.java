@@ -1,9 +1,11 @@
 package io.cxmonitor.platform.cli;
 
 import io.cxmonitor.platform.influx.InfluxSinkOptions;
+import io.cxmonitor.platform.influx.RejectedPoints;
 import io.cxmonitor.platform.kafka.DeadLetter;
 import io.cxmonitor.platform.kafka.DeadLetterSerializer;
 import io.cxmonitor.platform.kafka.KafkaIo;
+import io.cxmonitor.platform.kafka.RejectedPointsToDeadLetters;
 import io.cxmonitor.platform.kafka.Topics;
 import io.cxmonitor.platform.windows.TagCardinalityGuard;
 import java.time.Duration;
@@ -163,6 +165,11 @@ public final class JobOptions {
   /** The dead-letter topic's sink, cutting records to --dead-letter-max-bytes. */
   public KafkaSink<DeadLetter> deadLetterSink() {
     return KafkaIo.deadLetterSink(bootstrapServers, deadLetterTopic, deadLetterMaxBytes, new Properties());
+  }
+
+  /** Points InfluxDB refuses as malformed go to the dead-letter topic, cut like every dead letter. */
+  public RejectedPoints rejectedInfluxPoints() {
+    return new RejectedPointsToDeadLetters(bootstrapServers, deadLetterTopic, deadLetterMaxBytes, new Properties());
   }
 
   public InfluxSinkOptions influx() {

@@ -15,16 +15,26 @@ public final class InfluxSink implements Sink<KpiPoint> {
 
   private final InfluxSinkOptions options;
   private final String job;
+  private final RejectedPoints rejected;
 
-  /** @param job value of the {@code job} tag of this sink's own {@code cx_sink} points */
+  /** A sink whose refused points are only counted and logged ({@link RejectedPoints#NONE}). */
   public InfluxSink(InfluxSinkOptions options, String job) {
+    this(options, job, RejectedPoints.NONE);
+  }
+
+  /**
+   * @param job value of the {@code job} tag of this sink's own {@code cx_sink} points
+   * @param rejected where points the server refuses as malformed go (the dead-letter topic)
+   */
+  public InfluxSink(InfluxSinkOptions options, String job, RejectedPoints rejected) {
     this.options = options;
     this.job = job;
+    this.rejected = rejected;
   }
 
   @Override
   public SinkWriter<KpiPoint> createWriter(WriterInitContext context) throws IOException {
     return new InfluxSinkWriter(options, job, context.getTaskInfo().getIndexOfThisSubtask(),
-        context.getProcessingTimeService(), context.metricGroup());
+        context.getProcessingTimeService(), context.metricGroup(), rejected);
   }
 }

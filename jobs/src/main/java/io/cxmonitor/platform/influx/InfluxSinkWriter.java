@@ -7,12 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.influxdb.dto.Point;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,10 +20,14 @@ import org.slf4j.LoggerFactory;
  * Buffers points and writes them synchronously: when the batch is full, on a processing-time
  * timer, and on every checkpoint ({@link #flush}). A failing write is retried with exponential
  * backoff for up to {@code maxRetryTime}; then the writer throws, the job restarts from its last
- * checkpoint and the idempotent points are simply written again. Points the server rejects for
- * good (HTTP 4xx other than 429) are counted from the server's reply and logged with it, not
- * retried forever; there is no dead-letter output for them. Tag values are made safe for the line
- * protocol first ({@link TagValues}); each replaced value is counted and logged with its original.
+ * checkpoint and the idempotent points are simply written again. A batch the server refuses as
+ * malformed (HTTP 400) is split in halves until each refused point is alone; those points go to
+ * {@link RejectedPoints} (the dead-letter topic) with the server's message and are counted, the
+ * others are written (again: idempotent). Refused credentials or privileges (401, 403) fail the
+ * job without restarts ({@link SuppressRestartsException}) before the checkpoint completes, so
+ * no point is dropped: they are written after the fix, from the last checkpoint. Tag values are
+ * made safe for the line protocol first ({@link TagValues}); each replaced value is counted and
+ * logged with its original.
  *
  * <p>All methods run on the task's mailbox thread, including timer callbacks, so no locking.
  */
@@ -36,6 +39,7 @@ final class InfluxSinkWriter implements SinkWriter<KpiPoint> {
   private final int subtask;
   private final ProcessingTimeService time;
   private final InfluxWriteClient client;
+  private final RejectedPoints.Output rejected;
   private final List<Point> buffer;
   private final Counter pointsOut;
   private final Counter retriesOut;
@@ -51,12 +55,13 @@ final class InfluxSinkWriter implements SinkWriter<KpiPoint> {
   private boolean closed;
 
   InfluxSinkWriter(InfluxSinkOptions options, String job, int subtask, ProcessingTimeService time,
-      MetricGroup metrics) throws IOException {
+      MetricGroup metrics, RejectedPoints rejectedPoints) throws IOException {
     this.options = options;
     this.job = job;
     this.subtask = subtask;
     this.time = time;
     this.client = new InfluxWriteClient(options);
+    this.rejected = rejectedPoints.open(job, subtask);
     this.buffer = new ArrayList<>(options.batchSize());
     this.pointsOut = metrics.counter("influxPointsWritten");
     this.retriesOut = metrics.counter("influxWriteRetries");
@@ -69,8 +74,11 @@ final class InfluxSinkWriter implements SinkWriter<KpiPoint> {
           client.createDatabase();
           return null;
         });
+      } catch (InfluxWriteClient.AccessDeniedException e) {
+        close();
+        throw permanent(e);
       } catch (IOException | RuntimeException e) {
-        client.close();
+        close();
         throw e;
       }
     }
@@ -93,6 +101,7 @@ final class InfluxSinkWriter implements SinkWriter<KpiPoint> {
       addStatsPoint(time.getCurrentProcessingTime());
     }
     flushBuffer();
+    rejected.flush();
   }
 
   private void scheduleTimer() {
@@ -128,6 +137,28 @@ final class InfluxSinkWriter implements SinkWriter<KpiPoint> {
     }
     long start = System.nanoTime();
     List<Point> batch = List.copyOf(buffer);
+    long rejectedBefore = rejectedTotal;
+    try {
+      writeOrSplit(batch);
+    } catch (InfluxWriteClient.AccessDeniedException e) {
+      throw permanent(e);
+    }
+    if (rejectedTotal > rejectedBefore) {
+      LOG.error("InfluxDB refused {} of {} points as malformed; they went to the dead-letter topic with the server's "
+          + "message ({} refused so far).", rejectedTotal - rejectedBefore, batch.size(), rejectedTotal);
+    }
+    buffer.clear();
+    lastFlushMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+  }
+
+  /**
+   * Writes the batch; if the server refuses it as malformed, writes each half on its own, down to
+   * single points, which are the refused ones. InfluxDB 1.x does not name the points it dropped
+   * after parsing (a type conflict says only {@code dropped=N}), and re-writing an accepted point
+   * is harmless (same series and time: the same point), so this finds them exactly with about
+   * 2·k·log2(n) requests for k refused points among n.
+   */
+  private void writeOrSplit(List<Point> batch) throws IOException {
     try {
       withRetry("write of " + batch.size() + " points", () -> {
         client.write(batch);
@@ -136,42 +167,41 @@ final class InfluxSinkWriter implements SinkWriter<KpiPoint> {
       pointsTotal += batch.size();
       pointsOut.inc(batch.size());
     } catch (InfluxWriteClient.RejectedWriteException e) {
-      long rejected = rejectedCount(e.getMessage(), batch.size());
-      rejectedTotal += rejected;
-      rejectedOut.inc(rejected);
-      pointsTotal += batch.size() - rejected;
-      pointsOut.inc(batch.size() - rejected);
-      LOG.error("InfluxDB rejected {} of {} points for good; they are dropped (no dead-letter output for the sink)."
-          + " The server said: {}", rejected, batch.size(), abbreviate(e.getMessage(), MAX_LOGGED_REPLY));
+      if (batch.size() > 1) {
+        int half = batch.size() / 2;
+        writeOrSplit(batch.subList(0, half));
+        writeOrSplit(batch.subList(half, batch.size()));
+        return;
+      }
+      Point p = batch.get(0);
+      String message = abbreviate(e.getMessage(), MAX_LOGGED_REPLY);
+      rejected.rejected(p.lineProtocol(TimeUnit.MILLISECONDS), pointTime(p), message);
+      rejectedTotal++;
+      rejectedOut.inc();
+      if (rejectedTotal <= 20 || rejectedTotal % 1_000 == 0) {
+        LOG.warn("InfluxDB refused point {}: {}", abbreviate(p.lineProtocol(TimeUnit.MILLISECONDS), 500), message);
+      }
     }
-    buffer.clear();
-    lastFlushMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+  }
+
+  private static long pointTime(Point p) {
+    String line = p.lineProtocol(TimeUnit.MILLISECONDS);
+    try {
+      return Long.parseLong(line.substring(line.lastIndexOf(' ') + 1));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** A refusal no retry or restart can cure: the job ends with its reason instead of restarting for ever. */
+  private SuppressRestartsException permanent(InfluxWriteClient.AccessDeniedException e) {
+    LOG.error("{} The job stops without restarting. No point is lost: restart it from its latest checkpoint after "
+        + "the fix and the points since then are written again.", e.getMessage());
+    return new SuppressRestartsException(new InfluxWriteClient.AccessDeniedException(e.getMessage() + " The job "
+        + "stops; restart it from its latest checkpoint after the fix: no point is lost.", e.status(), e));
   }
 
   private static final int MAX_LOGGED_REPLY = 4_000;
-  private static final Pattern DROPPED = Pattern.compile("dropped=(\\d+)\\s*$");
-  private static final String UNPARSABLE = "unable to parse '";
-
-  /**
-   * How many points of a refused batch the server really dropped. InfluxDB 1.x names each line it
-   * could not parse ({@code unable to parse '<line>': <reason>}, one per line of its message) and
-   * ends a partial write with {@code dropped=N} for points refused after parsing (type conflict,
-   * beyond retention); for parse failures that N is 0, so both are added. A reply naming neither
-   * (authorization, unknown) loses the whole batch. Never 0: the server refused something.
-   * Limitation: when a batch has both kinds, InfluxDB 1.x reports only the {@code dropped=N} of the
-   * second kind, so parse failures in it are not seen (points from {@link TagValues#safe} with
-   * numeric fields do not fail to parse).
-   */
-  static long rejectedCount(String message, int batchSize) {
-    if (message == null) {
-      return batchSize;
-    }
-    long unparsable = message.lines().filter(line -> line.contains(UNPARSABLE)).count();
-    Matcher dropped = DROPPED.matcher(message);
-    long refused = dropped.find() ? Long.parseLong(dropped.group(1)) : 0;
-    long rejected = unparsable + refused;
-    return rejected <= 0 ? batchSize : Math.min(batchSize, rejected);
-  }
 
   private static String abbreviate(String s, int max) {
     return s == null || s.length() <= max ? s : s.substring(0, max) + "… (" + (s.length() - max) + " more characters)";
@@ -256,8 +286,12 @@ final class InfluxSinkWriter implements SinkWriter<KpiPoint> {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws IOException {
     closed = true;
-    client.close();
+    try {
+      client.close();
+    } finally {
+      rejected.close();
+    }
   }
 }

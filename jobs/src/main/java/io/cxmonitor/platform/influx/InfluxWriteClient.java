@@ -16,9 +16,10 @@ import org.influxdb.dto.QueryResult;
 
 /**
  * Synchronous writes over the v1 HTTP API through influxdb-java, with every failure classified
- * as retryable (network, HTTP 5xx, 429) or rejected (other 4xx: the server will never accept
- * this batch). influxdb-java hides the status code, so an interceptor turns 5xx/429 responses
- * into {@link RetryableStatusException}s before the client parses them.
+ * as retryable (network, HTTP 5xx, 429), access denied (401, 403: no retry or restart helps until
+ * an operator fixes the password or the privileges) or rejected (other 4xx: the server will never
+ * accept these points). influxdb-java hides the status code, so an interceptor turns 5xx/429 and
+ * 401/403 responses into status exceptions before the client parses them.
  */
 public final class InfluxWriteClient implements AutoCloseable {
 
@@ -40,6 +41,34 @@ public final class InfluxWriteClient implements AutoCloseable {
     }
   }
 
+  /** The server refused the credentials (401) or the user lacks the privilege (403). */
+  public static final class AccessDeniedException extends IOException {
+    private static final long serialVersionUID = 1L;
+    private final int status;
+
+    public AccessDeniedException(String message, int status, Throwable cause) {
+      super(message, cause);
+      this.status = status;
+    }
+
+    /** 401 (wrong user or password) or 403 (missing privilege). */
+    public int status() {
+      return status;
+    }
+  }
+
+  static final class AccessStatusException extends IOException {
+    private static final long serialVersionUID = 1L;
+    final int code;
+    final String body;
+
+    AccessStatusException(int code, String body) {
+      super("HTTP " + code + (body == null || body.isBlank() ? "" : ": " + body.trim()));
+      this.code = code;
+      this.body = body == null ? "" : body.trim();
+    }
+  }
+
   static final class RetryableStatusException extends IOException {
     private static final long serialVersionUID = 1L;
 
@@ -50,6 +79,8 @@ public final class InfluxWriteClient implements AutoCloseable {
 
   private final InfluxDB client;
   private final String database;
+  private final String url;
+  private final String user;
 
   public InfluxWriteClient(InfluxSinkOptions options) {
     OkHttpClient.Builder http = new OkHttpClient.Builder()
@@ -65,12 +96,19 @@ public final class InfluxWriteClient implements AutoCloseable {
             response.close();
             throw new RetryableStatusException(code, body);
           }
+          if (code == 401 || code == 403) {
+            String body = response.body() == null ? "" : response.body().string();
+            response.close();
+            throw new AccessStatusException(code, body);
+          }
           return response;
         });
     this.client = options.username() == null
         ? InfluxDBFactory.connect(options.url(), http)
         : InfluxDBFactory.connect(options.url(), options.username(), options.password(), http);
     this.database = options.database();
+    this.url = options.url();
+    this.user = options.username();
   }
 
   /** CREATE DATABASE is idempotent in InfluxDB 1.x; 2.x/3.x may refuse it (map a bucket instead). */
@@ -86,7 +124,7 @@ public final class InfluxWriteClient implements AutoCloseable {
       }
       return result;
     } catch (InfluxDBIOException e) {
-      throw new RetryableWriteException("cannot reach InfluxDB: " + rootMessage(e), e);
+      throw ioFailure(e);
     } catch (InfluxDBException e) {
       throw classify(e);
     }
@@ -98,10 +136,31 @@ public final class InfluxWriteClient implements AutoCloseable {
     try {
       client.write(batch);
     } catch (InfluxDBIOException e) {
-      throw new RetryableWriteException("cannot reach InfluxDB: " + rootMessage(e), e);
+      throw ioFailure(e);
     } catch (InfluxDBException e) {
       throw classify(e);
     }
+  }
+
+  private IOException ioFailure(InfluxDBIOException e) {
+    if (e.getCause() instanceof AccessStatusException denied) {
+      return new AccessDeniedException(accessDenied(url, database, user, denied.code, denied.body), denied.code, e);
+    }
+    return new RetryableWriteException("cannot reach InfluxDB: " + rootMessage(e), e);
+  }
+
+  /** What a 401 or 403 from {@code url} means for {@code user} writing to {@code database}, and what to do. */
+  public static String accessDenied(String url, String database, String user, int status, String serverSaid) {
+    String who = user == null ? "no user (CX_INFLUX_USER / --influx-user unset)" : "user '" + user + "'";
+    String said = " (HTTP " + status + (serverSaid == null || serverSaid.isBlank() ? "" : ": " + serverSaid) + ")";
+    if (status == 401) {
+      return "InfluxDB at " + url + " refused the credentials of " + who + said + ". The password in "
+          + "CX_INFLUX_PASSWORD is wrong or was rotated, or the server needs a user: set --influx-user and "
+          + "CX_INFLUX_PASSWORD to a valid login.";
+    }
+    return "InfluxDB at " + url + " denied " + who + " access to database '" + database + "'" + said
+        + ". Grant the privilege as an admin (GRANT WRITE ON \"" + database + "\" TO \"" + user + "\"), or use a "
+        + "user that has it; CREATE DATABASE needs an admin (else start with --no-influx-create-db).";
   }
 
   private static IOException classify(InfluxDBException e) {

@@ -25,7 +25,9 @@ public final class DeadLetter {
     /** Decoded, but a field is missing or out of range. */
     INVALID,
     /** Valid, but its event-time minute was already closed by the watermark. */
-    LATE
+    LATE,
+    /** A KPI point InfluxDB refused as malformed (HTTP 400): its line protocol, the server's message as reason. */
+    REJECTED
   }
 
   public Kind kind;

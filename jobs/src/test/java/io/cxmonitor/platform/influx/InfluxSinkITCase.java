@@ -105,6 +105,34 @@ class InfluxSinkITCase {
     }
   }
 
+  /**
+   * An InfluxDB that never recovers ends the job with its reason after the bounded restarts of
+   * the jobs' restart strategy, instead of restarting for ever (Flink's default with checkpoints).
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(value = 5, unit = TimeUnit.MINUTES) // unbounded restarts would never end
+  void aPermanentOutageEndsTheJobAfterItsBoundedRestarts() throws Exception {
+    try (FaultInjectingProxy proxy = new FaultInjectingProxy(influx.url())) {
+      int[] always = new int[10_000];
+      java.util.Arrays.fill(always, 503);
+      proxy.failNextWrites(always);
+      InfluxSinkOptions options = InfluxSinkOptions.defaults(proxy.url(), "bounded_it")
+          .withRetry(Duration.ofMillis(300), Duration.ofMillis(20), Duration.ofMillis(50));
+      StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+          io.cxmonitor.platform.startup.StartupOptions.restartStrategy(2, Duration.ofSeconds(1)));
+      env.setParallelism(1);
+      env.enableCheckpointing(1_000);
+      env.fromData(TypeInformation.of(KpiPoint.class), points("m", 10).toArray(KpiPoint[]::new))
+          .sinkTo(new InfluxSink(options, "bounded-it"));
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> env.execute("bounded-it"))
+          .hasStackTraceContaining("Recovery is suppressed by ExponentialDelayRestartBackoffTimeStrategy")
+          .hasStackTraceContaining("still failing after")
+          .hasStackTraceContaining("HTTP 503");
+      // The first run and two restarts each retried for 300 ms: at least one refused write each.
+      assertThat(proxy.injected.get()).isGreaterThanOrEqualTo(3);
+    }
+  }
+
   @Test
   void pointsTheServerRejectsAreCountedAndTheJobGoesOn() throws Exception {
     influx.createDatabase("reject_it");

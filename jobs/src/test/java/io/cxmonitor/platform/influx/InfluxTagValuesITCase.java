@@ -2,7 +2,12 @@ package io.cxmonitor.platform.influx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cxmonitor.platform.kafka.DeadLetter;
+import io.cxmonitor.platform.kafka.DeadLetterSerializer;
+import io.cxmonitor.platform.kafka.RejectedPointsToDeadLetters;
 import io.cxmonitor.testkit.InfluxServer;
+import io.cxmonitor.testkit.KafkaBroker;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,11 +15,13 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.influxdb.InfluxDB;
 import org.influxdb.InfluxDBFactory;
 import org.influxdb.dto.Query;
@@ -26,8 +33,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Hostile tag values through the sink into a real influxd and back: no injected series, every
- * point stored under its (made safe) tags, and the rejected counter equal to what the server
- * refused in the same batch.
+ * point stored under its (made safe) tags, and exactly the points the server refused in the same
+ * batch counted and written to the dead-letter topic (a real broker) with the server's message.
  */
 class InfluxTagValuesITCase {
   // A Wednesday: influxd's weekly shard groups start on Mondays, and a type conflict is only
@@ -38,6 +45,7 @@ class InfluxTagValuesITCase {
   private static final String CONFLICT = "cx_conflict_it";
   private static final int POINTS_PER_SERIES = 3;
   private static final int CONFLICTING = 4;
+  private static final String DLQ = "tags-it.dead-letter";
 
   @RegisterExtension
   static final MiniClusterExtension FLINK = new MiniClusterExtension(
@@ -45,17 +53,21 @@ class InfluxTagValuesITCase {
 
   private static InfluxServer influx;
   private static InfluxDB client;
+  private static KafkaBroker kafka;
 
   @BeforeAll
   static void start() throws Exception {
     influx = InfluxServer.start();
     client = InfluxDBFactory.connect(influx.url());
+    kafka = KafkaBroker.start();
+    kafka.createTopics(1, DLQ);
   }
 
   @AfterAll
   static void stop() {
     client.close();
     influx.close();
+    kafka.close();
   }
 
   /** Written tags → the tags InfluxDB must hold, by hand: U+FFFD for what cannot be carried. */
@@ -93,15 +105,21 @@ class InfluxTagValuesITCase {
     }
     int accepted = points.size();
     // Interleaved with the good points, in the same batch: integer v where v is float.
+    List<String> refusedLines = new ArrayList<>();
     for (int i = 0; i < CONFLICTING; i++) {
-      points.add(2 * i + 1, new KpiPoint(CONFLICT, Map.of("team", "ok"), Map.of("v", (long) i), T0.plusSeconds(i).toEpochMilli()));
+      long t = T0.plusSeconds(i).toEpochMilli();
+      points.add(2 * i + 1, new KpiPoint(CONFLICT, Map.of("team", "ok"), Map.of("v", (long) i), t));
+      refusedLines.add(CONFLICT + ",team=ok v=" + i + "i " + t);
     }
 
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(1);
     // One batch of exactly the data points, flushed before the end-of-input cx_sink point is made.
     InfluxSinkOptions options = InfluxSinkOptions.defaults(influx.url(), DB).withBatching(points.size(), Duration.ofHours(1));
-    env.fromData(TypeInformation.of(KpiPoint.class), points.toArray(KpiPoint[]::new)).sinkTo(new InfluxSink(options, "tags-it"));
+    RejectedPoints deadLetters = new RejectedPointsToDeadLetters(kafka.bootstrapServers(), DLQ,
+        DeadLetterSerializer.DEFAULT_MAX_PAYLOAD_BYTES, new Properties());
+    env.fromData(TypeInformation.of(KpiPoint.class), points.toArray(KpiPoint[]::new))
+        .sinkTo(new InfluxSink(options, "tags-it", deadLetters));
     env.execute("tags-it");
 
     assertThat(column(query("SHOW MEASUREMENTS"))).containsExactlyInAnyOrder(CONFLICT, MEASUREMENT, InfluxSchema.MEASUREMENT_SINK);
@@ -122,6 +140,17 @@ class InfluxTagValuesITCase {
         .get(0).getValues().get(0);
     assertThat(((Number) sink.get(1)).longValue()).isEqualTo(CONFLICTING);
     assertThat(((Number) sink.get(2)).longValue()).isEqualTo(accepted);
+
+    List<ConsumerRecord<byte[], byte[]>> dead = kafka.readAll(DLQ);
+    assertThat(dead).extracting(d -> new String(d.value(), StandardCharsets.UTF_8))
+        .containsExactlyInAnyOrderElementsOf(refusedLines);
+    for (ConsumerRecord<byte[], byte[]> d : dead) {
+      assertThat(KafkaBroker.header(d, DeadLetter.HEADER_KIND)).isEqualTo(DeadLetter.Kind.REJECTED.name());
+      assertThat(KafkaBroker.header(d, DeadLetter.HEADER_JOB)).isEqualTo("tags-it");
+      assertThat(KafkaBroker.header(d, DeadLetter.HEADER_TOPIC)).isEqualTo(RejectedPointsToDeadLetters.ORIGIN);
+      assertThat(KafkaBroker.header(d, DeadLetter.HEADER_REASON))
+          .startsWith("InfluxDB refused the point: ").contains("field type conflict");
+    }
   }
 
   private static List<QueryResult.Series> query(String q) {
