@@ -5,7 +5,6 @@ import io.cxmonitor.platform.influx.InfluxSink;
 import io.cxmonitor.inputs.EventTimeCheck;
 import io.cxmonitor.inputs.InputSources;
 import io.cxmonitor.platform.kafka.Topics;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
@@ -43,7 +42,7 @@ public final class SurveyKpiJob implements Callable<Integer> {
   public void configure(StreamExecutionEnvironment env) {
     options.configure(env);
     SurveyKpiWorkflow.defineWorkflow(env,
-        InputSources.surveySource(options.bootstrapServers, topic, options.groupId(JOB), options.startFrom, options.bounded, new Properties(),
+        InputSources.surveySource(options.bootstrapServers, topic, options.groupId(JOB), options.startFrom, options.bounded, options.kafkaProperties(),
             EventTimeCheck.of(options)),
         new InfluxSink(options.influx(), JOB),
         options.deadLetterSink(),

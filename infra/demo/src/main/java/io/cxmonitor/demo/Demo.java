@@ -88,7 +88,7 @@ public final class Demo implements Callable<Integer> {
     try {
       String bootstrap = useOrStartKafka(started);
       String url = useOrStartInflux(started);
-      GeneratorCli.createTopics(bootstrap, 2);
+      GeneratorCli.createTopics(bootstrap, 2, new java.util.Properties());
       status("Kafka " + bootstrap + ", InfluxDB " + url + " (database " + influxDb + ")");
       startJobs(started, bootstrap, url);
       // With an existing Kafka the jobs start at the latest offsets: give their sources time to

@@ -23,13 +23,17 @@ public final class KafkaIo {
     LATEST
   }
 
-  /** Avro single-object-encoded records of any cx-monitor type, keyed by {@code key}. */
+  /**
+   * Avro single-object-encoded records of any cx-monitor type, keyed by {@code key}; {@code extra} are the job's
+   * client properties (security and the like).
+   */
   public static <T extends SpecificRecord> KafkaSink<T> avroSink(String bootstrapServers, String topic,
-      DecodingDeserializer.CodecFactory<T> codec, KeyOf<T> key) {
+      DecodingDeserializer.CodecFactory<T> codec, KeyOf<T> key, Properties extra) {
     return KafkaSink.<T>builder()
         .setBootstrapServers(bootstrapServers)
         .setRecordSerializer(new AvroRecordSerializer<>(topic, codec, key))
         .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+        .setKafkaProducerConfig(extra)
         .build();
   }
 
@@ -70,8 +74,8 @@ public final class KafkaIo {
   }
 
   /** Avro single-object-encoded SLA alerts, keyed by ticket id. */
-  public static KafkaSink<SlaBreachAlert> slaAlertSink(String bootstrapServers, String topic) {
-    return avroSink(bootstrapServers, topic, WireFormat::slaAlerts, SlaBreachAlert::getTicketId);
+  public static KafkaSink<SlaBreachAlert> slaAlertSink(String bootstrapServers, String topic, Properties extra) {
+    return avroSink(bootstrapServers, topic, WireFormat::slaAlerts, SlaBreachAlert::getTicketId, extra);
   }
 
   public static KafkaSink<DeadLetter> deadLetterSink(String bootstrapServers, String topic, Properties extra) {
