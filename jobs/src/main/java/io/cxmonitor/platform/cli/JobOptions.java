@@ -201,11 +201,20 @@ public final class JobOptions {
    * the sink reads it where it runs, so it is neither in the job graph nor in a log line.
    */
   public InfluxSinkOptions influx() {
-    return InfluxSinkOptions.defaults(influxUrl, influxDb)
-        .withCredentials(influxUser, influxUser == null ? PasswordSource.NONE
-            : influxPasswordFile != null ? PasswordSource.file(influxPasswordFile) : PasswordSource.env(PASSWORD_ENV))
-        .withCreateDatabase(influxCreateDb)
-        .withCaFile(influxCaFile == null ? null : influxCaFile.toAbsolutePath().toString());
+    return influxConnection(influxUrl, influxDb, influxUser, influxPasswordFile, influxCaFile)
+        .withCreateDatabase(influxCreateDb);
+  }
+
+  /**
+   * How to reach InfluxDB, as the options --influx-url, --influx-db, --influx-user, --influx-password-file and
+   * --influx-ca-file say (each may be null but the URL and database): the password from the file, else from
+   * {@value #PASSWORD_ENV}, read when a client connects.
+   */
+  public static InfluxSinkOptions influxConnection(String url, String db, String user, Path passwordFile, Path caFile) {
+    return InfluxSinkOptions.defaults(url, db)
+        .withCredentials(user, user == null ? PasswordSource.NONE
+            : passwordFile != null ? PasswordSource.file(passwordFile) : PasswordSource.env(PASSWORD_ENV))
+        .withCaFile(caFile == null ? null : caFile.toAbsolutePath().toString());
   }
 
   /**

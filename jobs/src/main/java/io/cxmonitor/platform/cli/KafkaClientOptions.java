@@ -86,6 +86,20 @@ public final class KafkaClientOptions {
     return p;
   }
 
+  /** These options as command-line arguments, to hand on to another command (the demo to its jobs and generator). */
+  public List<String> args() {
+    List<String> args = new ArrayList<>();
+    if (configFile != null) {
+      args.add("--kafka-config");
+      args.add(configFile.toString());
+    }
+    properties.forEach((k, v) -> {
+      args.add("--kafka-property");
+      args.add(k + "=" + v);
+    });
+    return args;
+  }
+
   /** The password-type settings of {@code p} that are not references to a config provider (their names only). */
   static List<String> literalSecrets(Properties p) {
     List<String> literal = new ArrayList<>();

@@ -86,6 +86,21 @@ public final class InfluxWriteClient implements AutoCloseable {
           }
           return response;
         });
+    this.client = connect(options, http);
+    this.database = options.database();
+  }
+
+  /**
+   * An influxdb-java client for {@code options}' server, with its credentials (the password read now) and trust (CA
+   * file), for reading back (the demo's live view).
+   *
+   * @throws IOException if the password source or the CA file cannot be read, or a user is given without a password
+   */
+  public static InfluxDB connect(InfluxSinkOptions options) throws IOException {
+    return connect(options, new OkHttpClient.Builder().connectTimeout(5, TimeUnit.SECONDS).readTimeout(30, TimeUnit.SECONDS));
+  }
+
+  private static InfluxDB connect(InfluxSinkOptions options, OkHttpClient.Builder http) throws IOException {
     if (options.caFile() != null) {
       trustOnly(http, Path.of(options.caFile()));
     }
@@ -96,10 +111,9 @@ public final class InfluxWriteClient implements AutoCloseable {
           + "TaskManager's environment or a file mounted on it), or use --influx-password-file.");
     }
     // influxdb-java sends user and password as an HTTP Basic Authorization header, not in the URL.
-    this.client = options.username() == null
+    return options.username() == null
         ? InfluxDBFactory.connect(options.url(), http)
         : InfluxDBFactory.connect(options.url(), options.username(), password, http);
-    this.database = options.database();
   }
 
   /**
@@ -107,7 +121,7 @@ public final class InfluxWriteClient implements AutoCloseable {
    * a private CA or a self-signed server certificate) instead of the JVM's default trust store.
    * The host name is still verified against the certificate.
    */
-  static void trustOnly(OkHttpClient.Builder http, Path pemFile) throws IOException {
+  private static void trustOnly(OkHttpClient.Builder http, Path pemFile) throws IOException {
     try (InputStream in = Files.newInputStream(pemFile)) {
       Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
       if (certificates.isEmpty()) {
