@@ -57,12 +57,15 @@ public final class KafkaBroker implements AutoCloseable {
   private final String bootstrapServers;
   /** What a client needs to authenticate (empty without SASL); part of every property set handed out. */
   private final Properties clientSecurity;
+  /** The JVM's JAAS setting before a SASL broker's test kit replaced it (JVM-wide), restored on close. */
+  private final String previousJaasConfig;
   private boolean closed;
 
-  private KafkaBroker(KafkaClusterTestKit cluster, Path dir, Properties clientSecurity) {
+  private KafkaBroker(KafkaClusterTestKit cluster, Path dir, Properties clientSecurity, String previousJaasConfig) {
     this.cluster = cluster;
     this.dir = dir;
     this.clientSecurity = clientSecurity;
+    this.previousJaasConfig = previousJaasConfig;
     int port = cluster.brokers().values().iterator().next().boundPort(cluster.nodes().brokerListenerName());
     this.bootstrapServers = "127.0.0.1:" + port;
   }
@@ -90,6 +93,7 @@ public final class KafkaBroker implements AutoCloseable {
   private static KafkaBroker start(String saslUser, String saslPassword) throws IOException, InterruptedException {
     Path dir = TempDirs.create("cx-kafka-");
     KafkaClusterTestKit cluster = null;
+    String previousJaasConfig = System.getProperty(JAAS_CONFIG);
     try {
       TestKitNodes.Builder nodesBuilder = new TestKitNodes.Builder();
       if (saslUser != null) {
@@ -134,12 +138,14 @@ public final class KafkaBroker implements AutoCloseable {
       cluster.format();
       cluster.startup();
       cluster.waitForReadyBrokers();
-      return new KafkaBroker(cluster, dir, clientSecurity);
+      return new KafkaBroker(cluster, dir, clientSecurity, previousJaasConfig);
     } catch (InterruptedException e) {
       abort(cluster, dir);
+      restoreJaasConfig(previousJaasConfig);
       throw e;
     } catch (Exception e) {
       abort(cluster, dir);
+      restoreJaasConfig(previousJaasConfig);
       throw new IOException("Kafka broker (KRaft, in-JVM) did not start: " + e, e);
     }
   }
@@ -160,6 +166,21 @@ public final class KafkaBroker implements AutoCloseable {
       LOG.warn("Kafka controller listener will bind to all interfaces, not just 127.0.0.1: "
           + "cannot replace KafkaClusterTestKit.Builder.socketFactoryManager ({})", e.toString());
     }
+  }
+
+  private static final String JAAS_CONFIG = "java.security.auth.login.config";
+
+  /** A SASL test kit points the JVM-wide JAAS setting at a file it deletes on close: undo that. */
+  private static void restoreJaasConfig(String previous) {
+    if (Objects.equals(System.getProperty(JAAS_CONFIG), previous)) {
+      return;
+    }
+    if (previous == null) {
+      System.clearProperty(JAAS_CONFIG);
+    } else {
+      System.setProperty(JAAS_CONFIG, previous);
+    }
+    javax.security.auth.login.Configuration.setConfiguration(null);
   }
 
   private static void abort(KafkaClusterTestKit cluster, Path dir) {
@@ -299,6 +320,7 @@ public final class KafkaBroker implements AutoCloseable {
       throw new IllegalStateException("Kafka broker did not shut down cleanly: " + e, e);
     } finally {
       TempDirs.delete(dir);
+      restoreJaasConfig(previousJaasConfig);
     }
   }
 

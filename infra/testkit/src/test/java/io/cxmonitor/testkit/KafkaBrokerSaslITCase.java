@@ -3,7 +3,6 @@ package io.cxmonitor.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -21,6 +20,7 @@ class KafkaBrokerSaslITCase {
   @Test
   void acceptsTheUserAndRefusesAWrongPassword() throws Exception {
     String password = "pw-" + System.nanoTime();
+    String jaasBefore = System.getProperty("java.security.auth.login.config");
     try (KafkaBroker broker = KafkaBroker.startWithSaslPlain("cx", password)) {
       broker.createTopics(1, "cx.sasl");
       try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(broker.producerProps())) {
@@ -46,7 +46,9 @@ class KafkaBrokerSaslITCase {
       try (Admin admin = Admin.create(plain)) {
         assertThatThrownBy(() -> admin.listTopics().names().get()).isInstanceOf(ExecutionException.class);
       }
-      assertThat(List.of(broker.bootstrapServers())).allMatch(s -> s.startsWith("127.0.0.1:"));
+      assertThat(broker.bootstrapServers()).startsWith("127.0.0.1:");
     }
+    assertThat(System.getProperty("java.security.auth.login.config")).as("JVM-wide JAAS setting restored")
+        .isEqualTo(jaasBefore);
   }
 }
