@@ -69,6 +69,12 @@ public final class InfluxServer implements AutoCloseable {
     boolean auth() {
       return adminUser != null;
     }
+
+    /** Without the password. */
+    @Override
+    public String toString() {
+      return "Security[adminUser=" + adminUser + ", https=" + https + "]";
+    }
   }
 
   private InfluxServer(Process process, Path dir, int port, int rpcPort, Security security, SSLContext tls) {
