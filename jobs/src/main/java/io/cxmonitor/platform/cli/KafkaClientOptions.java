@@ -35,8 +35,8 @@ import picocli.CommandLine.Option;
  * ({@code sasl.jaas.config}'s password, {@code ssl.*.password}, ...) must refer to a file or an
  * environment variable through Kafka's config providers, {@code ${file:/path/to/file.properties:key}},
  * {@code ${dir:/path/to/dir:file}} or {@code ${env:VARIABLE}}, which every Kafka client resolves
- * when it starts (on the TaskManager). The three providers are registered here unless
- * {@code config.providers} is given.
+ * when it starts (on the TaskManager). The three providers are registered here when a value refers
+ * to one, unless {@code config.providers} is given.
  */
 public final class KafkaClientOptions {
   /** Environment variable naming a default {@code --kafka-config} file. */
@@ -127,9 +127,12 @@ public final class KafkaClientOptions {
     return s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"") ? s.substring(1, s.length() - 1) : s;
   }
 
-  /** Registers the file, directory and environment config providers, unless {@code config.providers} is set. */
+  /**
+   * Registers the file, directory and environment config providers when a value refers to a provider
+   * ({@code ${...}}), unless {@code config.providers} is set.
+   */
   static void withConfigProviders(Properties p) {
-    if (p.containsKey("config.providers")) {
+    if (p.containsKey("config.providers") || p.values().stream().noneMatch(v -> v.toString().contains("${"))) {
       return;
     }
     p.setProperty("config.providers", "file,dir,env");

@@ -38,9 +38,16 @@ class KafkaClientOptionsTest {
   }
 
   @Test
+  void noProvidersWithoutAReference() {
+    assertThat(parse("--kafka-property", "security.protocol=SSL")).containsOnlyKeys("security.protocol");
+    assertThat(parse()).isEmpty();
+  }
+
+  @Test
   void ownConfigProvidersAreLeftAlone() {
     Properties p = parse("--kafka-property", "config.providers=vault",
-        "--kafka-property", "config.providers.vault.class=com.example.Vault");
+        "--kafka-property", "config.providers.vault.class=com.example.Vault",
+        "--kafka-property", "ssl.key.password=${vault:kafka:key}");
     assertThat(p).containsEntry("config.providers", "vault").doesNotContainKey("config.providers.file.class");
   }
 
