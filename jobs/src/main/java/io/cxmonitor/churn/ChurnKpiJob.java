@@ -134,17 +134,17 @@ public final class ChurnKpiJob implements Callable<Integer> {
     startup.configure(env);
     String b = options.bootstrapServers;
     String g = options.groupId(JOB);
-    Properties none = new Properties();
+    Properties kafka = options.kafkaProperties();
     EventTimeCheck times = EventTimeCheck.of(options);
     ChurnWorkflow.defineWorkflow(env,
         new ChurnWorkflow.Sources(
-            InputSources.lifecycleSource(b, lifecycleTopic, g, options.startFrom, options.bounded, none, times),
-            InputSources.surveySource(b, surveyTopic, g, options.startFrom, options.bounded, none, times),
-            InputSources.interactionSource(b, interactionTopic, g, options.startFrom, options.bounded, none, times),
-            InputSources.followUpDoneSource(b, doneTopic, g, options.startFrom, options.bounded, none, times)),
+            InputSources.lifecycleSource(b, lifecycleTopic, g, options.startFrom, options.bounded, kafka, times),
+            InputSources.surveySource(b, surveyTopic, g, options.startFrom, options.bounded, kafka, times),
+            InputSources.interactionSource(b, interactionTopic, g, options.startFrom, options.bounded, kafka, times),
+            InputSources.followUpDoneSource(b, doneTopic, g, options.startFrom, options.bounded, kafka, times)),
         new InfluxSink(options.influx(), JOB, options.rejectedInfluxPoints()),
-        KafkaIo.avroSink(b, atRiskTopic, WireFormat::atRisk, AtRiskEvent::getCustomerId),
-        KafkaIo.avroSink(b, followUpTopic, WireFormat::followUps, FollowUpAction::getActionId),
+        KafkaIo.avroSink(b, atRiskTopic, WireFormat::atRisk, AtRiskEvent::getCustomerId, kafka),
+        KafkaIo.avroSink(b, followUpTopic, WireFormat::followUps, FollowUpAction::getActionId, kafka),
         options.deadLetterSink(),
         new ChurnWorkflow.Settings(JOB, options.outOfOrderness, options.idleness, options.statsInterval, options.bucket,
             risk, sla, repeatWindow, inactiveTtl, detractorDue, lowCsatDue));

@@ -16,7 +16,6 @@ import java.util.List;
 import io.cxmonitor.rules.SlaPolicy;
 import io.cxmonitor.service.tickets.QueuePolicy;
 import java.time.Duration;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
@@ -128,10 +127,10 @@ public final class ServiceKpiJob implements Callable<Integer> {
     options.configure(env);
     startup.configure(env);
     ServiceKpiWorkflow.defineWorkflow(env,
-        InputSources.interactionSource(options.bootstrapServers, topic, options.groupId(JOB), options.startFrom, options.bounded, new Properties(),
+        InputSources.interactionSource(options.bootstrapServers, topic, options.groupId(JOB), options.startFrom, options.bounded, options.kafkaProperties(),
             EventTimeCheck.of(options)),
         new InfluxSink(options.influx(), JOB, options.rejectedInfluxPoints()),
-        KafkaIo.slaAlertSink(options.bootstrapServers, alertTopic),
+        KafkaIo.slaAlertSink(options.bootstrapServers, alertTopic, options.kafkaProperties()),
         options.deadLetterSink(),
         new ServiceKpiWorkflow.Settings(JOB, options.outOfOrderness, options.idleness, options.statsInterval,
             sla, reopenWindow, repeatWindow, orphanTimeout, options.bucket, queue,

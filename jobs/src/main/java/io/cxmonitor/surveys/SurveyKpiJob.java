@@ -70,7 +70,7 @@ public final class SurveyKpiJob implements Callable<Integer> {
     options.configure(env);
     startup.configure(env);
     SurveyKpiWorkflow.defineWorkflow(env,
-        InputSources.surveySource(options.bootstrapServers, topic, options.groupId(JOB), options.startFrom, options.bounded, new Properties(),
+        InputSources.surveySource(options.bootstrapServers, topic, options.groupId(JOB), options.startFrom, options.bounded, options.kafkaProperties(),
             EventTimeCheck.of(options), readAll(writerSchemas)),
         new InfluxSink(options.influx(), JOB, options.rejectedInfluxPoints()),
         options.deadLetterSink(),

@@ -2,6 +2,9 @@ package io.cxmonitor.demo;
 
 import io.cxmonitor.churn.ChurnKpiJob;
 import io.cxmonitor.platform.cli.JobOptions;
+import io.cxmonitor.platform.cli.KafkaClientOptions;
+import io.cxmonitor.platform.influx.InfluxSinkOptions;
+import io.cxmonitor.platform.influx.InfluxWriteClient;
 import io.cxmonitor.tools.generator.GeneratorCli;
 import io.cxmonitor.service.ServiceKpiJob;
 import io.cxmonitor.surveys.SurveyKpiJob;
@@ -12,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.apache.flink.configuration.Configuration;
@@ -20,6 +24,7 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -39,6 +44,22 @@ public final class Demo implements Callable<Integer> {
 
   @Option(names = "--influx-db", defaultValue = "cx", description = "Database. Default: ${DEFAULT-VALUE}")
   String influxDb;
+
+  @Option(names = "--influx-user", description = "With --influx-url: InfluxDB user; the password from "
+      + "--influx-password-file or the environment variable " + JobOptions.PASSWORD_ENV + ".")
+  String influxUser;
+
+  @Option(names = "--influx-password-file", paramLabel = "FILE", description = "With --influx-url and --influx-user: "
+      + "file holding the InfluxDB password or token.")
+  Path influxPasswordFile;
+
+  @Option(names = "--influx-ca-file", paramLabel = "FILE",
+      description = "With an https:// --influx-url: PEM file of the CA certificate(s) to trust.")
+  Path influxCaFile;
+
+  /** With --kafka: client properties (SSL, SASL) for the jobs, the generator and topic creation. */
+  @Mixin
+  KafkaClientOptions kafkaClient = new KafkaClientOptions();
 
   @Option(names = "--rate", defaultValue = "300", description = "Tickets per minute (daily average). Default: ${DEFAULT-VALUE}")
   double rate;
@@ -96,7 +117,8 @@ public final class Demo implements Callable<Integer> {
     try {
       String bootstrap = useOrStartKafka(started);
       String url = useOrStartInflux(started);
-      GeneratorCli.createTopics(bootstrap, 2);
+      GeneratorCli.createTopics(bootstrap, 2, kafka == null ? new Properties()
+          : kafkaClient.clientProperties(new CommandLine(this)));
       status("Kafka " + bootstrap + ", InfluxDB " + url + " (database " + influxDb + ")");
       startJobs(started, bootstrap, url);
       // With an existing Kafka the jobs start at the latest offsets: give their sources time to
@@ -182,16 +204,44 @@ public final class Demo implements Callable<Integer> {
 
   /** The options every job gets; a fresh consumer group per run, so no old offsets apply. */
   private String[] jobArgs(Started started, String bootstrap, String url, String checkpointDir, String groupPrefix) {
-    return new String[] {"--bootstrap-servers", bootstrap, "--influx-url", url, "--influx-db", influxDb,
+    List<String> args = new ArrayList<>(List.of("--bootstrap-servers", bootstrap, "--influx-url", url,
+        "--influx-db", influxDb,
         "--checkpoint-dir", started.checkpoints.resolve(checkpointDir).toUri().toString(),
         "--start-from", startFrom(started.broker), "--group-id", groupPrefix + System.currentTimeMillis(),
-        "--checkpoint-interval", "PT10S", "--idleness", "PT10S"};
+        "--checkpoint-interval", "PT10S", "--idleness", "PT10S"));
+    args.addAll(existingKafkaArgs());
+    if (started.influx == null) {
+      addIfSet(args, "--influx-user", influxUser);
+      addIfSet(args, "--influx-password-file", influxPasswordFile);
+      addIfSet(args, "--influx-ca-file", influxCaFile);
+    }
+    return args.toArray(String[]::new);
+  }
+
+  private static void addIfSet(List<String> args, String option, Object value) {
+    if (value != null) {
+      args.add(option);
+      args.add(value.toString());
+    }
+  }
+
+  /** The Kafka client options for an existing broker (--kafka); the demo's own broker needs none. */
+  private List<String> existingKafkaArgs() {
+    return kafka == null ? List.of() : kafkaClient.args();
+  }
+
+  /** How the live view reaches InfluxDB: the demo's own influxd, or --influx-url with its credentials and CA. */
+  private InfluxSinkOptions liveViewConnection(Started started, String url) {
+    return started.influx != null ? InfluxSinkOptions.defaults(url, influxDb)
+        : JobOptions.influxConnection(url, influxDb, influxUser, influxPasswordFile, influxCaFile);
   }
 
   /** The generator on a daemon thread: --backfill of history first, then real time, with --scenario if given. */
   private Thread startGenerator(String bootstrap) {
-    String[] genArgs = {"--bootstrap-servers", bootstrap, "--rate", Double.toString(rate), "--seed", Long.toString(seed),
-        "--backfill", backfill.toString(), "--duration", "P30D", "--poison-every", "2000", "--progress-every", "P1D"};
+    String[] genArgs = java.util.stream.Stream.concat(java.util.stream.Stream.of("--bootstrap-servers", bootstrap,
+        "--rate", Double.toString(rate), "--seed", Long.toString(seed), "--backfill", backfill.toString(),
+        "--duration", "P30D", "--poison-every", "2000", "--progress-every", "P1D"), existingKafkaArgs().stream())
+        .toArray(String[]::new);
     String[] allArgs = genArgs;
     if (scenario != null) {
       allArgs = java.util.stream.Stream.concat(java.util.Arrays.stream(genArgs),
@@ -209,7 +259,7 @@ public final class Demo implements Callable<Integer> {
 
   /** Redraws the KPIs and the jobs' status every --refresh until {@code stop} opens. */
   private void showKpisUntil(CountDownLatch stop, Started started, String url) throws Exception {
-    LiveView view = new LiveView(url, influxDb, window);
+    LiveView view = new LiveView(InfluxWriteClient.connect(liveViewConnection(started, url)), influxDb, window);
     while (!stop.await(refresh.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
       StringBuilder jobStatus = new StringBuilder();
       for (JobClient j : started.jobs) {

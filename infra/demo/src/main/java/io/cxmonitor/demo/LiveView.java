@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.influxdb.InfluxDB;
-import org.influxdb.InfluxDBFactory;
 import org.influxdb.dto.Query;
 import org.influxdb.dto.QueryResult;
 
@@ -23,8 +22,8 @@ final class LiveView {
   private final String db;
   private final String window;
 
-  LiveView(String url, String db, String window) {
-    this.client = InfluxDBFactory.connect(url);
+  LiveView(InfluxDB client, String db, String window) {
+    this.client = client;
     this.db = db;
     this.window = window;
   }

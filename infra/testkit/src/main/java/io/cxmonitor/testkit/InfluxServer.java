@@ -12,10 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 
 /**
  * A real InfluxDB 1.x server: the {@code influxd} binary (Debian/Ubuntu package {@code influxdb})
@@ -51,20 +53,52 @@ public final class InfluxServer implements AutoCloseable {
   private final Path dir;
   private final int port;
   private final int rpcPort;
-  private final HttpClient http = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5))
-      .build();
+  private final Security security;
+  private final HttpClient http;
   private final Thread shutdownHook;
-  private String authorization;
   private boolean closed;
 
-  private InfluxServer(Path binary, Process process, Path dir, int port, int rpcPort) {
+  /**
+   * What the server demands of its clients.
+   *
+   * @param adminUser with a password: {@code auth-enabled}, this admin user created at start and used by this class's
+   *     own requests; null for no authentication
+   * @param https serve HTTPS only, with a self-signed certificate for 127.0.0.1 made at start ({@link #caFile()})
+   */
+  public record Security(String adminUser, String adminPassword, boolean https) {
+    public static final Security NONE = new Security(null, null, false);
+
+    public Security {
+      if ((adminUser == null) != (adminPassword == null)) {
+        throw new IllegalArgumentException("an admin user needs a password and a password a user");
+      }
+    }
+
+    boolean auth() {
+      return adminUser != null;
+    }
+
+    /** Without the password. */
+    @Override
+    public String toString() {
+      return "Security[adminUser=" + adminUser + ", https=" + https + "]";
+    }
+  }
+
+  private InfluxServer(Path binary, Process process, Path dir, int port, int rpcPort, Security security, SSLContext tls) {
     this.binary = binary;
     this.process = process;
     this.dir = dir;
     this.port = port;
     this.rpcPort = rpcPort;
+    this.security = security;
+    HttpClient.Builder http = HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5));
+    if (tls != null) {
+      http.sslContext(tls);
+    }
+    this.http = http.build();
     this.shutdownHook = new Thread(this::stopAndDelete, "influxd-" + port + "-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
@@ -77,35 +111,25 @@ public final class InfluxServer implements AutoCloseable {
    * @throws IOException if influxd exits or does not answer in time; the message ends with its log
    */
   public static InfluxServer start() throws IOException, InterruptedException {
-    return start(false);
+    return start(Security.NONE);
   }
 
   /**
    * Like {@link #start()}, with authentication on: every request needs a user, and
    * {@code adminUser} (created with all privileges) is the one this class uses. Create more users
-   * with {@link #query} ({@code CREATE USER ...}, {@code GRANT ...}).
+   * with {@link #createUser} or {@link #query} ({@code CREATE USER ...}, {@code GRANT ...}).
    */
   public static InfluxServer startWithAuth(String adminUser, String adminPassword) throws IOException, InterruptedException {
-    InfluxServer server = start(true);
-    try {
-      // With auth on and no user yet, influxd accepts exactly this statement without credentials.
-      server.query(null, "CREATE USER " + identifier(adminUser) + " WITH PASSWORD " + literal(adminPassword)
-          + " WITH ALL PRIVILEGES");
-      server.authorization = "Basic " + java.util.Base64.getEncoder().encodeToString(
-          (adminUser + ":" + adminPassword).getBytes(StandardCharsets.UTF_8));
-      return server;
-    } catch (IOException | InterruptedException | RuntimeException e) {
-      server.close();
-      throw e;
-    }
+    return start(new Security(adminUser, adminPassword, false));
   }
 
-  private static InfluxServer start(boolean auth) throws IOException, InterruptedException {
+  /** As {@link #start()}, with authentication and/or HTTPS as {@code security} says. */
+  public static InfluxServer start(Security security) throws IOException, InterruptedException {
     Path binary = findBinary(System.getenv(), FALLBACK_DIRS);
     IOException failure = null;
     for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
       try {
-        return startOnce(binary, FreePorts.next(), FreePorts.next(), auth);
+        return startOnce(binary, FreePorts.next(), FreePorts.next(), security);
       } catch (PortTakenException e) {
         failure = e;
       }
@@ -119,26 +143,37 @@ public final class InfluxServer implements AutoCloseable {
    * @throws PortTakenException if influxd exits because a port is in use
    */
   static InfluxServer startOnce(Path binary, int httpPort, int rpcPort) throws IOException, InterruptedException {
-    return startOnce(binary, httpPort, rpcPort, false);
+    return startOnce(binary, httpPort, rpcPort, Security.NONE);
   }
 
-  private static InfluxServer startOnce(Path binary, int httpPort, int rpcPort, boolean auth)
+  private static InfluxServer startOnce(Path binary, int httpPort, int rpcPort, Security security)
       throws IOException, InterruptedException {
     while (rpcPort == httpPort) {
       rpcPort = FreePorts.next();
     }
     Path dir = TempDirs.create("cx-influxd-");
     Process process;
+    SSLContext tls = null;
     try {
-      Files.writeString(dir.resolve(CONFIG), config(dir, httpPort, rpcPort, auth));
+      if (security.https()) {
+        SelfSignedCertificate.create(dir, CERTIFICATE, PRIVATE_KEY);
+        tls = SelfSignedCertificate.trusting(dir.resolve(CERTIFICATE));
+      }
+      Files.writeString(dir.resolve(CONFIG), config(dir, httpPort, rpcPort, security));
       process = launch(binary, dir);
     } catch (IOException e) {
       TempDirs.delete(dir);
       throw new IOException("cannot start " + binary + ": " + e.getMessage(), e);
     }
-    InfluxServer server = new InfluxServer(binary, process, dir, httpPort, rpcPort);
+    InfluxServer server = new InfluxServer(binary, process, dir, httpPort, rpcPort, security, tls);
     try {
       server.awaitReady();
+      if (security.auth()) {
+        // With auth-enabled and no user yet, influxd accepts exactly this statement without credentials.
+        server.sendAsIs(HttpRequest.newBuilder(server.uri("/query", "q", "CREATE USER " + identifier(security.adminUser())
+            + " WITH PASSWORD '" + security.adminPassword().replace("\\", "\\\\").replace("'", "\\'")
+            + "' WITH ALL PRIVILEGES")).POST(HttpRequest.BodyPublishers.noBody()), 200);
+      }
       return server;
     } catch (IOException | InterruptedException | RuntimeException e) {
       server.close();
@@ -198,12 +233,15 @@ public final class InfluxServer implements AutoCloseable {
     }
   }
 
-  /** The generated influxdb.conf (InfluxDB 1.6 keys). */
+  private static final String CERTIFICATE = "influxd-cert.pem";
+  private static final String PRIVATE_KEY = "influxd-key.pem";
+
   static String config(Path dir, int httpPort, int rpcPort) {
-    return config(dir, httpPort, rpcPort, false);
+    return config(dir, httpPort, rpcPort, Security.NONE);
   }
 
-  private static String config(Path dir, int httpPort, int rpcPort, boolean auth) {
+  /** The generated influxdb.conf (InfluxDB 1.6 keys). */
+  static String config(Path dir, int httpPort, int rpcPort, Security security) {
     return String.join("\n",
         "reporting-enabled = false",
         "bind-address = " + toml("127.0.0.1:" + rpcPort),
@@ -226,9 +264,11 @@ public final class InfluxServer implements AutoCloseable {
         "[http]",
         "  enabled = true",
         "  bind-address = " + toml("127.0.0.1:" + httpPort),
-        "  auth-enabled = " + auth,
+        "  auth-enabled = " + security.auth(),
         "  log-enabled = false",
-        "  https-enabled = false",
+        "  https-enabled = " + security.https(),
+        "  https-certificate = " + toml(dir.resolve(CERTIFICATE).toString()),
+        "  https-private-key = " + toml(dir.resolve(PRIVATE_KEY).toString()),
         "  unix-socket-enabled = false",
         "  max-row-limit = 0",
         "",
@@ -332,9 +372,14 @@ public final class InfluxServer implements AutoCloseable {
     }
   }
 
-  /** Base URL of the HTTP API, {@code http://127.0.0.1:<port>}. */
+  /** Base URL of the HTTP API, {@code http://127.0.0.1:<port>} ({@code https://} when started with HTTPS). */
   public String url() {
-    return "http://127.0.0.1:" + port;
+    return (security.https() ? "https" : "http") + "://127.0.0.1:" + port;
+  }
+
+  /** PEM file of the self-signed certificate an HTTPS server presents (trust it to connect); null without HTTPS. */
+  public Path caFile() {
+    return security.https() ? dir.resolve(CERTIFICATE) : null;
   }
 
   /** Port of the HTTP API on 127.0.0.1. */
@@ -418,9 +463,14 @@ public final class InfluxServer implements AutoCloseable {
   }
 
   private String send(HttpRequest.Builder request, int expectedStatus) throws IOException, InterruptedException {
-    if (authorization != null) {
-      request.header("Authorization", authorization);
+    if (security.auth()) {
+      request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+          (security.adminUser() + ":" + security.adminPassword()).getBytes(StandardCharsets.UTF_8)));
     }
+    return sendAsIs(request, expectedStatus);
+  }
+
+  private String sendAsIs(HttpRequest.Builder request, int expectedStatus) throws IOException, InterruptedException {
     HttpRequest r = request.timeout(Duration.ofSeconds(30)).build();
     HttpResponse<String> response = http.send(r, HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != expectedStatus) {

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -18,8 +20,11 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import kafka.server.BrokerServer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
+import org.apache.kafka.common.security.plain.PlainLoginModule;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
@@ -52,11 +57,17 @@ public final class KafkaBroker implements AutoCloseable {
   private final KafkaClusterTestKit cluster;
   private final Path dir;
   private final String bootstrapServers;
+  /** What a client needs to authenticate (empty without SASL); part of every property set handed out. */
+  private final Properties clientSecurity;
+  /** The JVM's JAAS setting before a SASL broker's test kit replaced it (JVM-wide), restored on close. */
+  private final String previousJaasConfig;
   private boolean closed;
 
-  private KafkaBroker(KafkaClusterTestKit cluster, Path dir) {
+  private KafkaBroker(KafkaClusterTestKit cluster, Path dir, Properties clientSecurity, String previousJaasConfig) {
     this.cluster = cluster;
     this.dir = dir;
+    this.clientSecurity = clientSecurity;
+    this.previousJaasConfig = previousJaasConfig;
     int port = cluster.brokers().values().iterator().next().boundPort(cluster.nodes().brokerListenerName());
     this.bootstrapServers = "127.0.0.1:" + port;
   }
@@ -68,10 +79,29 @@ public final class KafkaBroker implements AutoCloseable {
    * @throws IOException if the broker does not start; the temporary directory is deleted then
    */
   public static KafkaBroker start() throws IOException, InterruptedException {
+    return start(null, null);
+  }
+
+  /**
+   * As {@link #start()}, but the client listener accepts only SASL/PLAIN (over plaintext: loopback
+   * only) and knows one user, who may do everything. {@link #adminProps()}, {@link #producerProps()},
+   * {@link #consumerProps} and this class's own clients log in as that user; any other client, or a
+   * wrong password, is refused.
+   */
+  public static KafkaBroker startWithSaslPlain(String user, String password) throws IOException, InterruptedException {
+    return start(Objects.requireNonNull(user, "user"), Objects.requireNonNull(password, "password"));
+  }
+
+  private static KafkaBroker start(String saslUser, String saslPassword) throws IOException, InterruptedException {
     Path dir = TempDirs.create("cx-kafka-");
     KafkaClusterTestKit cluster = null;
+    String previousJaasConfig = System.getProperty(JAAS_CONFIG);
     try {
-      TestKitNodes nodes = new TestKitNodes.Builder()
+      TestKitNodes.Builder nodesBuilder = new TestKitNodes.Builder();
+      if (saslUser != null) {
+        nodesBuilder.setBrokerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT);
+      }
+      TestKitNodes nodes = nodesBuilder
           .setCombined(true)
           .setNumBrokerNodes(1)
           .setNumControllerNodes(1)
@@ -91,17 +121,33 @@ public final class KafkaBroker implements AutoCloseable {
           .setConfigProp("group.initial.rebalance.delay.ms", "0")
           .setConfigProp("auto.create.topics.enable", "false")
           .setConfigProp("num.partitions", "1");
+      Properties clientSecurity = new Properties();
+      if (saslUser != null) {
+        // The broker's own JAAS section for its client listener: the one user, who is also the
+        // listener's inter-broker identity. The controller listener stays PLAINTEXT (ANONYMOUS).
+        String jaas = PlainLoginModule.class.getName() + " required username=" + jaasQuote(saslUser)
+            + " password=" + jaasQuote(saslPassword) + " user_" + saslUser + "=" + jaasQuote(saslPassword) + ";";
+        builder.setConfigProp("listener.name." + nodes.brokerListenerName().value().toLowerCase(Locale.ROOT)
+                + ".plain.sasl.jaas.config", jaas)
+            .setConfigProp("super.users", "User:" + saslUser + ";User:ANONYMOUS");
+        clientSecurity.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, SecurityProtocol.SASL_PLAINTEXT.name);
+        clientSecurity.put(SaslConfigs.SASL_MECHANISM, "PLAIN");
+        clientSecurity.put(SaslConfigs.SASL_JAAS_CONFIG, PlainLoginModule.class.getName() + " required username="
+            + jaasQuote(saslUser) + " password=" + jaasQuote(saslPassword) + ";");
+      }
       bindControllerToLoopback(builder);
       cluster = builder.build();
       cluster.format();
       cluster.startup();
       cluster.waitForReadyBrokers();
-      return new KafkaBroker(cluster, dir);
+      return new KafkaBroker(cluster, dir, clientSecurity, previousJaasConfig);
     } catch (InterruptedException e) {
       abort(cluster, dir);
+      restoreJaasConfig(previousJaasConfig);
       throw e;
     } catch (Exception e) {
       abort(cluster, dir);
+      restoreJaasConfig(previousJaasConfig);
       throw new IOException("Kafka broker (KRaft, in-JVM) did not start: " + e, e);
     }
   }
@@ -122,6 +168,21 @@ public final class KafkaBroker implements AutoCloseable {
       LOG.warn("Kafka controller listener will bind to all interfaces, not just 127.0.0.1: "
           + "cannot replace KafkaClusterTestKit.Builder.socketFactoryManager ({})", e.toString());
     }
+  }
+
+  private static final String JAAS_CONFIG = "java.security.auth.login.config";
+
+  /** A SASL test kit points the JVM-wide JAAS setting at a file it deletes on close: undo that. */
+  private static void restoreJaasConfig(String previous) {
+    if (Objects.equals(System.getProperty(JAAS_CONFIG), previous)) {
+      return;
+    }
+    if (previous == null) {
+      System.clearProperty(JAAS_CONFIG);
+    } else {
+      System.setProperty(JAAS_CONFIG, previous);
+    }
+    javax.security.auth.login.Configuration.setConfiguration(null);
   }
 
   private static void abort(KafkaClusterTestKit cluster, Path dir) {
@@ -174,11 +235,19 @@ public final class KafkaBroker implements AutoCloseable {
     }
   }
 
-  /** Client properties with just {@code bootstrap.servers}, e.g. for {@link Admin#create(Properties)}. */
+  /**
+   * Client properties with {@code bootstrap.servers} (and, for a SASL broker, the login), e.g. for
+   * {@link Admin#create(Properties)}.
+   */
   public Properties adminProps() {
     Properties p = new Properties();
+    p.putAll(clientSecurity);
     p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     return p;
+  }
+
+  private static String jaasQuote(String s) {
+    return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
   }
 
   /**
@@ -283,6 +352,7 @@ public final class KafkaBroker implements AutoCloseable {
       throw new IllegalStateException("Kafka broker did not shut down cleanly: " + e, e);
     } finally {
       TempDirs.delete(dir);
+      restoreJaasConfig(previousJaasConfig);
     }
   }
 

@@ -2,12 +2,14 @@ package io.cxmonitor.platform.cli;
 
 import io.cxmonitor.platform.influx.InfluxSinkOptions;
 import io.cxmonitor.platform.influx.RejectedPoints;
+import io.cxmonitor.platform.influx.PasswordSource;
 import io.cxmonitor.platform.kafka.DeadLetter;
 import io.cxmonitor.platform.kafka.DeadLetterSerializer;
 import io.cxmonitor.platform.kafka.KafkaIo;
 import io.cxmonitor.platform.kafka.RejectedPointsToDeadLetters;
 import io.cxmonitor.platform.kafka.Topics;
 import io.cxmonitor.platform.windows.TagCardinalityGuard;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -23,11 +25,15 @@ import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options every KPI job shares (a picocli mixin): Kafka, InfluxDB, event time, checkpoints. */
 public final class JobOptions {
-  /** Password from the environment only, so it never shows in process lists. */
+  /**
+   * Environment variable the InfluxDB sink reads its password from (where it runs), unless
+   * --influx-password-file is given. Never an option: it would show in process lists.
+   */
   public static final String PASSWORD_ENV = "CX_INFLUX_PASSWORD";
   public static final String DEFAULT_EVENT_TIME_NOT_BEFORE = "2000-01-01T00:00:00Z";
   public static final String DEFAULT_EVENT_TIME_MAX_AHEAD = "PT1H";
@@ -66,8 +72,27 @@ public final class JobOptions {
       description = "InfluxDB database (v1) or DBRP-mapped bucket (env CX_INFLUX_DB). Default: ${DEFAULT-VALUE}")
   public String influxDb;
 
-  @Option(names = "--influx-user", defaultValue = "${env:CX_INFLUX_USER}", description = "InfluxDB user (env CX_INFLUX_USER); password from CX_INFLUX_PASSWORD.")
+  @Option(names = "--influx-user", defaultValue = "${env:CX_INFLUX_USER}",
+      description = "InfluxDB user (env CX_INFLUX_USER; with InfluxDB 2.x any name, the token is the password). The "
+          + "password comes from --influx-password-file, else from the environment variable " + PASSWORD_ENV
+          + ", read by the sink where it runs (on a cluster: every TaskManager).")
   public String influxUser;
+
+  @Option(names = "--influx-password-file", paramLabel = "FILE", defaultValue = "${env:CX_INFLUX_PASSWORD_FILE}",
+      description = "File holding the InfluxDB password or token (env CX_INFLUX_PASSWORD_FILE), kept outside the "
+          + "repository and read by the sink where it runs; a trailing line break is ignored.")
+  public Path influxPasswordFile;
+
+  @Option(names = "--influx-ca-file", paramLabel = "FILE", defaultValue = "${env:CX_INFLUX_CA_FILE}",
+      description = "PEM file of the CA certificate(s), or the self-signed certificate, that an https:// --influx-url "
+          + "must present (env CX_INFLUX_CA_FILE); without it the JVM's trust store applies.")
+  public Path influxCaFile;
+
+  @Mixin
+  public KafkaClientOptions kafkaClient = new KafkaClientOptions();
+
+  /** The Kafka client properties from --kafka-config and --kafka-property, set by {@link #validate}. */
+  private Properties kafkaProperties = new Properties();
 
   @Option(names = "--influx-create-db", defaultValue = "true", negatable = true, fallbackValue = "true",
       description = "Issue CREATE DATABASE on start (use --no-influx-create-db for InfluxDB 2.x/3.x). Default: ${DEFAULT-VALUE}")
@@ -156,6 +181,24 @@ public final class JobOptions {
     if (!influxUrl.startsWith("http://") && !influxUrl.startsWith("https://")) {
       throw new CommandLine.ParameterException(cmd, "--influx-url must start with http:// or https://, got '" + influxUrl + "'");
     }
+    if (influxPasswordFile != null && influxUser == null) {
+      throw new CommandLine.ParameterException(cmd, "--influx-password-file needs --influx-user (with an InfluxDB 2.x "
+          + "token any user name will do)");
+    }
+    if (influxCaFile != null && !influxUrl.startsWith("https://")) {
+      throw new CommandLine.ParameterException(cmd, "--influx-ca-file is for an https:// --influx-url, got '" + influxUrl + "'");
+    }
+    kafkaProperties = kafkaClient.clientProperties(cmd);
+  }
+
+  /**
+   * A copy of the Kafka client properties every source, sink and admin client of the job gets. They go into the job
+   * graph: passwords in them are config-provider references (see {@link KafkaClientOptions}).
+   */
+  public Properties kafkaProperties() {
+    Properties p = new Properties();
+    p.putAll(kafkaProperties);
+    return p;
   }
 
   public String groupId(String job) {
@@ -164,18 +207,33 @@ public final class JobOptions {
 
   /** The dead-letter topic's sink, cutting records to --dead-letter-max-bytes. */
   public KafkaSink<DeadLetter> deadLetterSink() {
-    return KafkaIo.deadLetterSink(bootstrapServers, deadLetterTopic, deadLetterMaxBytes, new Properties());
+    return KafkaIo.deadLetterSink(bootstrapServers, deadLetterTopic, deadLetterMaxBytes, kafkaProperties());
   }
 
   /** Points InfluxDB refuses as malformed go to the dead-letter topic, cut like every dead letter. */
   public RejectedPoints rejectedInfluxPoints() {
-    return new RejectedPointsToDeadLetters(bootstrapServers, deadLetterTopic, deadLetterMaxBytes, new Properties());
+    return new RejectedPointsToDeadLetters(bootstrapServers, deadLetterTopic, deadLetterMaxBytes, kafkaProperties());
   }
 
+  /**
+   * The InfluxDB sink's options. They name where the password is (file or environment variable), not the password:
+   * the sink reads it where it runs, so it is neither in the job graph nor in a log line.
+   */
   public InfluxSinkOptions influx() {
-    return InfluxSinkOptions.defaults(influxUrl, influxDb)
-        .withCredentials(influxUser, System.getenv(PASSWORD_ENV))
+    return influxConnection(influxUrl, influxDb, influxUser, influxPasswordFile, influxCaFile)
         .withCreateDatabase(influxCreateDb);
+  }
+
+  /**
+   * How to reach InfluxDB, as the options --influx-url, --influx-db, --influx-user, --influx-password-file and
+   * --influx-ca-file say (each may be null but the URL and database): the password from the file, else from
+   * {@value #PASSWORD_ENV}, read when a client connects.
+   */
+  public static InfluxSinkOptions influxConnection(String url, String db, String user, Path passwordFile, Path caFile) {
+    return InfluxSinkOptions.defaults(url, db)
+        .withCredentials(user, user == null ? PasswordSource.NONE
+            : passwordFile != null ? PasswordSource.file(passwordFile) : PasswordSource.env(PASSWORD_ENV))
+        .withCaFile(caFile == null ? null : caFile.toAbsolutePath().toString());
   }
 
   /**

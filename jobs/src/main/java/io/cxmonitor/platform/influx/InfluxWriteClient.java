@@ -1,8 +1,21 @@
 package io.cxmonitor.platform.influx;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 import okhttp3.OkHttpClient;
 import okhttp3.Response;
 import org.influxdb.InfluxDB;
@@ -82,7 +95,13 @@ public final class InfluxWriteClient implements AutoCloseable {
   private final String url;
   private final String user;
 
-  public InfluxWriteClient(InfluxSinkOptions options) {
+  /**
+   * Connects (lazily; the first request opens the connection). The password and the CA file are
+   * read here, where the sink runs, so neither travels in the job graph.
+   *
+   * @throws IOException if the password source or the CA file cannot be read, or a user is given without a password
+   */
+  public InfluxWriteClient(InfluxSinkOptions options) throws IOException {
     OkHttpClient.Builder http = new OkHttpClient.Builder()
         .connectTimeout(5, TimeUnit.SECONDS)
         .readTimeout(30, TimeUnit.SECONDS)
@@ -103,12 +122,83 @@ public final class InfluxWriteClient implements AutoCloseable {
           }
           return response;
         });
-    this.client = options.username() == null
-        ? InfluxDBFactory.connect(options.url(), http)
-        : InfluxDBFactory.connect(options.url(), options.username(), options.password(), http);
+    this.client = connect(options, http);
     this.database = options.database();
     this.url = options.url();
     this.user = options.username();
+  }
+
+  /**
+   * An influxdb-java client for {@code options}' server, with its credentials (the password read now) and trust (CA
+   * file), for reading back (the demo's live view).
+   *
+   * @throws IOException if the password source or the CA file cannot be read, or a user is given without a password
+   */
+  public static InfluxDB connect(InfluxSinkOptions options) throws IOException {
+    return connect(options, new OkHttpClient.Builder().connectTimeout(5, TimeUnit.SECONDS).readTimeout(30, TimeUnit.SECONDS));
+  }
+
+  private static InfluxDB connect(InfluxSinkOptions options, OkHttpClient.Builder http) throws IOException {
+    if (options.caFile() != null) {
+      trustOnly(http, Path.of(options.caFile()));
+    }
+    String password = options.password().read();
+    if (options.username() != null && password == null) {
+      throw new IOException("InfluxDB user " + options.username() + " has no password: the password comes from "
+          + options.password() + ", which is unset or empty where the sink runs. Set it there (on a cluster: in every "
+          + "TaskManager's environment or a file mounted on it), or use --influx-password-file.");
+    }
+    // influxdb-java sends user and password as an HTTP Basic Authorization header, not in the URL.
+    return options.username() == null
+        ? InfluxDBFactory.connect(options.url(), http)
+        : InfluxDBFactory.connect(options.url(), options.username(), password, http);
+  }
+
+  /**
+   * Makes {@code http} trust exactly the certificates in {@code pemFile} (PEM or DER, one or more:
+   * a private CA or a self-signed server certificate) instead of the JVM's default trust store.
+   * The host name is still verified against the certificate.
+   */
+  private static void trustOnly(OkHttpClient.Builder http, Path pemFile) throws IOException {
+    X509TrustManager trustManager = trustManager(pemFile);
+    http.sslSocketFactory(tls(trustManager, pemFile).getSocketFactory(), trustManager);
+  }
+
+  /** A TLS context that trusts exactly the certificates in {@code pemFile} (see {@link #trustOnly}). */
+  public static SSLContext trustingOnly(Path pemFile) throws IOException {
+    return tls(trustManager(pemFile), pemFile);
+  }
+
+  private static SSLContext tls(X509TrustManager trustManager, Path pemFile) throws IOException {
+    try {
+      SSLContext tls = SSLContext.getInstance("TLS");
+      tls.init(null, new TrustManager[] {trustManager}, null);
+      return tls;
+    } catch (GeneralSecurityException e) {
+      throw new IOException("cannot use the InfluxDB CA file " + pemFile + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static X509TrustManager trustManager(Path pemFile) throws IOException {
+    try (InputStream in = Files.newInputStream(pemFile)) {
+      Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
+      if (certificates.isEmpty()) {
+        throw new CertificateException("it holds no certificate");
+      }
+      KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+      trusted.load(null, null);
+      int i = 0;
+      for (Certificate c : certificates) {
+        trusted.setCertificateEntry("ca-" + i++, c);
+      }
+      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(trusted);
+      return (X509TrustManager) tmf.getTrustManagers()[0];
+    } catch (GeneralSecurityException e) {
+      throw new IOException("cannot use the InfluxDB CA file " + pemFile + ": " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new IOException("cannot read the InfluxDB CA file " + pemFile + ": " + e.getMessage(), e);
+    }
   }
 
   /** CREATE DATABASE is idempotent in InfluxDB 1.x; 2.x/3.x may refuse it (map a bucket instead). */

@@ -27,22 +27,35 @@ public final class KafkaIo {
 
   /** Properties of a plain producer of bytes (the CLIs): every write acknowledged by all replicas, no duplicates from retries. */
   public static Properties byteProducerProps(String bootstrapServers) {
+    return byteProducerProps(bootstrapServers, new Properties());
+  }
+
+  /**
+   * Like {@link #byteProducerProps(String)}, with {@code extra} client properties (security and the like) over the
+   * defaults; the address and the serializers cannot be overridden.
+   */
+  public static Properties byteProducerProps(String bootstrapServers, Properties extra) {
     Properties p = new Properties();
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    p.putAll(extra);
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     return p;
   }
 
-  /** Avro single-object-encoded records of any cx-monitor type, keyed by {@code key}. */
+  /**
+   * Avro single-object-encoded records of any cx-monitor type, keyed by {@code key}; {@code extra} are the job's
+   * client properties (security and the like).
+   */
   public static <T extends SpecificRecord> KafkaSink<T> avroSink(String bootstrapServers, String topic,
-      DecodingDeserializer.CodecFactory<T> codec, KeyOf<T> key) {
+      DecodingDeserializer.CodecFactory<T> codec, KeyOf<T> key, Properties extra) {
     return KafkaSink.<T>builder()
         .setBootstrapServers(bootstrapServers)
         .setRecordSerializer(new AvroRecordSerializer<>(topic, codec, key))
         .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+        .setKafkaProducerConfig(extra)
         .build();
   }
 
@@ -83,8 +96,8 @@ public final class KafkaIo {
   }
 
   /** Avro single-object-encoded SLA alerts, keyed by ticket id. */
-  public static KafkaSink<SlaBreachAlert> slaAlertSink(String bootstrapServers, String topic) {
-    return avroSink(bootstrapServers, topic, WireFormat::slaAlerts, SlaBreachAlert::getTicketId);
+  public static KafkaSink<SlaBreachAlert> slaAlertSink(String bootstrapServers, String topic, Properties extra) {
+    return avroSink(bootstrapServers, topic, WireFormat::slaAlerts, SlaBreachAlert::getTicketId, extra);
   }
 
   public static KafkaSink<DeadLetter> deadLetterSink(String bootstrapServers, String topic, Properties extra) {

@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
 import java.util.Base64;
 import java.util.List;
 
@@ -33,24 +34,29 @@ public final class InfluxCheck {
   private final Duration timeout;
   private final HttpClient http;
 
-  private InfluxCheck(String url, String database, String user, String password, Duration timeout) {
+  private InfluxCheck(String url, String database, String user, String password, SSLContext tls, Duration timeout) {
     this.url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     this.database = database;
     this.user = user;
     this.password = password;
     this.timeout = timeout;
-    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(timeout.compareTo(Duration.ofSeconds(5)) < 0 ? timeout : Duration.ofSeconds(5)).build();
+    HttpClient.Builder http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(timeout.compareTo(Duration.ofSeconds(5)) < 0 ? timeout : Duration.ofSeconds(5));
+    if (tls != null) {
+      http.sslContext(tls);
+    }
+    this.http = http.build();
   }
 
   /**
    * @param user null when InfluxDB runs without authentication
+   * @param tls trusts the server's certificate (--influx-ca-file), or null for the JVM's default trust store
    * @param createDatabase issue {@code CREATE DATABASE} (needs an admin) instead of requiring the database
    * @throws StartupCheckException naming the problem and its fix
    */
-  public static void check(String url, String database, String user, String password, boolean createDatabase,
-      Duration timeout) throws StartupCheckException {
-    new InfluxCheck(url, database, user, password, timeout).run(createDatabase);
+  public static void check(String url, String database, String user, String password, SSLContext tls,
+      boolean createDatabase, Duration timeout) throws StartupCheckException {
+    new InfluxCheck(url, database, user, password, tls, timeout).run(createDatabase);
   }
 
   private void run(boolean createDatabase) throws StartupCheckException {

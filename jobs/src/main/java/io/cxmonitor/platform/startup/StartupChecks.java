@@ -3,7 +3,10 @@ package io.cxmonitor.platform.startup;
 import io.cxmonitor.platform.cli.JobOptions;
 import io.cxmonitor.platform.influx.InfluxSinkOptions;
 import java.util.List;
-import java.util.Properties;
+import io.cxmonitor.platform.influx.InfluxWriteClient;
+import java.io.IOException;
+import java.nio.file.Path;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,9 +22,18 @@ public final class StartupChecks {
       LOG.warn("Start-up check skipped (--no-startup-check): problems with Kafka or InfluxDB show only while the job runs");
       return;
     }
-    KafkaCheck.check(job.bootstrapServers, new Properties(), topics, startup.createTopics, startup.startupTimeout);
+    KafkaCheck.check(job.bootstrapServers, job.kafkaProperties(), topics, startup.createTopics, startup.startupTimeout);
     InfluxSinkOptions influx = job.influx();
-    InfluxCheck.check(influx.url(), influx.database(), influx.username(), influx.password(), influx.createDatabase(),
+    String password;
+    SSLContext tls;
+    try {
+      password = influx.password().read();
+      tls = influx.caFile() == null ? null : InfluxWriteClient.trustingOnly(Path.of(influx.caFile()));
+    } catch (IOException e) {
+      // the messages name the file or variable, never a password
+      throw new StartupCheckException(java.util.List.of(e.getMessage()));
+    }
+    InfluxCheck.check(influx.url(), influx.database(), influx.username(), password, tls, influx.createDatabase(),
         startup.startupTimeout);
     LOG.info("Start-up check passed: Kafka at {} ({} topics), InfluxDB at {} database {}", job.bootstrapServers,
         topics.size(), influx.url(), influx.database());

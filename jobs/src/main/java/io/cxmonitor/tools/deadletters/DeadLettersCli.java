@@ -1,5 +1,6 @@
 package io.cxmonitor.tools.deadletters;
 
+import io.cxmonitor.platform.cli.KafkaClientOptions;
 import io.cxmonitor.platform.kafka.DeadLetter;
 import io.cxmonitor.platform.kafka.KafkaIo;
 import io.cxmonitor.platform.kafka.TopicScan;
@@ -19,6 +20,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -46,6 +48,9 @@ public final class DeadLettersCli implements Callable<Integer> {
   @Option(names = "--bootstrap-servers", defaultValue = "${env:CX_KAFKA_BOOTSTRAP:-127.0.0.1:9092}",
       description = "Kafka bootstrap servers (env CX_KAFKA_BOOTSTRAP). Default: ${DEFAULT-VALUE}")
   String bootstrapServers;
+
+  @Mixin
+  KafkaClientOptions kafkaClient = new KafkaClientOptions();
 
   @Option(names = "--dead-letter-topic", defaultValue = Topics.DEAD_LETTER, description = "Default: ${DEFAULT-VALUE}")
   String deadLetterTopic;
@@ -86,7 +91,7 @@ public final class DeadLettersCli implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     List<ConsumerRecord<byte[], byte[]>> matching =
-        TopicScan.read(bootstrapServers, new Properties(), deadLetterTopic, Integer.MAX_VALUE, this::matches);
+        TopicScan.read(bootstrapServers, kafkaClient.clientProperties(new CommandLine(this)), deadLetterTopic, Integer.MAX_VALUE, this::matches);
     Map<String, Integer> byReason = new TreeMap<>();
     int published = 0;
     int skipped = 0;
@@ -160,7 +165,7 @@ public final class DeadLettersCli implements Callable<Integer> {
   }
 
   private KafkaProducer<byte[], byte[]> producer() {
-    return new KafkaProducer<>(KafkaIo.byteProducerProps(bootstrapServers));
+    return new KafkaProducer<>(KafkaIo.byteProducerProps(bootstrapServers, kafkaClient.clientProperties(new CommandLine(this))));
   }
 
   private static String header(ConsumerRecord<byte[], byte[]> record, String name) {

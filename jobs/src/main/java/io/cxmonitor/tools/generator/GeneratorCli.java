@@ -1,5 +1,6 @@
 package io.cxmonitor.tools.generator;
 
+import io.cxmonitor.platform.cli.KafkaClientOptions;
 import io.cxmonitor.platform.kafka.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Publishes the synthetic CX world to Kafka, in real time or as fast as possible. */
@@ -30,6 +32,9 @@ public final class GeneratorCli implements Callable<Integer> {
   @Option(names = "--bootstrap-servers", defaultValue = "${env:CX_KAFKA_BOOTSTRAP:-127.0.0.1:9092}",
       description = "Kafka bootstrap servers (env CX_KAFKA_BOOTSTRAP). Default: ${DEFAULT-VALUE}")
   String bootstrapServers;
+
+  @Mixin
+  KafkaClientOptions kafkaClient = new KafkaClientOptions();
 
   @Option(names = "--seed", defaultValue = "42", description = "Random seed; same seed, same events. Default: ${DEFAULT-VALUE}")
   long seed;
@@ -109,20 +114,21 @@ public final class GeneratorCli implements Callable<Integer> {
     Instant simStart = start != null ? start : Instant.now().minus(backfill);
     SimulationConfig config = new SimulationConfig(seed, simStart, duration, ticketsPerMinute, customers, 0.3,
         outOfOrderShare, maxOutOfOrder, lateShare, Duration.ofMinutes(10), Duration.ofMinutes(60), plantedChurnShare, queueEvents);
+    Properties clientProperties = kafkaClient.clientProperties(new CommandLine(this));
     if (createTopics > 0) {
-      createTopics(bootstrapServers, createTopics);
+      createTopics(bootstrapServers, createTopics, clientProperties);
     }
-    return run(config);
+    return run(config, clientProperties);
   }
 
-  private int run(SimulationConfig config) {
+  private int run(SimulationConfig config, Properties clientProperties) {
     CxSimulation sim = new CxSimulation(config);
     if (scenario != null) {
       playScenario(sim, config.start());
     }
     // Read the wall clock before creating the producer, so the pacing does not absorb its start-up.
     Publication publication = new Publication(sim, config, System.currentTimeMillis());
-    try (KafkaPublisher publisher = new KafkaPublisher(bootstrapServers)) {
+    try (KafkaPublisher publisher = new KafkaPublisher(bootstrapServers, clientProperties)) {
       return publication.publishAll(publisher);
     }
   }
@@ -245,9 +251,10 @@ public final class GeneratorCli implements Callable<Integer> {
     }
   }
 
-  /** Creates every cx-monitor topic that does not exist yet. */
-  public static void createTopics(String bootstrapServers, int partitions) throws Exception {
+  /** Creates every cx-monitor topic that does not exist yet, with these Kafka client properties. */
+  public static void createTopics(String bootstrapServers, int partitions, Properties clientProperties) throws Exception {
     Properties p = new Properties();
+    p.putAll(clientProperties);
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     try (Admin admin = Admin.create(p)) {
       for (String t : Topics.ALL) {

@@ -26,10 +26,16 @@ public final class KafkaPublisher implements AutoCloseable {
   private final AtomicReference<Exception> firstError = new AtomicReference<>();
 
   public KafkaPublisher(String bootstrapServers) {
-    Properties p = KafkaIo.byteProducerProps(bootstrapServers);
+    this(bootstrapServers, new Properties());
+  }
+
+  /** @param clientProperties Kafka client properties (security and the like) over this publisher's defaults */
+  public KafkaPublisher(String bootstrapServers, Properties clientProperties) {
+    Properties p = new Properties();
     p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
+    p.putAll(KafkaIo.byteProducerProps(bootstrapServers, clientProperties));
     this.producer = new KafkaProducer<>(p);
   }
 

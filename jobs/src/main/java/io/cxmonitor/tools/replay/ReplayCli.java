@@ -1,6 +1,7 @@
 package io.cxmonitor.tools.replay;
 
 import io.cxmonitor.tools.generator.KafkaPublisher;
+import io.cxmonitor.platform.cli.KafkaClientOptions;
 import io.cxmonitor.platform.kafka.Topics;
 import io.cxmonitor.schemas.InteractionEvent;
 import io.cxmonitor.schemas.InteractionType;
@@ -19,6 +20,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.commons.csv.CSVFormat;
@@ -27,6 +29,7 @@ import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -49,6 +52,9 @@ public final class ReplayCli implements Callable<Integer> {
   @Option(names = "--bootstrap-servers", defaultValue = "${env:CX_KAFKA_BOOTSTRAP:-127.0.0.1:9092}",
       description = "Kafka bootstrap servers (env CX_KAFKA_BOOTSTRAP). Default: ${DEFAULT-VALUE}")
   String bootstrapServers;
+
+  @Mixin
+  KafkaClientOptions kafkaClient = new KafkaClientOptions();
 
   @Option(names = "--topic", defaultValue = Topics.INTERACTIONS, description = "Target topic. Default: ${DEFAULT-VALUE}")
   String topic;
@@ -101,6 +107,7 @@ public final class ReplayCli implements Callable<Integer> {
   private static final int DUPLICATE_EXAMPLES = 5;
 
   private PrintStream progressOut = System.err;
+  private Properties clientProperties = new Properties();
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new ReplayCli()).execute(args));
@@ -114,6 +121,7 @@ public final class ReplayCli implements Callable<Integer> {
     if (speed < 0) {
       throw new CommandLine.ParameterException(new CommandLine(this), "--speed must be >= 0, got " + speed);
     }
+    clientProperties = kafkaClient.clientProperties(new CommandLine(this));
     ReplayMapping mapping;
     try {
       mapping = ReplayMapping.load(mappingFile);
@@ -192,7 +200,7 @@ public final class ReplayCli implements Callable<Integer> {
     long first = events.get(0).getEventTime().toEpochMilli();
     long wallStart = System.currentTimeMillis();
     long sent = 0;
-    try (KafkaPublisher publisher = new KafkaPublisher(bootstrapServers)) {
+    try (KafkaPublisher publisher = new KafkaPublisher(bootstrapServers, clientProperties)) {
       for (InteractionEvent e : events) {
         long t = e.getEventTime().toEpochMilli();
         if (speed > 0) {

@@ -1,5 +1,6 @@
 package io.cxmonitor.tools.schemas;
 
+import io.cxmonitor.platform.cli.KafkaClientOptions;
 import io.cxmonitor.platform.kafka.TopicScan;
 import io.cxmonitor.platform.kafka.Topics;
 import io.cxmonitor.schemas.Fingerprints;
@@ -14,6 +15,7 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -86,6 +88,9 @@ public final class SchemasCli {
         description = "Kafka bootstrap servers (env CX_KAFKA_BOOTSTRAP). Default: ${DEFAULT-VALUE}")
     String bootstrapServers;
 
+    @Mixin
+    KafkaClientOptions kafkaClient = new KafkaClientOptions();
+
     @Option(names = "--max", defaultValue = "20", description = "Messages to read from the topic. Default: ${DEFAULT-VALUE}")
     int max;
 
@@ -108,7 +113,7 @@ public final class SchemasCli {
       int bad = 0;
       int n = 0;
       if (topic != null) {
-        for (ConsumerRecord<byte[], byte[]> r : TopicScan.read(bootstrapServers, new Properties(), topic, max, x -> true)) {
+        for (ConsumerRecord<byte[], byte[]> r : TopicScan.read(bootstrapServers, kafkaClient.clientProperties(new CommandLine(this)), topic, max, x -> true)) {
           bad += report(out, r.topic() + "/" + r.partition() + "/" + r.offset(), r.value(), expected);
           n++;
         }

@@ -100,7 +100,8 @@ class InfluxCredentialsITCase {
     InfluxSinkOptions options = InfluxSinkOptions.defaults(influx.url(), db).withCreateDatabase(false)
         .withBatching(100, Duration.ofMillis(200));
     StreamExecutionEnvironment env = env(checkpoints, null);
-    pipeline(env, options.withCredentials("writer", "old-password"));
+    Path passwordFile = password(checkpoints, "writer", "old-password");
+    pipeline(env, options.withCredentials("writer", PasswordSource.file(passwordFile)));
     JobClient job = env.executeAsync("credentials-it");
     await().atMost(2, TimeUnit.MINUTES).pollInterval(Duration.ofMillis(200))
         .until(() -> scalar(db, "SELECT count(\"v\") FROM \"m\"") >= 1_000 && latestCheckpoint(checkpoints) != null);
@@ -114,7 +115,9 @@ class InfluxCredentialsITCase {
     assertThat(scalar(db, "SELECT count(\"v\") FROM \"m\"")).as("the run stopped before the end").isLessThan(POINTS);
 
     StreamExecutionEnvironment again = env(checkpoints, latestCheckpoint(checkpoints).toString());
-    pipeline(again, options.withCredentials("writer", "new-password"));
+    // the rotated password, where the sink reads it when it starts again
+    Files.writeString(passwordFile, "new-password");
+    pipeline(again, options.withCredentials("writer", PasswordSource.file(passwordFile)));
     again.execute("credentials-it-resumed");
 
     // v = 0, 1, ..., POINTS - 1, each at its own time: every point once.
@@ -129,7 +132,7 @@ class InfluxCredentialsITCase {
     influx.createUser("reader", "reader-password", "READ", db);
     StreamExecutionEnvironment env = env(checkpoints, null);
     pipeline(env, InfluxSinkOptions.defaults(influx.url(), db).withCreateDatabase(false)
-        .withCredentials("reader", "reader-password").withBatching(100, Duration.ofMillis(200)));
+        .withCredentials("reader", PasswordSource.file(password(checkpoints, "reader", "reader-password"))).withBatching(100, Duration.ofMillis(200)));
     assertThatThrownBy(() -> env.execute("privilege-it"))
         .hasStackTraceContaining(SuppressRestartsException.class.getName())
         .hasStackTraceContaining("denied user 'reader' access to database '" + db + "' (HTTP 403")
@@ -146,5 +149,13 @@ class InfluxCredentialsITCase {
           .max(Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString().substring(4))))
           .orElse(null);
     }
+  }
+
+  /** A password file beside the test's checkpoints (the sink reads the password from a file or the environment). */
+  private static Path password(Path checkpoints, String user, String password) throws java.io.IOException {
+    Path file = checkpoints.resolveSibling(checkpoints.getFileName() + "-" + user + ".password");
+    Files.writeString(file, password);
+    file.toFile().deleteOnExit();
+    return file;
   }
 }

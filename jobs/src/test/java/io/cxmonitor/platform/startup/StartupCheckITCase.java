@@ -94,54 +94,54 @@ class StartupCheckITCase {
 
   @Test
   void influxWithAWriterPassesAndLeavesNothingBehind() throws Exception {
-    assertThatCode(() -> InfluxCheck.check(influx.url(), DB, "writer", "w-secret", false, TIMEOUT)).doesNotThrowAnyException();
+    assertThatCode(() -> InfluxCheck.check(influx.url(), DB, "writer", "w-secret", null, false, TIMEOUT)).doesNotThrowAnyException();
     assertThat(influx.query(DB, "SHOW SERIES")).doesNotContain("values");
     assertThat(influx.query(DB, "SHOW MEASUREMENTS")).doesNotContain("values");
   }
 
   @Test
   void aWrongPasswordNamesTheUserAndTheFix() {
-    assertThatThrownBy(() -> InfluxCheck.check(influx.url(), DB, "writer", "wrong", false, TIMEOUT))
+    assertThatThrownBy(() -> InfluxCheck.check(influx.url(), DB, "writer", "wrong", null, false, TIMEOUT))
         .hasMessageContaining("InfluxDB at " + influx.url() + " refused the credentials of user 'writer' (HTTP 401")
         .hasMessageContaining("CX_INFLUX_PASSWORD");
   }
 
   @Test
   void noUserOnAServerWithAuthenticationIsRefused() {
-    assertThatThrownBy(() -> InfluxCheck.check(influx.url(), DB, null, null, false, TIMEOUT))
+    assertThatThrownBy(() -> InfluxCheck.check(influx.url(), DB, null, null, null, false, TIMEOUT))
         .hasMessageContaining("refused the credentials of no user (CX_INFLUX_USER / --influx-user unset)");
   }
 
   @Test
   void aUserWithoutWritePrivilegeIsToldWhatToGrant() {
-    assertThatThrownBy(() -> InfluxCheck.check(influx.url(), DB, "reader", "r-secret", false, TIMEOUT))
+    assertThatThrownBy(() -> InfluxCheck.check(influx.url(), DB, "reader", "r-secret", null, false, TIMEOUT))
         .hasMessageContaining("denied user 'reader' access to database '" + DB + "' (HTTP 403")
         .hasMessageContaining("GRANT WRITE ON \"" + DB + "\" TO \"reader\"");
   }
 
   @Test
   void aMissingDatabaseIsNamed() {
-    assertThatThrownBy(() -> InfluxCheck.check(influx.url(), "no_such_db", "writer", "w-secret", false, TIMEOUT))
+    assertThatThrownBy(() -> InfluxCheck.check(influx.url(), "no_such_db", "writer", "w-secret", null, false, TIMEOUT))
         .hasMessageContaining("has no database 'no_such_db' (--influx-db, env CX_INFLUX_DB)");
   }
 
   @Test
   void creatingTheDatabaseNeedsAnAdminAndSaysSo() {
-    assertThatThrownBy(() -> InfluxCheck.check(influx.url(), DB, "writer", "w-secret", true, TIMEOUT))
+    assertThatThrownBy(() -> InfluxCheck.check(influx.url(), DB, "writer", "w-secret", null, true, TIMEOUT))
         .hasMessageContaining("does not let user 'writer' create databases (HTTP 403")
         .hasMessageContaining("database '" + DB + "' exists, so start the job with --no-influx-create-db");
   }
 
   @Test
   void anAdminCreatesTheDatabase() throws Exception {
-    InfluxCheck.check(influx.url(), "created_by_check", "admin", "admin-secret", true, TIMEOUT);
+    InfluxCheck.check(influx.url(), "created_by_check", "admin", "admin-secret", null, true, TIMEOUT);
     assertThat(influx.query(null, "SHOW DATABASES")).contains("created_by_check");
   }
 
   @Test
   void anUnreachableInfluxIsNamedWithItsUrl() {
     String nobody = "http://127.0.0.1:" + FreePorts.next();
-    assertThatThrownBy(() -> InfluxCheck.check(nobody, DB, "writer", "w-secret", false, TIMEOUT))
+    assertThatThrownBy(() -> InfluxCheck.check(nobody, DB, "writer", "w-secret", null, false, TIMEOUT))
         .hasMessageContaining("InfluxDB at " + nobody + " (--influx-url, env CX_INFLUX_URL) is not reachable");
   }
 
@@ -149,7 +149,7 @@ class StartupCheckITCase {
   void somethingElseThanInfluxAtTheUrlIsReported() {
     // Kafka's port speaks no HTTP: the check must not hang or pass.
     String notInflux = "http://" + kafka.bootstrapServers();
-    assertThatThrownBy(() -> InfluxCheck.check(notInflux, DB, "writer", "w-secret", false, TIMEOUT))
+    assertThatThrownBy(() -> InfluxCheck.check(notInflux, DB, "writer", "w-secret", null, false, TIMEOUT))
         .isInstanceOf(StartupCheckException.class)
         .hasMessageContaining("InfluxDB at " + notInflux);
   }

@@ -1,0 +1,78 @@
+package io.cxmonitor.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.cxmonitor.platform.kafka.Topics;
+import io.cxmonitor.testkit.InfluxServer;
+import io.cxmonitor.testkit.KafkaBroker;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The demo, as its own process, on existing secured servers — a Kafka broker that takes only
+ * SASL/PLAIN and an influxd that serves only HTTPS and demands a user — given their settings with
+ * the passwords in files: its three jobs run, the generator publishes, the live view reads KPIs
+ * back over HTTPS, and neither its terminal nor its log file holds a password.
+ */
+class DemoOnSecuredServersITCase {
+  @TempDir
+  Path dir;
+
+  @Test
+  void demoRunsOnSaslKafkaAndHttpsInfluxWithPasswordsFromFiles() throws Exception {
+    String kafkaPassword = "kafka-demo-pw-" + UUID.randomUUID();
+    String influxPassword = "influx-demo-pw-" + UUID.randomUUID();
+    try (KafkaBroker kafka = KafkaBroker.startWithSaslPlain("cx", kafkaPassword);
+        InfluxServer influx = InfluxServer.start(new InfluxServer.Security("admin", influxPassword, true))) {
+      kafka.createTopics(2, Topics.ALL.toArray(String[]::new));
+      Path kafkaSecrets = Files.writeString(dir.resolve("kafka-secrets.properties"), "password=" + kafkaPassword + "\n");
+      Path kafkaConfig = Files.writeString(dir.resolve("kafka.properties"), String.join("\n",
+          "security.protocol=SASL_PLAINTEXT", "sasl.mechanism=PLAIN",
+          "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"cx\" "
+              + "password=\"${file:" + kafkaSecrets + ":password}\";", ""));
+      Path influxPasswordFile = Files.writeString(dir.resolve("influx-password"), influxPassword + "\n");
+      Path tmp = Files.createDirectories(dir.resolve("tmp"));
+      Path terminal = dir.resolve("terminal.txt");
+
+      List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+          "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("surefire.test.class.path",
+              System.getProperty("java.class.path")), Demo.class.getName(),
+          "--kafka", kafka.bootstrapServers(), "--kafka-config", kafkaConfig.toString(),
+          "--influx-url", influx.url(), "--influx-user", "admin", "--influx-password-file", influxPasswordFile.toString(),
+          "--influx-ca-file", influx.caFile().toString(), "--flink-ui-port", "0",
+          "--rate", "60", "--backfill", "PT10M", "--refresh", "PT2S"));
+      Process demo = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(terminal.toFile()).start();
+      try {
+        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(2))
+            .failFast("the demo exited; see " + terminal, () -> !demo.isAlive()).untilAsserted(() -> {
+          String screen = Files.readString(terminal);
+          assertThat(screen).contains("RUNNING / RUNNING / RUNNING");
+          // The overall NPS row of the live view holds a number: read back over HTTPS as the user.
+          assertThat(screen).containsPattern("\\nall\\s+[+-]\\d+\\.\\d \\[");
+        });
+      } finally {
+        List<ProcessHandle> children = demo.descendants().toList();
+        demo.destroy();
+        if (!demo.waitFor(60, TimeUnit.SECONDS)) {
+          demo.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+      }
+      String screen = Files.readString(terminal);
+      String log = Files.readString(tmp.resolve("cx-demo.log"));
+      assertThat(log).as("the demo's log").contains("InfluxDB sink subtask");
+      for (String secret : List.of(kafkaPassword, influxPassword)) {
+        assertThat(screen).doesNotContain(secret);
+        assertThat(log).doesNotContain(secret);
+      }
+    }
+  }
+}
