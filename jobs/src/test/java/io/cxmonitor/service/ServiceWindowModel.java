@@ -17,14 +17,28 @@ import java.util.function.Predicate;
  * the calls of an export by the definitions the README states ("Service KPIs"), with plain loops
  * and no job class: the test oracle of {@code ServiceKpiCallCentreDailyITCase}.
  *
- * <p>Each figure is dated by its cohort event: opened and contacts by the opening, the queue
- * figures (queued, answered, abandoned, service level, queue time) by the queue entry, first
- * response time by the first agent reply, time to resolution by the resolution, closed by the
- * end without resolution. The backlog is the gauge at {@code to}.
+ * <p>Each figure is dated by its cohort event: opened, contacts, anonymous contacts and both repeat
+ * rates by the opening, the queue figures (queued, answered, abandoned, service level, queue time)
+ * by the queue entry, first response time by the first agent reply, time to resolution and
+ * provisional FCR by the resolution, closed (per reason) by the end without resolution. The
+ * backlog is the gauge at {@code to}.
  */
 record ServiceWindowModel(long opened, long queued, long answered, long answeredInServiceLevel, long abandoned,
     long leftQueue, List<Long> queueTimesMs, List<Long> firstResponsesMs, List<Long> resolutionsMs, long resolved,
-    long closed, long closedStale, long backlog, long contacts, long repeats) {
+    long closed, long closedIvrHangUp, long closedStale, long backlog, long contacts, long repeats,
+    long anonymousContacts, long fcrProvisional, long fcrProvisionalYes, Forward forward) {
+
+  /**
+   * The forward repeat of the window's contacts (known callers, dated by the contact).
+   *
+   * @param followedBeforeEnd followed by a contact before the window's end: "followed so far" when
+   *     the provisional point is written at the window's end
+   * @param followedWithinADay followed less than a day after the contact: what the provisional point
+   *     holds once "rewritten while follow-ups come in (for a day)", as the README says
+   * @param finalN contacts whose repeat window has passed by the last event of the input (their
+   *     outcome is final); {@code finalFollowed} of them followed within the window
+   */
+  record Forward(long followedBeforeEnd, long followedWithinADay, long finalN, long finalFollowed) {}
 
   /** How the job was run: the options whose values the figures depend on. */
   record Settings(Duration serviceLevel, Duration repeatWindow, Duration maxTicketAge) {}
@@ -33,7 +47,8 @@ record ServiceWindowModel(long opened, long queued, long answered, long answered
   static ServiceWindowModel of(List<Call> calls, Repeats repeats, Settings settings, Predicate<Call> group, Instant from,
       Instant to) {
     long opened = 0, queued = 0, answered = 0, inSl = 0, abandoned = 0, left = 0, resolved = 0, closed = 0, stale = 0,
-        backlog = 0, contacts = 0, repeatContacts = 0;
+        backlog = 0, contacts = 0, repeatContacts = 0, anonymous = 0, fcrProvisional = 0, fcrProvisionalYes = 0,
+        followedBeforeEnd = 0, followedWithinADay = 0, finalN = 0, finalFollowed = 0;
     List<Long> queueTimes = new ArrayList<>();
     List<Long> frt = new ArrayList<>();
     List<Long> ttr = new ArrayList<>();
@@ -44,14 +59,28 @@ record ServiceWindowModel(long opened, long queued, long answered, long answered
       Instant staleAt = staleAt(c, settings);
       if (in(c.opened(), from, to)) {
         opened++;
-        // Plug-in: anonymous callers excluded from the repeat rates and counted apart -> here,
-        // `if (c.anonymous()) anonymousContacts++; else { contacts++; ... }`.
-        contacts++;
-        if (repeats.backward().contains(c.id())) {
-          repeatContacts++;
+        if (c.anonymous()) { // in neither repeat rate, counted apart
+          anonymous++;
+        } else {
+          contacts++;
+          if (repeats.backward().contains(c.id())) {
+            repeatContacts++;
+          }
+          Instant next = repeats.next().get(c.id());
+          Duration after = next == null ? null : Duration.between(c.opened(), next);
+          if (next != null && next.isBefore(to)) {
+            followedBeforeEnd++;
+          }
+          if (after != null && after.compareTo(Duration.ofDays(1)) < 0) {
+            followedWithinADay++;
+          }
+          if (!c.opened().plus(repeats.window()).isAfter(repeats.lastEvent())) {
+            finalN++;
+            if (after != null && after.compareTo(repeats.window()) <= 0) { // the window's end included
+              finalFollowed++;
+            }
+          }
         }
-        // Plug-in: the forward repeat -> `if (repeats.forward().contains(c.id())) forwardRepeats++;`
-        // (final only once to + the repeat window has passed; provisional before).
       }
       if (in(c.queued(), from, to)) {
         queued++;
@@ -76,9 +105,13 @@ record ServiceWindowModel(long opened, long queued, long answered, long answered
       }
       if (in(c.resolved(), from, to)) {
         resolved++;
+        // Provisional FCR: every resolution in the file is by an agent (the call was answered), and
+        // the file knows no transfer and no customer reply, so each is a first-contact resolution.
+        fcrProvisional++;
+        fcrProvisionalYes++;
         ttr.add(Duration.between(c.opened(), c.resolved()).toMillis());
       }
-      if (in(c.ivrHangUp(), from, to)) {
+      if (in(c.ivrHangUp(), from, to)) { // the file's only end without resolution: reason IVR hang-up
         closed++;
       }
       if (in(staleAt, from, to)) {
@@ -90,12 +123,13 @@ record ServiceWindowModel(long opened, long queued, long answered, long answered
       }
     }
     return new ServiceWindowModel(opened, queued, answered, inSl, abandoned, left, sorted(queueTimes), sorted(frt),
-        sorted(ttr), resolved, closed, stale, backlog, contacts, repeatContacts);
+        sorted(ttr), resolved, closed, closed, stale, backlog, contacts, repeatContacts, anonymous, fcrProvisional,
+        fcrProvisionalYes, new Forward(followedBeforeEnd, followedWithinADay, finalN, finalFollowed));
   }
 
   /** Nothing in the window (the backlog aside): the job writes no point for it, or one with n = 0. */
   boolean quiet() {
-    return opened + queued + resolved + closed + closedStale + contacts + firstResponsesMs.size() == 0;
+    return opened + queued + resolved + closed + closedStale + contacts + anonymousContacts + firstResponsesMs.size() == 0;
   }
 
   /** Abandoned while queued / queued contacts that left the queue, in %; null with n = 0 (only n is written). */
@@ -111,6 +145,15 @@ record ServiceWindowModel(long opened, long queued, long answered, long answered
     return pct(repeats, contacts);
   }
 
+  Double fcrProvisionalPct() {
+    return pct(fcrProvisionalYes, fcrProvisional);
+  }
+
+  /** The final forward repeat rate; null while no contact's outcome is final. */
+  Double forwardFinalPct() {
+    return pct(forward.finalFollowed(), forward.finalN());
+  }
+
   /** The exact nearest-rank percentile, in seconds; null when there are no values. */
   static Double percentileS(List<Long> sortedMs, double p) {
     if (sortedMs.isEmpty()) {
@@ -121,32 +164,39 @@ record ServiceWindowModel(long opened, long queued, long answered, long answered
   }
 
   /**
-   * Repeat contacts over the whole export. A contact is a new call; a caller is its customer id, an
-   * anonymous caller the call itself (the mapping's {@code ifAbsent: TICKET_ID}), so an anonymous
-   * call is never a repeat. Backward: the caller's previous call was opened at most the repeat
-   * window before (the window's end included). As the job defines it today, anonymous calls are
-   * contacts (the denominator) that can never be repeats, which lowers the rate: over the fixture's
-   * month about 30 % of all contacts against about 42 % of the identified callers' contacts.
+   * Repeat contacts over the whole export. A contact is a new call; anonymous callers (customer 0)
+   * are no customer and take part in neither meaning. Backward ({@code backward}: ids of the calls
+   * that are repeats): the caller's previous call was opened at most the window before (the
+   * window's end included). Forward ({@code next}: id -> when the caller's next call was opened):
+   * a call is followed when that is at most the window after. {@code lastEvent}: the input's last
+   * event time, up to which a bounded replay decides outcomes (README "End of input").
    */
-  record Repeats(Set<String> backward) {
+  record Repeats(Set<String> backward, Map<String, Instant> next, Duration window, Instant lastEvent) {
     static Repeats of(List<Call> calls, Duration window) {
       List<Call> inOrder = new ArrayList<>(calls);
+      inOrder.removeIf(Call::anonymous);
       inOrder.sort(Comparator.comparing(Call::opened).thenComparing(Call::id));
       Map<String, Call> previous = new HashMap<>();
       Set<String> backward = new HashSet<>();
+      Map<String, Instant> next = new HashMap<>();
       for (Call c : inOrder) {
-        Call before = previous.put(caller(c), c);
-        if (before != null && Duration.between(before.opened(), c.opened()).compareTo(window) <= 0) {
-          backward.add(c.id());
+        Call before = previous.put(c.customer(), c);
+        if (before != null) {
+          next.put(before.id(), c.opened());
+          if (Duration.between(before.opened(), c.opened()).compareTo(window) <= 0) {
+            backward.add(c.id());
+          }
         }
       }
-      // Plug-in: the forward repeat is the same loop in reverse order of opening (the caller's next
-      // call within the window after this one), kept as a second set.
-      return new Repeats(backward);
-    }
-
-    private static String caller(Call c) {
-      return c.anonymous() ? "call:" + c.id() : c.customer();
+      Instant last = Instant.MIN;
+      for (Call c : calls) {
+        for (Instant t : new Instant[] {c.opened(), c.queued(), c.answered(), c.abandoned(), c.ivrHangUp(), c.resolved()}) {
+          if (t != null && t.isAfter(last)) {
+            last = t;
+          }
+        }
+      }
+      return new Repeats(backward, next, window, last);
     }
   }
 

@@ -32,7 +32,11 @@ public final class ConfidenceIntervals {
     double denom = 1 + z2 / n;
     double center = (p + z2 / (2.0 * n)) / denom;
     double half = Z95 * Math.sqrt(p * (1 - p) / n + z2 / (4.0 * n * n)) / denom;
-    return new Interval(Math.max(0, center - half), Math.min(1, center + half));
+    // At 0 % (100 %) center - half (center + half) is exactly 0 (1); in floating point it can land
+    // a rounding error inside, e.g. 5.6e-17 for 0/3, and the interval would not hold the rate.
+    double low = successes == 0 ? 0 : Math.max(0, center - half);
+    double high = successes == n ? 1 : Math.min(1, center + half);
+    return new Interval(low, high);
   }
 
   /**

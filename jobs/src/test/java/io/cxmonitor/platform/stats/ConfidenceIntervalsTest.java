@@ -26,6 +26,15 @@ class ConfidenceIntervalsTest {
     assertThat(all.high()).isLessThanOrEqualTo(1.0).isCloseTo(1.0, within(1e-9));
   }
 
+  /** At 0 % and 100 % the bounds are exactly 0 and 1, not a rounding error beside them: the interval holds the rate. */
+  @Test
+  void wilsonAtZeroAndAllSuccessesHoldsTheRateForEveryN() {
+    for (long n = 1; n <= 10_000; n++) {
+      assertThat(ConfidenceIntervals.wilson(0, n).low()).as("low of 0/%d", n).isEqualTo(0.0);
+      assertThat(ConfidenceIntervals.wilson(n, n).high()).as("high of %d/%d", n, n).isEqualTo(1.0);
+    }
+  }
+
   @Test
   void wilsonWithOneAnswerIsWide() {
     Interval one = ConfidenceIntervals.wilson(1, 1);
