@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what cx-monitor needs on a Debian/Ubuntu machine when it is missing:
-# Java 17+, Maven 3.8+ and influxd (Debian package influxdb, a real InfluxDB 1.x server).
+# Java 17+, Maven 3.8+, influxd (Debian package influxdb, a real InfluxDB 1.x server) and its
+# command-line client influx (influxdb-client; tests read points back with it as a user would).
 # Sourced by infra/demo.sh and infra/test.sh; safe to run again.
 set -euo pipefail
 
@@ -13,11 +14,12 @@ cx_missing=()
 command -v java >/dev/null 2>&1 || cx_missing+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null 2>&1 || cx_missing+=(maven)
 if ! command -v influxd >/dev/null 2>&1 && [ -z "${CX_INFLUXD:-}" ]; then cx_missing+=(influxdb); fi
+if ! command -v influx >/dev/null 2>&1 && [ -z "${CX_INFLUX_CLI:-}" ]; then cx_missing+=(influxdb-client); fi
 
 if [ ${#cx_missing[@]} -gt 0 ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
     echo "cx-monitor: missing ${cx_missing[*]} and this is not a Debian/Ubuntu machine." >&2
-    echo "Install Java 17+, Maven 3.8+ and InfluxDB 1.x (influxd), or set CX_INFLUXD to an influxd binary." >&2
+    echo "Install Java 17+, Maven 3.8+ and InfluxDB 1.x (influxd and the influx CLI), or set CX_INFLUXD / CX_INFLUX_CLI to the binaries." >&2
     exit 1
   fi
   echo "cx-monitor: installing ${cx_missing[*]} ..."

@@ -7,6 +7,9 @@ import io.cxmonitor.platform.kafka.DeadLetterSerializer;
 import io.cxmonitor.platform.kafka.RejectedPointsToDeadLetters;
 import io.cxmonitor.testkit.InfluxServer;
 import io.cxmonitor.testkit.KafkaBroker;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -133,6 +136,8 @@ class InfluxTagValuesITCase {
       stored.put(s.getTags(), values);
     }
     assertThat(stored).isEqualTo(expected);
+    assertThat(readWithInfluxCli("SELECT \"v\" FROM \"" + MEASUREMENT + "\" GROUP BY *"))
+        .as("the same series and points, read back by InfluxDB's own command-line client").isEqualTo(expected);
 
     assertThat(query("SELECT count(\"v\") FROM \"" + CONFLICT + "\"").get(0).getValues().get(0).get(1))
         .isEqualTo(1.0); // only the float point written before the sink ran
@@ -166,5 +171,38 @@ class InfluxTagValuesITCase {
       s.getValues().forEach(row -> out.add((String) row.get(0)));
     }
     return out;
+  }
+
+  /**
+   * Runs {@code q} with InfluxDB's command-line client ({@code influx}, Debian package influxdb-client;
+   * {@code CX_INFLUX_CLI} names another binary) as a user would, and returns tags → time → v.
+   */
+  private static Map<Map<String, String>, Map<Long, Long>> readWithInfluxCli(String q) throws Exception {
+    String cli = System.getenv().getOrDefault("CX_INFLUX_CLI", "influx");
+    Process p = new ProcessBuilder(cli, "-host", "127.0.0.1", "-port", Integer.toString(influx.port()),
+        "-database", DB, "-format", "json", "-precision", "ms", "-execute", q).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as("influx CLI: %s", out).isZero();
+    Map<Map<String, String>, Map<Long, Long>> series = new HashMap<>();
+    // The client prints one JSON document per response chunk (series may be split across chunks).
+    List<JsonNode> seriesNodes = new ArrayList<>();
+    try (MappingIterator<JsonNode> documents = new ObjectMapper().readerFor(JsonNode.class).readValues(out)) {
+      while (documents.hasNext()) {
+        for (JsonNode result : documents.next().path("results")) {
+          result.path("series").forEach(seriesNodes::add);
+        }
+      }
+    }
+    for (JsonNode s : seriesNodes) {
+      Map<String, String> tags = new HashMap<>();
+      s.path("tags").fields().forEachRemaining(e -> tags.put(e.getKey(), e.getValue().asText()));
+      Map<Long, Long> values = new HashMap<>();
+      for (JsonNode row : s.path("values")) {
+        values.put(row.get(0).asLong(), row.get(1).asLong());
+      }
+      series.computeIfAbsent(tags, k -> new HashMap<>()).putAll(values);
+    }
+    return series;
   }
 }
