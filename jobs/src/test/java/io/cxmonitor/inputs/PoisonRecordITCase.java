@@ -133,7 +133,7 @@ class PoisonRecordITCase {
         new Poison("trailing bytes", Arrays.copyOf(goodBytes, goodBytes.length + 3), "UNDECODABLE",
             "corrupt SurveyResponse body: 3 trailing bytes after the record"),
         new Poison("an interaction on the survey topic", interaction(), "UNDECODABLE",
-            "it is the fingerprint of InteractionEvent v2: a record of another type on this topic"),
+            "it is the fingerprint of InteractionEvent v3: a record of another type on this topic"),
         new Poison("CSAT 0", codec.encode(SurveyResponse.newBuilder(survey("pcsat", T0.plusSeconds(40), 9)).setNps(null).setCsat(0).build()),
             "INVALID", "csat = 0 is outside 1..5 (response pcsat)"),
         new Poison("CES 8", codec.encode(SurveyResponse.newBuilder(survey("pces", T0.plusSeconds(40), 9)).setCes(8).build()),

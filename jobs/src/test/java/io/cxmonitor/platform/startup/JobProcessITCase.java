@@ -23,7 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A KPI job started as the README says ({@code java -cp target/cx-jobs-*.jar:target/lib/*}, the
+ * A KPI job started as the README says ({@code java -cp target/cx-jobs-<version>.jar:target/lib/*}, the
  * packaged runtime classpath): it carries no test artifact, exits with status 3 and the reason when
  * the start-up check fails, and keeps its log small while Kafka cannot be reached.
  */
@@ -55,11 +55,11 @@ class JobProcessITCase {
     }
   }
 
-  /** The jobs' jar and target/lib: what `mvn package` leaves for `java -cp`. */
+  /** The jobs' jar (not the cluster job jar, -job.jar) and target/lib: what `mvn package` leaves for `java -cp`. */
   private static List<Path> runtimeClasspath() throws IOException {
     List<Path> cp = new ArrayList<>();
     try (Stream<Path> jars = Files.list(TARGET)) {
-      jars.filter(p -> p.getFileName().toString().matches("cx-jobs-.*(?<!-tests)\\.jar")).forEach(cp::add);
+      jars.filter(p -> p.getFileName().toString().matches("cx-jobs-.*(?<!-tests)(?<!-job)\\.jar")).forEach(cp::add);
     }
     assertThat(cp).as("the packaged jobs jar in %s", TARGET.toAbsolutePath()).hasSize(1);
     try (Stream<Path> jars = Files.list(TARGET.resolve("lib"))) {
