@@ -109,7 +109,7 @@ public final class ChurnKpiJob implements Callable<Integer> {
   }
 
   public void configure(StreamExecutionEnvironment env) {
-    options.configure(env);
+    options.configure(env, JOB);
     String b = options.bootstrapServers;
     String g = options.groupId(JOB);
     Properties none = new Properties();

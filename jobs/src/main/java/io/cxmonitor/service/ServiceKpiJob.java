@@ -105,7 +105,7 @@ public final class ServiceKpiJob implements Callable<Integer> {
   }
 
   public void configure(StreamExecutionEnvironment env) {
-    options.configure(env);
+    options.configure(env, JOB);
     ServiceKpiWorkflow.defineWorkflow(env,
         InputSources.interactionSource(options.bootstrapServers, topic, options.groupId(JOB), options.startFrom, options.bounded, new Properties(),
             EventTimeCheck.of(options)),
