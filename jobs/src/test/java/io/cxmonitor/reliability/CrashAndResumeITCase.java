@@ -5,7 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.cxmonitor.platform.cli.JobOptions;
 import io.cxmonitor.platform.kafka.DeadLetter;
+import io.cxmonitor.schemas.InteractionEvent;
 import io.cxmonitor.schemas.SurveyResponse;
+import io.cxmonitor.schemas.WireFormat;
+import io.cxmonitor.service.ServiceKpiJob;
 import io.cxmonitor.surveys.SurveyKpiJob;
 import io.cxmonitor.testkit.InfluxServer;
 import io.cxmonitor.testkit.KafkaBroker;
@@ -19,8 +22,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -29,6 +34,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -47,16 +53,18 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The survey job crashes at random points while input keeps arriving, resumes from its latest
+ * A KPI job crashes at random points while input keeps arriving, resumes from its latest
  * checkpoint, and ends with the same InfluxDB contents — every series, point and field of every
  * KPI measurement, and each subtask's final pipeline counters — as an undisturbed run over the same
- * records; its dead-letter topic holds every dead letter of the undisturbed run (some repeated:
- * at-least-once). Two kinds of crash: {@code kill -9} of the job's own JVM, restarted each time
- * with {@code --resume}; and TaskManagers terminated inside a MiniCluster, where Flink restarts the
- * job from its latest checkpoint.
+ * records; its dead-letter and alert topics hold every record of the undisturbed run's (some
+ * repeated: at-least-once). Two kinds of crash: {@code kill -9} of the job's own JVM, restarted each
+ * time with {@code --resume}; and TaskManagers terminated inside a MiniCluster, where Flink restarts
+ * the job from its latest checkpoint. Every run ends with a final watermark (a bounded run, or a
+ * drain once the group has committed the end of the input), so every window is written.
  */
 class CrashAndResumeITCase {
   private static final Instant T0 = Instant.parse("2026-03-02T07:00:00Z");
@@ -68,30 +76,58 @@ class CrashAndResumeITCase {
   private static KafkaBroker kafka;
   private static InfluxServer influx;
   private static Path work;
-  /** The input, in publish order: key and value bytes (surveys, some undecodable and some invalid). */
-  private static List<Map.Entry<String, byte[]>> input;
-  private static InfluxContents undisturbed;
-  private static Set<String> undisturbedDeadLetters;
+  private static final Map<Job, Undisturbed> UNDISTURBED = new EnumMap<>(Job.class);
+
+  /** A job under test: its entry point and command line. */
+  enum Job {
+    SURVEYS(SurveyKpiJob.class), SERVICE(ServiceKpiJob.class);
+
+    final Class<?> main;
+
+    Job(Class<?> main) {
+      this.main = main;
+    }
+
+    /** The same command line for every run but the names: its topics, group and database are its own. */
+    String[] args(String run, String... extra) {
+      List<String> args = new ArrayList<>(List.of(
+          "--bootstrap-servers", kafka.bootstrapServers(), "--topic", run + ".in",
+          "--dead-letter-topic", run + ".dead-letter", "--group-id", run, "--start-from", "EARLIEST",
+          "--influx-url", influx.url(), "--influx-db", run,
+          "--out-of-orderness", "PT20S", "--checkpoint-interval", "PT1S", "--stats-interval", "PT1S",
+          "--parallelism", Integer.toString(PARTITIONS)));
+      if (this == SERVICE) {
+        // Quarter-hour buckets: the service job's rolling 24h output over two hours of tickets is
+        // about 90,000 points instead of 1.4 million per-minute ones.
+        args.addAll(List.of("--alert-topic", run + ".alerts", "--bucket", "PT15M"));
+      }
+      args.addAll(List.of(extra));
+      return args.toArray(String[]::new);
+    }
+
+    void configure(StreamExecutionEnvironment env, String... args) {
+      if (this == SURVEYS) {
+        SurveyKpiJob.fromArgs(args).configure(env);
+      } else {
+        ServiceKpiJob.fromArgs(args).configure(env);
+      }
+    }
+
+    String run(String kind) {
+      return kind + "_" + name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** The input of a job, and what its undisturbed run left: InfluxDB contents, dead letters and alerts (distinct). */
+  private record Undisturbed(List<Map.Entry<String, byte[]>> input, InfluxContents influx, Set<String> deadLetters,
+      Set<String> alerts) {}
 
   @BeforeAll
-  static void runUndisturbed() throws Exception {
+  static void startServers() throws Exception {
     Files.createDirectories(LOGS);
     work = Files.createTempDirectory("crash-resume-");
     kafka = KafkaBroker.start();
     influx = InfluxServer.start();
-    input = generate();
-    kafka.createTopics(PARTITIONS, "clean.surveys");
-    kafka.createTopics(1, "clean.dead-letter");
-    publish("clean.surveys", 1, null, null);
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(PARTITIONS, JobOptions.localCluster("127.0.0.1", false, false));
-    SurveyKpiJob.fromArgs(args("clean", "--bounded")).configure(env);
-    env.execute("undisturbed");
-    undisturbed = InfluxContents.read(influx.url(), "clean");
-    undisturbedDeadLetters = deadLetters("clean.dead-letter");
-    System.out.printf("undisturbed run: %d KPI points, %d dead letters, counters %s%n",
-        undisturbed.pointCount(), undisturbedDeadLetters.size(), undisturbed.finalCounters());
-    assertThat(undisturbed.pointCount()).isGreaterThan(10_000);
-    assertThat(undisturbedDeadLetters).hasSizeGreaterThan(5);
   }
 
   @AfterAll
@@ -104,54 +140,59 @@ class CrashAndResumeITCase {
     }
   }
 
-  @Test
-  void killedFiveTimesWithKill9AndResumedWritesWhatAnUndisturbedRunWrites() throws Exception {
-    String run = "killed";
-    kafka.createTopics(PARTITIONS, run + ".surveys");
-    kafka.createTopics(1, run + ".dead-letter");
-    List<String> args = List.of(args(run, "--resume", "--checkpoint-dir", work.resolve(run).toUri().toString()));
+  // Not SERVICE yet: the service job's results depend on how the reading of its input partitions
+  // interleaves, without any crash. Run with CRASHES = 0 (input published in slices, drained at the
+  // end), it differed from the bounded run in cx_backlog, cx_frt, cx_ttr, cx_service and
+  // cx_repeat_pairs (e.g. 2,490 of 14,297 cx_frt points). Add SERVICE here once it is deterministic.
+  @ParameterizedTest
+  @EnumSource(value = Job.class, names = "SURVEYS")
+  void killedFiveTimesWithKill9AndResumedWritesWhatAnUndisturbedRunWrites(Job job) throws Exception {
+    Undisturbed expected = undisturbed(job);
+    String run = job.run("killed");
+    createTopics(run);
+    List<String> args = List.of(job.args(run, "--resume", "--checkpoint-dir", work.resolve(run).toUri().toString()));
     Path log = LOGS.resolve(run + ".log");
     Files.deleteIfExists(log);
     long seed = System.nanoTime();
     Random random = new Random(seed);
-    System.out.println("kill -9 points drawn with seed " + seed);
+    System.out.println(job + ": kill -9 points drawn with seed " + seed);
 
     CountDownLatch crashesDone = new CountDownLatch(1);
-    Thread publisher = publishInBackground(run + ".surveys", crashesDone);
+    Thread publisher = publishInBackground(expected.input(), run + ".in", crashesDone);
     List<Optional<String>> restoredFrom = new ArrayList<>();
-    JobProcess job = JobProcess.start(SurveyKpiJob.class, args, log);
+    JobProcess process = JobProcess.start(job.main, args, log);
     try {
       for (int crash = 1; crash <= CRASHES; crash++) {
-        job.awaitCheckpoint();
+        process.awaitCheckpoint();
         if (crash > 1) {
-          restoredFrom.add(job.restoredFrom());
+          restoredFrom.add(process.restoredFrom());
         }
         TimeUnit.MILLISECONDS.sleep(random.nextInt(3_000)); // a random point after at least one checkpoint
-        job.kill();
-        job = JobProcess.start(SurveyKpiJob.class, args, log);
+        process.kill();
+        process = JobProcess.start(job.main, args, log);
       }
-      job.awaitCheckpoint();
-      restoredFrom.add(job.restoredFrom());
+      process.awaitCheckpoint();
+      restoredFrom.add(process.restoredFrom());
       assertThat(restoredFrom).as("each of the %d restarts resumed from a retained checkpoint; see %s", CRASHES, log)
           .hasSize(CRASHES).allSatisfy(r -> assertThat(r).isPresent());
       assertThat(restoredFrom.stream().map(Optional::get).distinct()).as("a newer checkpoint each time").hasSize(CRASHES);
 
       crashesDone.countDown();
       publisher.join(TimeUnit.MINUTES.toMillis(2));
-      awaitConsumed(run, run + ".surveys");
-      job.drain(work.resolve(run + "-final"));
+      awaitConsumed(run, run + ".in");
+      process.drain(work.resolve(run + "-final"));
     } finally {
-      job.destroy();
+      process.destroy();
     }
-    InfluxContents.read(influx.url(), run).assertSameAs(undisturbed, "after " + CRASHES + " kill -9 and --resume");
-    assertAtLeastOnce(deadLetters(run + ".dead-letter"));
+    assertSameOutputs(run, expected, job + " after " + CRASHES + " kill -9 and --resume");
   }
 
-  @Test
-  void taskManagersTerminatedFiveTimesInAMiniClusterWritesWhatAnUndisturbedRunWrites() throws Exception {
-    String run = "tm_failures";
-    kafka.createTopics(PARTITIONS, run + ".surveys");
-    kafka.createTopics(1, run + ".dead-letter");
+  @ParameterizedTest
+  @EnumSource(value = Job.class, names = "SURVEYS") // not SERVICE yet: see above
+  void taskManagersTerminatedFiveTimesInAMiniClusterWritesWhatAnUndisturbedRunWrites(Job job) throws Exception {
+    Undisturbed expected = undisturbed(job);
+    String run = job.run("tm_failures");
+    createTopics(run);
     Configuration conf = JobOptions.localCluster("127.0.0.1", false, false);
     conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
     conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 100);
@@ -164,78 +205,105 @@ class CrashAndResumeITCase {
     try {
       StreamExecutionEnvironment env = new TestStreamEnvironment(cluster, PARTITIONS);
       env.configure(conf);
-      SurveyKpiJob.fromArgs(args(run, "--checkpoint-dir", work.resolve(run).toUri().toString())).configure(env);
+      job.configure(env, job.args(run, "--checkpoint-dir", work.resolve(run).toUri().toString()));
       CountDownLatch crashesDone = new CountDownLatch(1);
-      Thread publisher = publishInBackground(run + ".surveys", crashesDone);
-      JobClient job = env.executeAsync(run);
+      Thread publisher = publishInBackground(expected.input(), run + ".in", crashesDone);
+      JobClient client = env.executeAsync(run);
+      JobID id = client.getJobID();
       long seed = System.nanoTime();
       Random random = new Random(seed);
-      System.out.println("TaskManager terminations drawn with seed " + seed);
+      System.out.println(job + ": TaskManager terminations drawn with seed " + seed);
       List<Long> restores = new ArrayList<>();
       List<Integer> live = new ArrayList<>(IntStream.range(0, PARTITIONS).boxed().toList());
       long completed = 0;
       for (int crash = 1; crash <= CRASHES; crash++) {
-        completed = awaitCheckpointAfter(cluster, job.getJobID(), completed);
+        awaitCheckpointAfter(cluster, id, completed);
         if (crash > 1) {
-          restores.add(restoredCheckpoint(cluster, job.getJobID()));
+          restores.add(restoredCheckpoint(cluster, id));
         }
         TimeUnit.MILLISECONDS.sleep(random.nextInt(3_000));
-        completed = checkpointStats(cluster, job.getJobID()).getCounts().getNumberOfCompletedCheckpoints();
+        completed = checkpointStats(cluster, id).getCounts().getNumberOfCompletedCheckpoints();
         // MiniCluster keeps a terminated TaskManager in its list; the one started next gets the next index.
         int victim = live.remove(random.nextInt(live.size()));
         cluster.terminateTaskManager(victim).get(1, TimeUnit.MINUTES);
         cluster.startTaskManager();
         live.add(PARTITIONS + crash - 1);
       }
-      completed = awaitCheckpointAfter(cluster, job.getJobID(), completed);
-      restores.add(restoredCheckpoint(cluster, job.getJobID()));
+      awaitCheckpointAfter(cluster, id, completed);
+      restores.add(restoredCheckpoint(cluster, id));
       assertThat(restores).as("restored checkpoint ids after each termination").hasSize(CRASHES)
-          .allSatisfy(id -> assertThat(id).isPositive()).doesNotHaveDuplicates().isSorted();
+          .allSatisfy(r -> assertThat(r).isPositive()).doesNotHaveDuplicates().isSorted();
 
       crashesDone.countDown();
       publisher.join(TimeUnit.MINUTES.toMillis(2));
-      awaitConsumed(run, run + ".surveys");
-      job.stopWithSavepoint(true, work.resolve(run + "-final").toUri().toString(), SavepointFormatType.CANONICAL)
+      awaitConsumed(run, run + ".in");
+      client.stopWithSavepoint(true, work.resolve(run + "-final").toUri().toString(), SavepointFormatType.CANONICAL)
           .get(3, TimeUnit.MINUTES);
-      job.getJobExecutionResult().get(3, TimeUnit.MINUTES);
+      client.getJobExecutionResult().get(3, TimeUnit.MINUTES);
     } finally {
       cluster.close();
     }
-    InfluxContents.read(influx.url(), run).assertSameAs(undisturbed, "after " + CRASHES + " TaskManager failures");
-    assertAtLeastOnce(deadLetters(run + ".dead-letter"));
+    assertSameOutputs(run, expected, job + " after " + CRASHES + " TaskManager failures");
   }
 
-  /** The same command line for every run but the names: its topics, group and database are its own. */
-  private static String[] args(String run, String... extra) {
-    List<String> args = new ArrayList<>(List.of(
-        "--bootstrap-servers", kafka.bootstrapServers(), "--topic", run + ".surveys",
-        "--dead-letter-topic", run + ".dead-letter", "--group-id", run, "--start-from", "EARLIEST",
-        "--influx-url", influx.url(), "--influx-db", run,
-        "--out-of-orderness", "PT20S", "--checkpoint-interval", "PT1S", "--stats-interval", "PT1S",
-        "--parallelism", Integer.toString(PARTITIONS)));
-    args.addAll(List.of(extra));
-    return args.toArray(String[]::new);
+  /** The job's input and an undisturbed bounded run over all of it (once per job), in a JVM of its own like the others. */
+  private static synchronized Undisturbed undisturbed(Job job) throws Exception {
+    if (!UNDISTURBED.containsKey(job)) {
+      String run = job.run("clean");
+      List<Map.Entry<String, byte[]>> input = generate(job);
+      createTopics(run);
+      publish(input, run + ".in", 1, Duration.ZERO, null);
+      Files.deleteIfExists(LOGS.resolve(run + ".log"));
+      JobProcess process = JobProcess.start(job.main, List.of(job.args(run, "--bounded")), LOGS.resolve(run + ".log"));
+      try {
+        process.awaitEnd();
+      } finally {
+        process.destroy();
+      }
+      Undisturbed u = new Undisturbed(input, InfluxContents.read(influx.url(), run), deadLetters(run + ".dead-letter"),
+          alerts(run + ".alerts"));
+      System.out.printf("undisturbed %s: %d input records, %d KPI points, %d dead letters, %d alerts, counters %s%n",
+          job, input.size(), u.influx().pointCount(), u.deadLetters().size(), u.alerts().size(), u.influx().finalCounters());
+      assertThat(u.influx().pointCount()).isGreaterThan(10_000);
+      assertThat(u.deadLetters()).hasSizeGreaterThan(5);
+      assertThat(u.alerts()).hasSizeGreaterThan(job == Job.SERVICE ? 100 : -1);
+      UNDISTURBED.put(job, u);
+    }
+    return UNDISTURBED.get(job);
   }
 
-  /** Two simulated hours of surveys (out-of-order and late ones among them), with undecodable and invalid records. */
-  private static List<Map.Entry<String, byte[]>> generate() {
-    SimulationConfig config = SimulationConfig.defaults(13, T0, Duration.ofHours(2)).withRate(60)
+  private static void createTopics(String run) throws Exception {
+    kafka.createTopics(PARTITIONS, run + ".in");
+    kafka.createTopics(1, run + ".dead-letter", run + ".alerts");
+  }
+
+  /**
+   * Two simulated hours of the job's input (out-of-order and late records among them), with
+   * undecodable and invalid records mixed in, as key and value bytes in publish order.
+   */
+  private static List<Map.Entry<String, byte[]>> generate(Job job) {
+    SimulationConfig config = SimulationConfig.defaults(13, T0, Duration.ofHours(2)).withRate(job == Job.SURVEYS ? 60 : 15)
         .withDisorder(0.1, Duration.ofSeconds(15), 0.02);
     List<Map.Entry<String, byte[]>> out = new ArrayList<>();
     try (KafkaPublisher codec = new KafkaPublisher(kafka.bootstrapServers())) {
       CxSimulation sim = new CxSimulation(config);
-      int surveys = 0;
+      int n = 0;
       while (sim.hasNext()) {
         GeneratedRecord r = sim.next();
-        if (r.record() instanceof SurveyResponse s) {
-          out.add(Map.entry(r.key(), codec.encode(s)));
-          if (++surveys % 150 == 0) {
-            out.add(Map.entry(r.key(), "{\"nps\": 10}".getBytes(StandardCharsets.UTF_8)));
-          }
-          if (surveys % 230 == 0) {
-            out.add(Map.entry(r.key(), codec.encode(SurveyResponse.newBuilder(s).setResponseId(s.getResponseId() + "-bad")
-                .setNps(11).build())));
-          }
+        SpecificRecord invalid;
+        if (job == Job.SURVEYS && r.record() instanceof SurveyResponse s) {
+          invalid = SurveyResponse.newBuilder(s).setResponseId(s.getResponseId() + "-bad").setNps(11).build();
+        } else if (job == Job.SERVICE && r.record() instanceof InteractionEvent e) {
+          invalid = InteractionEvent.newBuilder(e).setEventId(e.getEventId() + "-bad").setTicketId("").build();
+        } else {
+          continue;
+        }
+        out.add(Map.entry(r.key(), codec.encode(r.record())));
+        if (++n % 150 == 0) {
+          out.add(Map.entry(r.key(), "{\"nps\": 10}".getBytes(StandardCharsets.UTF_8)));
+        }
+        if (n % 230 == 0) {
+          out.add(Map.entry(r.key(), codec.encode(invalid)));
         }
       }
     }
@@ -243,32 +311,32 @@ class CrashAndResumeITCase {
   }
 
   /**
-   * Publishes {@link #input} to {@code topic} in {@code slices} parts with {@code pause} between them;
+   * Publishes {@code input} to {@code topic} in {@code slices} parts with {@code pause} between them;
    * the last part waits for {@code lastPart} to open, so every crash happens while input still arrives.
    * Every topic gets the same records in the same order, so each lands at the same partition and offset.
    */
-  private static void publish(String topic, int slices, Duration pause, CountDownLatch lastPart) throws InterruptedException {
+  private static void publish(List<Map.Entry<String, byte[]>> input, String topic, int slices, Duration pause,
+      CountDownLatch lastPart) throws InterruptedException {
     try (KafkaPublisher publisher = new KafkaPublisher(kafka.bootstrapServers())) {
       for (int slice = 0; slice < slices; slice++) {
         if (slice == slices - 1 && lastPart != null) {
           lastPart.await();
+        } else if (slice > 0) {
+          TimeUnit.MILLISECONDS.sleep(pause.toMillis());
         }
         for (Map.Entry<String, byte[]> r : input.subList(input.size() * slice / slices, input.size() * (slice + 1) / slices)) {
           publisher.sendRaw(topic, r.getKey(), r.getValue());
         }
         publisher.flush();
-        if (pause != null && slice < slices - 1) {
-          TimeUnit.MILLISECONDS.sleep(pause.toMillis());
-        }
       }
       assertThat(publisher.failed()).as("publish failures on %s", topic).isZero();
     }
   }
 
-  private static Thread publishInBackground(String topic, CountDownLatch lastPart) {
+  private static Thread publishInBackground(List<Map.Entry<String, byte[]>> input, String topic, CountDownLatch lastPart) {
     Thread t = new Thread(() -> {
       try {
-        publish(topic, SLICES, Duration.ofMillis(2_500), lastPart);
+        publish(input, topic, SLICES, Duration.ofMillis(2_500), lastPart);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -296,14 +364,10 @@ class CrashAndResumeITCase {
     }
   }
 
-  /** Waits until more than {@code before} checkpoints have completed (so the job runs again); returns the count. */
-  private static long awaitCheckpointAfter(MiniCluster cluster, JobID job, long before) {
-    long[] completed = new long[1];
-    await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).until(() -> {
-      completed[0] = checkpointStats(cluster, job).getCounts().getNumberOfCompletedCheckpoints();
-      return completed[0] > before;
-    });
-    return completed[0];
+  /** Waits until more than {@code before} checkpoints have completed: the job runs again and has made progress. */
+  private static void awaitCheckpointAfter(MiniCluster cluster, JobID job, long before) {
+    await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
+        .until(() -> checkpointStats(cluster, job).getCounts().getNumberOfCompletedCheckpoints() > before);
   }
 
   private static long restoredCheckpoint(MiniCluster cluster, JobID job) throws Exception {
@@ -313,6 +377,17 @@ class CrashAndResumeITCase {
 
   private static CheckpointStatsSnapshot checkpointStats(MiniCluster cluster, JobID job) throws Exception {
     return cluster.getExecutionGraph(job).get(10, TimeUnit.SECONDS).getCheckpointStatsSnapshot();
+  }
+
+  /**
+   * Every KPI point and final counter as in the undisturbed run; every dead letter and alert of that
+   * run is there too, some maybe more than once (at-least-once), and nothing else.
+   */
+  private static void assertSameOutputs(String run, Undisturbed expected, String what) {
+    InfluxContents.read(influx.url(), run).assertSameAs(expected.influx(), what);
+    assertThat(deadLetters(run + ".dead-letter")).as("%s: distinct dead letters (kind partition/offset)", what)
+        .containsExactlyInAnyOrderElementsOf(expected.deadLetters());
+    assertThat(alerts(run + ".alerts")).as("%s: distinct SLA alerts", what).containsExactlyInAnyOrderElementsOf(expected.alerts());
   }
 
   /** Each dead letter by its origin: kind, source partition and offset. */
@@ -325,8 +400,16 @@ class CrashAndResumeITCase {
     return out;
   }
 
-  private static void assertAtLeastOnce(Set<String> deadLetters) {
-    assertThat(deadLetters).as("distinct dead letters (kind partition/offset) after the crashes")
-        .containsExactlyInAnyOrderElementsOf(undisturbedDeadLetters);
+  /** Each SLA alert, decoded, as text. */
+  private static Set<String> alerts(String topic) {
+    Set<String> out = new TreeSet<>();
+    for (ConsumerRecord<byte[], byte[]> r : kafka.readAll(topic)) {
+      try {
+        out.add(WireFormat.slaAlerts().decode(r.value(), null).toString());
+      } catch (WireFormat.DecodeException e) {
+        throw new AssertionError("alert at offset " + r.offset() + " does not decode", e);
+      }
+    }
+    return out;
   }
 }

@@ -58,7 +58,7 @@ final class JobProcess {
   JobProcess awaitCheckpoint() {
     await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(300))
         .failFast("the job process exited; see " + log, () -> !process.isAlive())
-        .until(() -> findRunningJob() && checkpoints().path("counts").path("completed").asLong() > 0);
+        .until(() -> (jobId != null || findRunningJob()) && checkpoints().path("counts").path("completed").asLong() > 0);
     return this;
   }
 
@@ -89,10 +89,20 @@ final class JobProcess {
     assertThat(process.exitValue()).as("exit code after the drain; see %s", log).isZero();
   }
 
+  /** Waits for a bounded run to end by itself. */
+  void awaitEnd() throws InterruptedException {
+    assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("bounded job process ends; see %s", log).isTrue();
+    assertThat(process.exitValue()).as("exit code; see %s", log).isZero();
+  }
+
   void destroy() {
     process.destroyForcibly();
   }
 
+  /**
+   * Asks each of the process's listeners for a running job until one answers; the others (RPC, BLOB,
+   * data ports) refuse the HTTP request, and the BLOB server logs that it did.
+   */
   private boolean findRunningJob() throws IOException {
     for (ListeningSockets.Listener l : ListeningSockets.of(process.toHandle())) {
       try {

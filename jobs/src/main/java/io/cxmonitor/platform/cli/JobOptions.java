@@ -100,8 +100,10 @@ public final class JobOptions {
   public Duration checkpointInterval;
 
   @Option(names = "--checkpoint-dir",
-      description = "Checkpoint storage URI (file:///..., s3://...). Without it the cluster's configuration applies; "
-          + "a local run keeps checkpoints in JobManager memory, which holds only small state.")
+      description = "Checkpoint storage URI (file:///..., s3://...); the job checkpoints under <dir>/<job> and keeps its "
+          + "latest checkpoint when it is cancelled or dies (see --resume). Without it the cluster's configuration "
+          + "applies; a local run keeps checkpoints in JobManager memory, which holds only small state and nothing "
+          + "to resume from after a crash.")
   public String checkpointDir;
 
   // --- resume after a crash or a stop (README "Resume") -------------------------------------------
