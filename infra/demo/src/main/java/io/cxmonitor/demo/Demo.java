@@ -151,6 +151,7 @@ public final class Demo implements Callable<Integer> {
     // Job state outgrows JobManager memory checkpoints quickly: checkpoint to disk, each job under
     // <dir>/<job>, where --resume finds its latest checkpoint when the demo is started again.
     if (checkpointDir != null) {
+      started.keptCheckpoints = checkpointDir;
       started.resumed = hasCheckpoints(checkpointDir);
       status(started.resumed ? "resuming the jobs from their checkpoints in " + checkpointDir + " (no backfill)"
           : "checkpoints in " + checkpointDir + "; start the demo again with the same options to resume");
@@ -255,6 +256,8 @@ public final class Demo implements Callable<Integer> {
     Path temporaryCheckpoints;
     /** Whether the jobs resumed from checkpoints of an earlier demo. */
     boolean resumed;
+    /** --checkpoint-dir: kept on stop, for the next demo to resume from. */
+    Path keptCheckpoints;
     Thread generator;
 
     /** Stops what was started; closing the broker and influxd deletes their data directories. */
@@ -282,6 +285,9 @@ public final class Demo implements Callable<Integer> {
       }
       if (influx != null) {
         influx.close();
+      }
+      if (keptCheckpoints != null) {
+        System.out.println("checkpoints kept in " + keptCheckpoints + ": start the demo again with the same options to resume.");
       }
       System.out.println("stopped; temporary Kafka and InfluxDB data deleted.");
     }
