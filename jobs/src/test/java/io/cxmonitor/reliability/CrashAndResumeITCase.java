@@ -16,12 +16,14 @@ import io.cxmonitor.tools.generator.CxSimulation;
 import io.cxmonitor.tools.generator.GeneratedRecord;
 import io.cxmonitor.tools.generator.KafkaPublisher;
 import io.cxmonitor.tools.generator.SimulationConfig;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -34,6 +36,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
@@ -131,12 +134,17 @@ class CrashAndResumeITCase {
   }
 
   @AfterAll
-  static void stopServers() {
+  static void stopServers() throws IOException {
     if (kafka != null) {
       kafka.close();
     }
     if (influx != null) {
       influx.close();
+    }
+    if (work != null) {
+      try (Stream<Path> files = Files.walk(work)) {
+        files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
     }
   }
 
