@@ -130,7 +130,7 @@ public final class ChurnKpiJob implements Callable<Integer> {
   }
 
   public void configure(StreamExecutionEnvironment env) {
-    options.configure(env);
+    options.configure(env, JOB);
     startup.configure(env);
     String b = options.bootstrapServers;
     String g = options.groupId(JOB);

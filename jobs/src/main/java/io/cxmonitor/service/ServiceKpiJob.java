@@ -124,7 +124,7 @@ public final class ServiceKpiJob implements Callable<Integer> {
   }
 
   public void configure(StreamExecutionEnvironment env) {
-    options.configure(env);
+    options.configure(env, JOB);
     startup.configure(env);
     ServiceKpiWorkflow.defineWorkflow(env,
         InputSources.interactionSource(options.bootstrapServers, topic, options.groupId(JOB), options.startFrom, options.bounded, options.kafkaProperties(),

@@ -67,7 +67,7 @@ public final class SurveyKpiJob implements Callable<Integer> {
 
   /** Wires the job into {@code env}; also used by the demo and the integration test. */
   public void configure(StreamExecutionEnvironment env) {
-    options.configure(env);
+    options.configure(env, JOB);
     startup.configure(env);
     SurveyKpiWorkflow.defineWorkflow(env,
         InputSources.surveySource(options.bootstrapServers, topic, options.groupId(JOB), options.startFrom, options.bounded, options.kafkaProperties(),

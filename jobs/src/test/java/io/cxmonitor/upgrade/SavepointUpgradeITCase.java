@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cxmonitor.churn.ChurnKpiJob;
 import io.cxmonitor.platform.kafka.Topics;
+import io.cxmonitor.reliability.InfluxContents;
 import io.cxmonitor.schemas.WireFormat;
 import io.cxmonitor.service.ServiceKpiJob;
 import io.cxmonitor.surveys.SurveyKpiJob;
@@ -13,7 +14,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -87,7 +87,7 @@ class SavepointUpgradeITCase {
 
     long cut = lastBatchOneEventTime(job);
     try (InfluxDB client = InfluxDBFactory.connect(influx.url())) {
-      List<String> measurements = measurements(client, db(clean));
+      List<String> measurements = InfluxContents.measurements(client, db(clean));
       assertThat(measurements).as("measurements written by %s", job).isNotEmpty();
       int compared = 0;
       for (String m : measurements) {
@@ -189,38 +189,9 @@ class SavepointUpgradeITCase {
     };
   }
 
-  private static List<String> measurements(InfluxDB client, String db) {
-    List<String> out = new ArrayList<>();
-    for (List<Object> row : rows(client.query(new Query("SHOW MEASUREMENTS", db)))) {
-      out.add((String) row.get(0));
-    }
-    return out;
-  }
-
   /** tags + time → fields of every point of {@code measurement} later than {@code after}. */
   private static Map<String, Map<String, Object>> pointsAfter(InfluxDB client, String db, String measurement, long after) {
-    QueryResult result = client.query(new Query(
-        "SELECT * FROM \"" + measurement + "\" WHERE time > " + after + "ms GROUP BY *", db), TimeUnit.MILLISECONDS);
-    assertThat(result.getError()).isNull();
-    Map<String, Map<String, Object>> out = new HashMap<>();
-    for (QueryResult.Result res : result.getResults()) {
-      assertThat(res.getError()).isNull();
-      if (res.getSeries() == null) {
-        continue;
-      }
-      for (QueryResult.Series s : res.getSeries()) {
-        for (List<Object> row : s.getValues()) {
-          Map<String, Object> fields = new TreeMap<>();
-          for (int i = 1; i < s.getColumns().size(); i++) {
-            if (row.get(i) != null) {
-              fields.put(s.getColumns().get(i), row.get(i));
-            }
-          }
-          out.put(new TreeMap<>(s.getTags()) + "@" + ((Number) row.get(0)).longValue(), fields);
-        }
-      }
-    }
-    return out;
+    return InfluxContents.pointFields(client, db, "SELECT * FROM \"" + measurement + "\" WHERE time > " + after + "ms GROUP BY *");
   }
 
   /** The last value of each cumulative pipeline counter, summed over subtasks, per job tag. */
@@ -237,18 +208,6 @@ class SavepointUpgradeITCase {
         for (int i = 1; i < row.size(); i++) {
           out.merge(s.getTags().get("job") + "." + s.getColumns().get(i), ((Number) row.get(i)).doubleValue(),
               (a, b) -> (Double) a + (Double) b);
-        }
-      }
-    }
-    return out;
-  }
-
-  private static List<List<Object>> rows(QueryResult r) {
-    List<List<Object>> out = new ArrayList<>();
-    for (QueryResult.Result res : r.getResults()) {
-      if (res.getSeries() != null) {
-        for (QueryResult.Series s : res.getSeries()) {
-          out.addAll(s.getValues());
         }
       }
     }

@@ -96,6 +96,12 @@ public final class Demo implements Callable<Integer> {
   /** The demo's log4j2 configuration (a file under java.io.tmpdir; the terminal shows the live view). */
   static final String LOG_CONFIG = "cx-demo-log4j2.properties";
 
+  @Option(names = "--checkpoint-dir",
+      description = "Keep the jobs' checkpoints here and resume each job from its latest one when the demo is started "
+          + "again (needs --kafka and --influx-url: the demo's own Kafka and influxd are deleted on Ctrl-C). A resumed "
+          + "demo generates no backfill. Default: a temporary directory, deleted on Ctrl-C.")
+  Path checkpointDir;
+
   public static void main(String[] args) {
     // Named explicitly: the testkit brings kafka-test-common-runtime, whose log4j2.yaml would
     // otherwise be found on the classpath (it logs everything at INFO to the terminal).
@@ -109,6 +115,10 @@ public final class Demo implements Callable<Integer> {
   public Integer call() throws Exception {
     if (!window.matches("1m|1h|24h")) {
       throw new CommandLine.ParameterException(new CommandLine(this), "--window must be 1m, 1h or 24h, got " + window);
+    }
+    if (checkpointDir != null && (kafka == null || influxUrl == null)) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--checkpoint-dir needs --kafka and --influx-url: "
+          + "a resumed job continues at Kafka offsets and InfluxDB points that the demo's own servers delete on Ctrl-C");
     }
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);
@@ -124,7 +134,7 @@ public final class Demo implements Callable<Integer> {
       // With an existing Kafka the jobs start at the latest offsets: give their sources time to
       // find their partitions before the backfill starts.
       Thread.sleep(started.broker == null ? 10_000 : 1_000);
-      started.generator = startGenerator(bootstrap);
+      started.generator = startGenerator(bootstrap, started.resumed ? Duration.ZERO : backfill);
       showKpisUntil(stop, started, url);
       return 0;
     } finally {
@@ -168,17 +178,25 @@ public final class Demo implements Callable<Integer> {
   /** The survey, service and churn jobs, each on its own embedded cluster. */
   private void startJobs(Started started, String bootstrap, String url) throws Exception {
     StreamExecutionEnvironment env = surveyEnvironment();
-    // Job state outgrows JobManager memory checkpoints quickly: checkpoint to a temp dir.
-    started.checkpoints = java.nio.file.Files.createTempDirectory("cx-demo-checkpoints-");
-    SurveyKpiJob.fromArgs(jobArgs(started, bootstrap, url, "surveys", "cx-demo-")).configure(env);
+    // Job state outgrows JobManager memory checkpoints quickly: checkpoint to disk, each job under
+    // <dir>/<job>, where --resume finds its latest checkpoint when the demo is started again.
+    if (checkpointDir != null) {
+      started.keptCheckpoints = checkpointDir;
+      started.resumed = hasCheckpoints(checkpointDir);
+      status(started.resumed ? "resuming the jobs from their checkpoints in " + checkpointDir + " (no backfill)"
+          : "checkpoints in " + checkpointDir + "; start the demo again with the same options to resume");
+    } else {
+      started.temporaryCheckpoints = java.nio.file.Files.createTempDirectory("cx-demo-checkpoints-");
+    }
+    SurveyKpiJob.fromArgs(jobArgs(started, bootstrap, url, "cx-demo-")).configure(env);
     started.jobs.add(env.executeAsync("cx-monitor survey KPIs (demo)"));
     status("survey job running" + (flinkUiPort > 0 ? ", Flink UI http://" + bindAddress + ":" + flinkUiPort : ""));
     StreamExecutionEnvironment serviceEnv = StreamExecutionEnvironment.createLocalEnvironment(2, localCluster());
-    ServiceKpiJob.fromArgs(jobArgs(started, bootstrap, url, "service", "cx-demo-service-")).configure(serviceEnv);
+    ServiceKpiJob.fromArgs(jobArgs(started, bootstrap, url, "cx-demo-service-")).configure(serviceEnv);
     started.jobs.add(serviceEnv.executeAsync("cx-monitor service KPIs (demo)"));
     status("service job running");
     StreamExecutionEnvironment churnEnv = StreamExecutionEnvironment.createLocalEnvironment(2, localCluster());
-    ChurnKpiJob.fromArgs(jobArgs(started, bootstrap, url, "churn", "cx-demo-churn-")).configure(churnEnv);
+    ChurnKpiJob.fromArgs(jobArgs(started, bootstrap, url, "cx-demo-churn-")).configure(churnEnv);
     started.jobs.add(churnEnv.executeAsync("cx-monitor churn KPIs (demo)"));
     status("churn job running");
   }
@@ -202,13 +220,19 @@ public final class Demo implements Callable<Integer> {
     return JobOptions.localCluster(bindAddress, false, false);
   }
 
-  /** The options every job gets; a fresh consumer group per run, so no old offsets apply. */
-  private String[] jobArgs(Started started, String bootstrap, String url, String checkpointDir, String groupPrefix) {
-    List<String> args = new ArrayList<>(List.of("--bootstrap-servers", bootstrap, "--influx-url", url,
-        "--influx-db", influxDb,
-        "--checkpoint-dir", started.checkpoints.resolve(checkpointDir).toUri().toString(),
-        "--start-from", startFrom(started.broker), "--group-id", groupPrefix + System.currentTimeMillis(),
-        "--checkpoint-interval", "PT10S", "--idleness", "PT10S"));
+  /**
+   * The options every job gets: a fresh consumer group per run, so no old offsets apply — unless the
+   * demo resumes (--checkpoint-dir), where the checkpoint holds the offsets and the group stays.
+   */
+  private String[] jobArgs(Started started, String bootstrap, String url, String groupPrefix) {
+    List<String> args = new ArrayList<>(List.of("--bootstrap-servers", bootstrap, "--influx-url", url, "--influx-db", influxDb,
+        "--start-from", startFrom(started.broker), "--checkpoint-interval", "PT10S", "--idleness", "PT10S"));
+    if (checkpointDir != null) {
+      args.addAll(List.of("--checkpoint-dir", checkpointDir.toUri().toString(), "--resume", "--group-id", groupPrefix + "resumable"));
+    } else {
+      args.addAll(List.of("--checkpoint-dir", started.temporaryCheckpoints.toUri().toString(),
+          "--group-id", groupPrefix + System.currentTimeMillis()));
+    }
     args.addAll(existingKafkaArgs());
     if (started.influx == null) {
       addIfSet(args, "--influx-user", influxUser);
@@ -236,8 +260,18 @@ public final class Demo implements Callable<Integer> {
         : JobOptions.influxConnection(url, influxDb, influxUser, influxPasswordFile, influxCaFile);
   }
 
+  /** Whether an earlier demo left checkpoints in {@code dir}. */
+  private static boolean hasCheckpoints(Path dir) throws IOException {
+    if (!java.nio.file.Files.isDirectory(dir)) {
+      return false;
+    }
+    try (var entries = java.nio.file.Files.list(dir)) {
+      return entries.findAny().isPresent();
+    }
+  }
+
   /** The generator on a daemon thread: --backfill of history first, then real time, with --scenario if given. */
-  private Thread startGenerator(String bootstrap) {
+  private Thread startGenerator(String bootstrap, Duration backfill) {
     String[] genArgs = java.util.stream.Stream.concat(java.util.stream.Stream.of("--bootstrap-servers", bootstrap,
         "--rate", Double.toString(rate), "--seed", Long.toString(seed), "--backfill", backfill.toString(),
         "--duration", "P30D", "--poison-every", "2000", "--progress-every", "P1D"), existingKafkaArgs().stream())
@@ -274,7 +308,12 @@ public final class Demo implements Callable<Integer> {
     KafkaBroker broker;
     InfluxServer influx;
     final List<JobClient> jobs = new ArrayList<>();
-    Path checkpoints;
+    /** Checkpoints of this run only (no --checkpoint-dir), deleted on stop. */
+    Path temporaryCheckpoints;
+    /** Whether the jobs resumed from checkpoints of an earlier demo. */
+    boolean resumed;
+    /** --checkpoint-dir: kept on stop, for the next demo to resume from. */
+    Path keptCheckpoints;
     Thread generator;
 
     /** Stops what was started; closing the broker and influxd deletes their data directories. */
@@ -293,13 +332,18 @@ public final class Demo implements Callable<Integer> {
       if (broker != null) {
         broker.close();
       }
-      if (checkpoints != null) {
-        try (var paths = java.nio.file.Files.walk(checkpoints)) {
+      // Cancelled jobs keep their latest checkpoint (RETAIN_ON_CANCELLATION): the next demo with the
+      // same --checkpoint-dir resumes from it. A temporary directory goes.
+      if (temporaryCheckpoints != null) {
+        try (var paths = java.nio.file.Files.walk(temporaryCheckpoints)) {
           paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
       }
       if (influx != null) {
         influx.close();
+      }
+      if (keptCheckpoints != null) {
+        System.out.println("checkpoints kept in " + keptCheckpoints + ": start the demo again with the same options to resume.");
       }
       System.out.println("stopped; temporary Kafka and InfluxDB data deleted.");
     }

@@ -8,28 +8,38 @@ import io.cxmonitor.platform.kafka.DeadLetterSerializer;
 import io.cxmonitor.platform.kafka.KafkaIo;
 import io.cxmonitor.platform.kafka.RejectedPointsToDeadLetters;
 import io.cxmonitor.platform.kafka.Topics;
+import io.cxmonitor.platform.pipeline.RetainedCheckpoints;
 import io.cxmonitor.platform.windows.TagCardinalityGuard;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options every KPI job shares (a picocli mixin): Kafka, InfluxDB, event time, checkpoints. */
 public final class JobOptions {
+  private static final Logger LOG = LoggerFactory.getLogger(JobOptions.class);
   /**
    * Environment variable the InfluxDB sink reads its password from (where it runs), unless
    * --influx-password-file is given. Never an option: it would show in process lists.
@@ -120,9 +130,24 @@ public final class JobOptions {
   public Duration checkpointInterval;
 
   @Option(names = "--checkpoint-dir",
-      description = "Checkpoint storage URI (file:///..., s3://...). Without it the cluster's configuration applies; "
-          + "a local run keeps checkpoints in JobManager memory, which holds only small state.")
+      description = "Checkpoint storage URI (file:///..., s3://...); the job checkpoints under <dir>/<job> and keeps its "
+          + "latest checkpoint when it is cancelled or dies (see --resume). Without it the cluster's configuration "
+          + "applies; a local run keeps checkpoints in JobManager memory, which holds only small state and nothing "
+          + "to resume from after a crash.")
   public String checkpointDir;
+
+  // --- resume after a crash or a stop (README "Resume") -------------------------------------------
+  @Option(names = "--resume",
+      description = "Continue from the latest complete checkpoint this job left in --checkpoint-dir (checkpoints are "
+          + "kept when the job crashes or is cancelled). With none there, the job starts fresh from --start-from and "
+          + "logs that it did.")
+  public boolean resume;
+
+  @Option(names = "--from-savepoint", paramLabel = "PATH",
+      description = "Continue from this savepoint or retained checkpoint (its directory or its _metadata file); "
+          + "the job fails to start if it is not there.")
+  public String fromSavepoint;
+  // --- end of resume options -----------------------------------------------------------------------
 
   @Option(names = "--parallelism", defaultValue = "0", description = "Job parallelism; 0 keeps the cluster default.")
   public int parallelism;
@@ -189,6 +214,7 @@ public final class JobOptions {
       throw new CommandLine.ParameterException(cmd, "--influx-ca-file is for an https:// --influx-url, got '" + influxUrl + "'");
     }
     kafkaProperties = kafkaClient.clientProperties(cmd);
+    validateResume(cmd);
   }
 
   /**
@@ -199,6 +225,25 @@ public final class JobOptions {
     Properties p = new Properties();
     p.putAll(kafkaProperties);
     return p;
+  }
+
+  private void validateResume(CommandLine cmd) {
+    if (resume && fromSavepoint != null) {
+      throw new CommandLine.ParameterException(cmd, "--resume and --from-savepoint exclude each other: --resume picks "
+          + "the latest checkpoint in --checkpoint-dir, --from-savepoint names one");
+    }
+    if (resume && checkpointDir == null) {
+      throw new CommandLine.ParameterException(cmd, "--resume needs --checkpoint-dir: the directory the job's earlier "
+          + "runs checkpointed to");
+    }
+    try {
+      if (fromSavepoint != null && !RetainedCheckpoints.exists(fromSavepoint)) {
+        throw new CommandLine.ParameterException(cmd, "--from-savepoint " + fromSavepoint + ": no savepoint or "
+            + "checkpoint there (no _metadata); give its chk-<n> or savepoint directory");
+      }
+    } catch (IOException e) {
+      throw new CommandLine.ParameterException(cmd, "--from-savepoint " + fromSavepoint + " cannot be read: " + e.getMessage());
+    }
   }
 
   public String groupId(String job) {
@@ -266,7 +311,14 @@ public final class JobOptions {
     return conf;
   }
 
-  public void configure(StreamExecutionEnvironment env) {
+  /**
+   * Checkpointing and restore of {@code job}: exactly-once barriers every --checkpoint-interval; with --checkpoint-dir,
+   * checkpoints go to {@code <checkpoint-dir>/<job>} and are retained when the job is cancelled or dies, so that
+   * --resume finds this job's latest and never another job's. --resume and --from-savepoint set the restore path
+   * ({@code execution.state-recovery.path}, formerly {@code execution.savepoint.path}) that a local run's embedded
+   * cluster restores from; a job submitted with {@code flink run} takes it from {@code -s} instead.
+   */
+  public void configure(StreamExecutionEnvironment env, String job) {
     if (parallelism > 0) {
       env.setParallelism(parallelism);
     }
@@ -275,11 +327,38 @@ public final class JobOptions {
     parameters.set(PipelineOptions.GLOBAL_JOB_PARAMETERS, Map.of(TagCardinalityGuard.PARAMETER, Integer.toString(maxTagValues)));
     env.configure(parameters);
     env.enableCheckpointing(checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
+    Configuration conf = new Configuration();
     if (checkpointDir != null) {
-      org.apache.flink.configuration.Configuration conf = new org.apache.flink.configuration.Configuration();
-      conf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-      conf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir);
-      env.configure(conf);
+      conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+      conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, RetainedCheckpoints.jobDirectory(checkpointDir, job));
+      conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
     }
+    restorePath(job).ifPresent(path -> conf.set(StateRecoveryOptions.SAVEPOINT_PATH, path));
+    env.configure(conf);
+  }
+
+  /** The savepoint or checkpoint {@code job} restores from, if any: --from-savepoint, or what --resume finds. */
+  public Optional<String> restorePath(String job) {
+    if (fromSavepoint != null) {
+      LOG.info("{}: restoring from {} (--from-savepoint)", job, fromSavepoint);
+      return Optional.of(fromSavepoint);
+    }
+    if (!resume) {
+      return Optional.empty();
+    }
+    String dir = RetainedCheckpoints.jobDirectory(checkpointDir, job);
+    Optional<String> latest;
+    try {
+      latest = RetainedCheckpoints.latest(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("--resume: cannot list the checkpoints in " + dir + ": " + e.getMessage(), e);
+    }
+    if (latest.isPresent()) {
+      LOG.info("{}: resuming from checkpoint {} (--resume)", job, latest.get());
+    } else {
+      LOG.warn("{}: --resume found no complete checkpoint in {}; starting fresh from --start-from {} (Kafka offsets "
+          + "and empty window state)", job, dir, startFrom);
+    }
+    return latest;
   }
 }
