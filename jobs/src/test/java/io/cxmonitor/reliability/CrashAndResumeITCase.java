@@ -40,6 +40,7 @@ import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
@@ -198,6 +199,7 @@ class CrashAndResumeITCase {
     String run = job.run("tm_failures");
     createTopics(run);
     Configuration conf = JobOptions.localCluster("127.0.0.1", false, false);
+    conf.set(RestOptions.BIND_PORT, "0"); // a MiniCluster built by hand would take Flink's default 8081, maybe in use
     conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
     conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 100);
     conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
