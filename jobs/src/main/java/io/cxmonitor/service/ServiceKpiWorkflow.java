@@ -28,7 +28,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * <pre>
  * Kafka interactions ─ decode+validate ─ watermarks ─► route ─┬─keyBy(ticket)──► ticket lifecycle ──┐ facts
- *                                          DLQ ◄─ bad records ┘└─keyBy(customer)► repeat contacts ──┤
+ *                                    DLQ ◄─ bad, late records ┘└─keyBy(customer)► repeat contacts ──┤
  *                          SLA alerts (Kafka) ◄─ SLA timers while open                              ▼
  *                 InfluxDB ◄─ rolling 1m/1h/24h + backlog ◄─keyBy(group)─ pre-aggregate per minute × group
  * </pre>
@@ -72,7 +72,11 @@ public final class ServiceKpiWorkflow {
         .sinkTo(deadLetterSink).name(SERVICE_DEAD_LETTER_SINK_NAME).uid(SERVICE_DEAD_LETTER_SINK);
   }
 
-  /** Decoded, valid interactions with watermarks from their event time; bad records go to the router's DLQ output. */
+  /**
+   * Decoded, valid, on-time interactions with watermarks from their event time; bad and late records go to the
+   * router's DLQ output. Lateness is decided there, per source subtask, before the shuffles, so the keyed
+   * functions after them never see a late interaction and their results do not depend on timing.
+   */
   private static SingleOutputStreamOperator<InteractionEvent> validInteractions(StreamExecutionEnvironment env,
       Source<Decoded<InteractionEvent>, ?, ?> source, Settings s) {
     long bound = s.outOfOrderness().toMillis();
@@ -85,7 +89,8 @@ public final class ServiceKpiWorkflow {
     return env
         .fromSource(source, watermarks, SERVICE_SOURCE_NAME).uid(SERVICE_SOURCE)
         .transform(SERVICE_ROUTER_NAME, TypeInformation.of(InteractionEvent.class),
-            new DecodedRouter<InteractionEvent>(s.job(), s.statsInterval().toMillis()))
+            DecodedRouter.<InteractionEvent>withLateness(s.job(), bucket, s.statsInterval().toMillis(),
+                e -> e.getEventTime().toEpochMilli()))
         .uid(SERVICE_ROUTER);
   }
 

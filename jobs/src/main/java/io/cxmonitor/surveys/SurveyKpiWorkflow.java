@@ -9,6 +9,7 @@ import io.cxmonitor.platform.kafka.MinuteAlignedWatermarks;
 import io.cxmonitor.schemas.SurveyResponse;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeHint;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -20,9 +21,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * The survey KPI pipeline:
  *
  * <pre>
- * Kafka surveys ─ decode+validate ─ watermarks ─keyBy(response id)─► deduplicate ─► pre-aggregate per minute × group ─keyBy(group)─► rolling 1m/1h/24h ─┐
- *                                                                                  ├─ late / invalid / undecodable ─► dead-letter topic              ├─► InfluxDB
- *                                                                                  └─ pipeline counters (and duplicates) ──────────────────────────┘
+ * Kafka surveys ─ decode+validate ─ watermarks ─ mark late ─keyBy(response id)─► deduplicate ─► pre-aggregate per minute × group ─keyBy(group)─► rolling 1m/1h/24h ─┐
+ *                                                                                              ├─ late / invalid / undecodable ─► dead-letter topic              ├─► InfluxDB
+ *                                                                                              └─ pipeline counters (and duplicates) ──────────────────────────┘
  * </pre>
  */
 public final class SurveyKpiWorkflow {
@@ -47,9 +48,14 @@ public final class SurveyKpiWorkflow {
         .withTimestampAssigner((d, kafkaTs) -> d.ok() ? d.value.getEventTime().toEpochMilli() : kafkaTs)
         .withIdleness(settings.idleness());
 
+    // Lateness is decided per source subtask, before the shuffle, so it does not depend on how far
+    // the other subtasks have read (see SurveyLatenessCheck).
     DataStream<Decoded<SurveyResponse>> surveys = env
         .fromSource(source, watermarks, SURVEY_SOURCE_NAME)
-        .uid(SURVEY_SOURCE);
+        .uid(SURVEY_SOURCE)
+        .transform(SURVEY_LATENESS_NAME, TypeInformation.of(new TypeHint<Decoded<SurveyResponse>>() {}),
+            new SurveyLatenessCheck(bucket))
+        .uid(SURVEY_LATENESS);
 
     // The one shuffle of single responses: a response sent twice may arrive on any partition.
     // The pre-aggregator is chained to the deduplicator, so its watermark is the deduplicator's.

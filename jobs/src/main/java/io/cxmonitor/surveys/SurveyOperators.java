@@ -9,6 +9,8 @@ final class SurveyOperators {
 
   public static final String SURVEY_SOURCE = "surveys-kafka-source";
   public static final String SURVEY_SOURCE_NAME = "Kafka: survey responses (decode, validate)";
+  public static final String SURVEY_LATENESS = "surveys-lateness-check";
+  public static final String SURVEY_LATENESS_NAME = "Mark late survey responses (per source subtask)";
   public static final String SURVEY_DEDUPLICATE = "surveys-deduplicate";
   public static final String SURVEY_DEDUPLICATE_NAME = "Deduplicate survey responses by response id";
   public static final String SURVEY_PRE_AGGREGATE = "surveys-pre-aggregate-minute";

@@ -22,9 +22,10 @@ import org.apache.flink.util.OutputTag;
  * and ships one {@link SurveyPartial} per group and bucket (see {@link FactPreAggregator}), so the
  * shuffle carries partial aggregates, not events.
  *
- * <p>It is also the one place that decides what is not used: decode/validation failures and late
- * responses (their bucket already closed) go to the dead-letter side output with the original
- * bytes and are counted; copies marked by {@link SurveyDeduplicator} are counted as duplicates only.
+ * <p>It is also the one place that counts what is not used: decode/validation failures and late
+ * responses (their bucket already closed at their source subtask, marked by
+ * {@link SurveyLatenessCheck}) go to the dead-letter side output with the original bytes and are
+ * counted; copies marked by {@link SurveyDeduplicator} are counted as duplicates only.
  */
 public final class SurveyPreAggregator extends FactPreAggregator<Decoded<SurveyResponse>, SurveyCounts, SurveyPartial> {
   private static final long serialVersionUID = 1L;
@@ -67,7 +68,11 @@ public final class SurveyPreAggregator extends FactPreAggregator<Decoded<SurveyR
       }
       return true;
     }
-    if (d.failureKind == DeadLetter.Kind.UNDECODABLE) {
+    if (d.failureKind == DeadLetter.Kind.LATE) {
+      // marked by the SurveyLatenessCheck before the shuffle
+      counters.late++;
+      lateCounter.inc();
+    } else if (d.failureKind == DeadLetter.Kind.UNDECODABLE) {
       counters.undecodable++;
     } else {
       counters.invalid++;
@@ -76,13 +81,19 @@ public final class SurveyPreAggregator extends FactPreAggregator<Decoded<SurveyR
     return false;
   }
 
+  /**
+   * Safety net only: lateness is decided before the shuffle ({@link SurveyLatenessCheck}), so no
+   * response reaching this operator can be for a minute its watermark has closed.
+   */
   @Override
   protected void onLate(Decoded<SurveyResponse> d) {
     lateCounter.inc();
-    SurveyResponse r = d.value;
-    deadLetter(d.toDeadLetter(DeadLetter.Kind.LATE,
-        "late: event_time " + r.getEventTime() + " is in a minute already closed by watermark "
-            + Instant.ofEpochMilli(watermark) + " (response " + r.getResponseId() + ")", job));
+    deadLetter(d.toDeadLetter(DeadLetter.Kind.LATE, lateReason(d.value, watermark), job));
+  }
+
+  static String lateReason(SurveyResponse r, long watermark) {
+    return "late: event_time " + r.getEventTime() + " is in a minute already closed by watermark "
+        + Instant.ofEpochMilli(watermark) + " (response " + r.getResponseId() + ")";
   }
 
   private void deadLetter(DeadLetter d) {

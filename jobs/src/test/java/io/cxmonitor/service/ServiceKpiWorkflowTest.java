@@ -117,11 +117,11 @@ class ServiceKpiWorkflowTest {
         in.good(event(t5, InteractionType.OPENED, at(12, 0))),
         // bucket 4: 10:20:30 moves the watermark to 10:20, past t2's first-response deadline (10:15:30)
         in.good(event(t5, InteractionType.AGENT_REPLY, at(20, 30))));
-    // t4's resolution at 10:02:30 arrives once the buckets up to 10:20 are closed everywhere (the
-    // facts' pre-aggregation has two inputs, so without the wait this would depend on timing): late.
-    source.thenWaitFor(kpis.gateWhen("backlog of the bucket ending 10:20 written",
-        p -> p.measurement().equals(MEASUREMENT_BACKLOG) && p.timeMillis() >= bucket3End.toEpochMilli(), Duration.ofSeconds(60)));
-    source.add(in.good(event(t4, InteractionType.RESOLVED, at(2, 30))));
+    // t4's resolution at 10:02:30 arrives after 10:20:30 in its partition, whose watermark has
+    // closed the buckets up to 10:20: late at its source subtask, whatever the timing, so
+    // dead-lettered by the router and never seen by the per-ticket function.
+    Decoded<InteractionEvent> lateResolution = in.good(event(t4, InteractionType.RESOLVED, at(2, 30)));
+    source.add(lateResolution);
     // The input's last event, at 11:30, is past the reopen window of the resolutions (FCR final) but
     // before the resolution deadlines of the tickets still open: the end of input decides no more.
     Instant lastEvent = at(90, 0);
@@ -167,7 +167,7 @@ class ServiceKpiWorkflowTest {
     assertThat(points.series(MEASUREMENT_REPEAT_FORWARD, finalDay)).as("no forward outcome is final: the input ends within the week")
         .isEmpty();
 
-    // Up to 10:20: six opened, two resolved (t4's resolution is late and not counted), one of them self-served.
+    // Up to 10:20: six opened, two resolved (t4's resolution is late and dead-lettered), one of them self-served.
     Map<String, Object> hour = points.fields(MEASUREMENT_SERVICE, tags(WINDOW_1H), bucket3End);
     assertThat(hour).contains(entry(FIELD_OPENED, 6L), entry(FIELD_RESOLVED, 2L), entry(FIELD_SELF_SERVED, 1L),
         entry(FIELD_QUEUED, 3L), entry(FIELD_ABANDONED, 1L), entry(n(RATE_ABANDON), 2L), entry(FIELD_CONTACTS, 6L),
@@ -184,18 +184,18 @@ class ServiceKpiWorkflowTest {
     assertThat((Double) frt.get(FIELD_MAX_S)).isCloseTo(510.0, withinPercentage(1));
     assertThat(points.fields(MEASUREMENT_FRT, tags(WINDOW_1H, TAG_TEAM, "billing"), at(25, 0))).containsEntry(FIELD_N, 1L);
 
-    // FCR is final an hour (the reopen window) after resolution: t4 at 11:02:30 yes, t1 at 11:05 no
-    // (the customer came back); t3 (11:08) was self-served: no FCR outcome, but in the reopen rate's n.
+    // FCR is final an hour (the reopen window) after resolution: t1 at 11:05 no (the customer came
+    // back); t3 (11:08) was self-served: no FCR outcome, but in the reopen rate's n. t4 was never
+    // resolved (its resolution was late).
     Map<String, Object> fcrHour = points.fields(MEASUREMENT_SERVICE, tags(WINDOW_1H), at(70, 0));
-    assertThat(fcrHour).contains(entry(n(RATE_FCR), 2L), entry(FIELD_FCR_YES, 1L), entry(n(RATE_REOPEN), 3L));
-    assertThat((Double) fcrHour.get(pct(RATE_FCR))).isCloseTo(50.0, within(1e-9));
+    assertThat(fcrHour).contains(entry(n(RATE_FCR), 1L), entry(FIELD_FCR_YES, 0L), entry(n(RATE_REOPEN), 2L));
+    assertThat((Double) fcrHour.get(pct(RATE_FCR))).isCloseTo(0.0, within(1e-9));
     assertThat((Double) fcrHour.get(pct(RATE_REOPEN))).isCloseTo(0.0, within(1e-9));
 
-    // The backlog gauge counts t4 as open until the first bucket that was still open when its late
-    // resolution arrived (10:20-10:25), so it ends where it would have without the delay.
+    // The backlog gauge counts t4 as open: its only resolution was late.
     Map<String, Integer[]> openClose = Map.of(  // ticket → [bucket opened, bucket closed or null]
         "t1", new Integer[] {0, 1}, "t2", new Integer[] {0, null}, "t3", new Integer[] {0, 1},
-        "t4", new Integer[] {0, 4}, "t5", new Integer[] {2, null}, "t6", new Integer[] {0, 1});
+        "t4", new Integer[] {0, null}, "t5", new Integer[] {2, null}, "t6", new Integer[] {0, 1});
     var backlog = points.series(MEASUREMENT_BACKLOG, backlogTags());
     for (int bucket = 0; bucket <= 4; bucket++) {
       long open = 0;
@@ -208,7 +208,7 @@ class ServiceKpiWorkflowTest {
       assertThat(backlog.get(end)).as("backlog at %s", end).containsEntry(FIELD_OPEN, open);
     }
     assertThat(points.fields(MEASUREMENT_BACKLOG, backlogTags(TAG_TEAM, "billing"), bucket3End)).containsEntry(FIELD_OPEN, 1L);
-    assertThat(points.fields(MEASUREMENT_BACKLOG, backlogTags(TAG_TEAM, "billing"), at(25, 0))).containsEntry(FIELD_OPEN, 0L);
+    assertThat(points.fields(MEASUREMENT_BACKLOG, backlogTags(TAG_TEAM, "billing"), at(25, 0))).containsEntry(FIELD_OPEN, 1L);
 
     // t2 breached its first-response SLA while the data ran. The end of a bounded input is not the
     // end of time: the resolution deadlines of the tickets still open (t2 14:00:30, t5 tomorrow) are
@@ -226,10 +226,10 @@ class ServiceKpiWorkflowTest {
     assertThat(frtBreach.getCustomerId()).isEqualTo("c2");
     assertThat(alerts.records()).allSatisfy(a -> assertThat(a.getDueAt()).isBeforeOrEqualTo(lastEvent));
 
-    // Undecodable and invalid interactions are dead-lettered with their reason by the router. A
-    // late interaction is not: lateness is decided on the facts derived from it, and only counted.
+    // Undecodable, invalid and late interactions are dead-lettered with their reason by the router.
     List<DeadLetter> dead = deadLetters.records();
-    assertThat(dead).extracting(d -> d.kind).containsExactlyInAnyOrder(DeadLetter.Kind.UNDECODABLE, DeadLetter.Kind.INVALID);
+    assertThat(dead).extracting(d -> d.kind)
+        .containsExactlyInAnyOrder(DeadLetter.Kind.UNDECODABLE, DeadLetter.Kind.INVALID, DeadLetter.Kind.LATE);
     for (DeadLetter d : dead) {
       assertThat(d.job).isEqualTo(JOB);
       assertThat(d.topic).isEqualTo("interactions");
@@ -237,6 +237,10 @@ class ServiceKpiWorkflowTest {
         assertThat(d.reason).isEqualTo("ticket_id is empty (event e-bad)");
         assertThat(d.value).isEqualTo(in.encode(noTicket));
         assertThat(d.offset).isEqualTo(invalid.offset);
+      } else if (d.kind == DeadLetter.Kind.LATE) {
+        assertThat(d.reason).isEqualTo("late: event_time 2026-03-02T10:02:30Z is in a PT5M bucket already closed by "
+            + "watermark 2026-03-02T10:19:59.999Z of its source subtask");
+        assertThat(d.offset).isEqualTo(lateResolution.offset);
       } else {
         assertThat(d.reason).startsWith("not Avro single-object encoding");
         assertThat(d.value).isEqualTo(notAvro);
@@ -244,15 +248,16 @@ class ServiceKpiWorkflowTest {
       }
     }
 
-    // The router counts interactions; the pre-aggregation counts facts. 29 facts on time: 6 OPENED,
-    // 6 CONTACT, 1 REPEAT_CONTACT, 1 FORWARD_FOLLOWED (t1, followed by t3), 2 FIRST_RESPONSE (t1,
-    // t5), 2 RESOLVED (t1, t3), 1 FCR_PROVISIONAL (t1; t3 was self-served), 1 SLA breach, 3
-    // FCR_FINAL (t1, t3, t4), 3 QUEUED (t1, t2, t6), 1 QUEUE_ANSWERED (t1), 1 QUEUE_ABANDONED and 1
-    // ABANDONED (t6); 2 late: t4's RESOLVED and its FCR_PROVISIONAL.
+    // The router counts interactions (16 on time, t4's resolution late); the pre-aggregation counts
+    // facts, none of them late since no late interaction reaches the per-ticket function. 28 facts:
+    // 6 OPENED, 6 CONTACT, 1 REPEAT_CONTACT, 1 FORWARD_FOLLOWED (t1, followed by t3), 2
+    // FIRST_RESPONSE (t1, t5), 2 RESOLVED (t1, t3), 1 FCR_PROVISIONAL (t1; t3 was self-served), 1 SLA
+    // breach, 2 FCR_FINAL (t1, t3), 3 QUEUED (t1, t2, t6), 1 QUEUE_ANSWERED (t1), 1 QUEUE_ABANDONED
+    // and 1 ABANDONED (t6).
     assertThat(points.pipelineTotals(JOB)).containsOnly(
-        entry(FIELD_EVENTS_TOTAL, 17L), entry(FIELD_LATE_TOTAL, 0L), entry(FIELD_INVALID_TOTAL, 1L), entry(FIELD_UNDECODABLE_TOTAL, 1L));
+        entry(FIELD_EVENTS_TOTAL, 16L), entry(FIELD_LATE_TOTAL, 1L), entry(FIELD_INVALID_TOTAL, 1L), entry(FIELD_UNDECODABLE_TOTAL, 1L));
     assertThat(points.pipelineTotals(JOB + ".facts")).containsOnly(
-        entry(FIELD_EVENTS_TOTAL, 29L), entry(FIELD_LATE_TOTAL, 2L), entry(FIELD_INVALID_TOTAL, 0L), entry(FIELD_UNDECODABLE_TOTAL, 0L));
+        entry(FIELD_EVENTS_TOTAL, 28L), entry(FIELD_LATE_TOTAL, 0L), entry(FIELD_INVALID_TOTAL, 0L), entry(FIELD_UNDECODABLE_TOTAL, 0L));
   }
 
   private record Ticket(String id, String customer, Channel channel, String team, String region, Priority priority) {}

@@ -38,9 +38,12 @@ import org.apache.flink.util.OutputTag;
  * RESOLVED, REOPENED, ABANDONED, CLOSED) once the watermark passes them, so every fact is derived
  * from the ticket's history as it happened: the first response is the earliest agent reply, a
  * REOPENED that arrived before its RESOLVED reopens it, a TRANSFERRED that arrived before OPENED
- * moves it. Events dated before the ticket's OPENED wait for it and count at its time. Only an
- * event that arrives after the watermark passed it (late) is applied at once, after what was
- * already applied.
+ * moves it. Events dated before the ticket's OPENED wait for it and count at its time. Late
+ * interactions never get here: the job's router dead-letters them per source subtask and forwards
+ * only whole buckets of watermark, so an event that reaches this function is ahead of its
+ * watermark. The one exception kept as a safety net: a partition idle long enough to be left out
+ * of the watermark that resumes behind the others — such an event is applied at once, after what
+ * was already applied, rather than dropped.
  *
  * <p>Rules: the first OPENED counts, duplicates are ignored; a second RESOLVED without a reopen
  * in between is a duplicate; time to resolution is measured to the first resolution. The queue
@@ -120,7 +123,7 @@ public final class TicketLifecycleFunction extends HorizonKeyedProcessFunction<S
     addPending(s, t, e.getEventType(), text, e.getSelfService());
     long watermark = ctx.timerService().currentWatermark();
     if (t <= watermark) {
-      apply(s, watermark, ctx, out); // late: nothing earlier is still to come, apply now
+      apply(s, watermark, ctx, out); // late (only after an idle partition resumes): nothing earlier is still to come, apply now
     } else {
       ctx.timerService().registerEventTimeTimer(t);
     }
