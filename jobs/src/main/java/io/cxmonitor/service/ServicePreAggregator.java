@@ -13,10 +13,12 @@ import java.util.Map;
 /**
  * Pre-aggregates ticket facts per bucket for overall, channel, team, region, priority and product.
  *
- * <p>A queue outcome is dated by its queue entry (its cohort) but known only when the wait ends.
- * When the entry's bucket is already closed here, the outcome is not late: it is shipped at once
- * as a correction partial of that bucket, which the rolling windows merge into their sums and
- * whose 1-bucket point they rewrite (see {@code RollingWindows}); counted in the metric
+ * <p>A queue outcome is dated by its queue entry (its cohort) but known only when the wait ends
+ * (the fact's record timestamp: the event or timer that decided it); a forward repeat likewise.
+ * When it became known in a later bucket than its cohort's, it is not late: it is shipped at once
+ * as a correction partial of the cohort bucket, stamped with the time it became known, and the
+ * rolling windows apply it at the end of that bucket (see {@code RollingWindows}) — whatever the
+ * timing, and whether or not this subtask has closed the cohort bucket yet; counted in the metric
  * {@code cohortCorrections}.
  */
 public final class ServicePreAggregator extends FactPreAggregator<TicketFact, ServiceCounts, ServicePartial> {
@@ -46,13 +48,15 @@ public final class ServicePreAggregator extends FactPreAggregator<TicketFact, Se
   public void processElement(StreamRecord<TicketFact> element) {
     TicketFact f = element.getValue();
     long bucket = bucketOf(f.time);
-    if (!f.cohortDated() || !closed(bucket)) {
+    // A correction whenever it became known in a later bucket than its cohort's, whether or not this
+    // subtask's watermark has closed the cohort bucket yet (which depends on timing, and on a restore).
+    if (!f.cohortDated() || !element.hasTimestamp() || bucketOf(element.getTimestamp()) <= bucket) {
       super.processElement(element);
       return;
     }
     counters.events++;
     cohortCorrections.inc();
-    long timestamp = (bucket + 1) * bucketMillis - 1;
+    long timestamp = element.getTimestamp();
     for (Grouping g : GROUPINGS) {
       ServiceCounts c = new ServiceCounts();
       record(c, f);

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.cxmonitor.platform.cli.JobOptions;
+import io.cxmonitor.churn.ChurnKpiJob;
 import io.cxmonitor.platform.kafka.DeadLetter;
+import io.cxmonitor.platform.kafka.Topics;
 import io.cxmonitor.schemas.InteractionEvent;
 import io.cxmonitor.schemas.SurveyResponse;
 import io.cxmonitor.schemas.WireFormat;
@@ -84,36 +86,52 @@ class CrashAndResumeITCase {
 
   /** A job under test: its entry point and command line. */
   enum Job {
-    SURVEYS(SurveyKpiJob.class), SERVICE(ServiceKpiJob.class);
+    SURVEYS(SurveyKpiJob.class, List.of(Topics.SURVEYS), List.of()),
+    SERVICE(ServiceKpiJob.class, List.of(Topics.INTERACTIONS), List.of(Topics.ALERTS)),
+    CHURN(ChurnKpiJob.class, List.of(Topics.LIFECYCLE, Topics.SURVEYS, Topics.INTERACTIONS, Topics.FOLLOW_UPS_DONE),
+        List.of(Topics.AT_RISK, Topics.FOLLOW_UPS));
 
     final Class<?> main;
+    /** The topics it reads and the event topics it writes besides dead letters (their default names). */
+    final List<String> inputs;
+    final List<String> outputs;
 
-    Job(Class<?> main) {
+    Job(Class<?> main, List<String> inputs, List<String> outputs) {
       this.main = main;
+      this.inputs = inputs;
+      this.outputs = outputs;
     }
 
     /** The same command line for every run but the names: its topics, group and database are its own. */
     String[] args(String run, String... extra) {
       List<String> args = new ArrayList<>(List.of(
-          "--bootstrap-servers", kafka.bootstrapServers(), "--topic", run + ".in",
-          "--dead-letter-topic", run + ".dead-letter", "--group-id", run, "--start-from", "EARLIEST",
+          "--bootstrap-servers", kafka.bootstrapServers(),
+          "--dead-letter-topic", topic(run, Topics.DEAD_LETTER), "--group-id", run, "--start-from", "EARLIEST",
           "--influx-url", influx.url(), "--influx-db", run,
           "--out-of-orderness", "PT20S", "--checkpoint-interval", "PT1S", "--stats-interval", "PT1S",
           "--parallelism", Integer.toString(PARTITIONS)));
-      if (this == SERVICE) {
-        // Quarter-hour buckets: the service job's rolling 24h output over two hours of tickets is
-        // about 90,000 points instead of 1.4 million per-minute ones.
-        args.addAll(List.of("--alert-topic", run + ".alerts", "--bucket", "PT15M"));
+      switch (this) {
+        case SURVEYS -> args.addAll(List.of("--topic", topic(run, Topics.SURVEYS)));
+        case SERVICE -> args.addAll(List.of("--topic", topic(run, Topics.INTERACTIONS), "--alert-topic", topic(run, Topics.ALERTS)));
+        case CHURN -> args.addAll(List.of("--lifecycle-topic", topic(run, Topics.LIFECYCLE),
+            "--survey-topic", topic(run, Topics.SURVEYS), "--interaction-topic", topic(run, Topics.INTERACTIONS),
+            "--follow-up-done-topic", topic(run, Topics.FOLLOW_UPS_DONE), "--at-risk-topic", topic(run, Topics.AT_RISK),
+            "--follow-up-topic", topic(run, Topics.FOLLOW_UPS)));
+      }
+      if (this != SURVEYS) {
+        // Quarter-hour buckets: the rolling 24h output over two hours of tickets is about 90,000
+        // points instead of 1.4 million per-minute ones.
+        args.addAll(List.of("--bucket", "PT15M"));
       }
       args.addAll(List.of(extra));
       return args.toArray(String[]::new);
     }
 
     void configure(StreamExecutionEnvironment env, String... args) {
-      if (this == SURVEYS) {
-        SurveyKpiJob.fromArgs(args).configure(env);
-      } else {
-        ServiceKpiJob.fromArgs(args).configure(env);
+      switch (this) {
+        case SURVEYS -> SurveyKpiJob.fromArgs(args).configure(env);
+        case SERVICE -> ServiceKpiJob.fromArgs(args).configure(env);
+        case CHURN -> ChurnKpiJob.fromArgs(args).configure(env);
       }
     }
 
@@ -122,9 +140,19 @@ class CrashAndResumeITCase {
     }
   }
 
-  /** The input of a job, and what its undisturbed run left: InfluxDB contents, dead letters and alerts (distinct). */
-  private record Undisturbed(List<Map.Entry<String, byte[]>> input, InfluxContents influx, Set<String> deadLetters,
-      Set<String> alerts) {}
+  /** A run's own name for one of the default topics, e.g. {@code killed_churn.lifecycle}. */
+  static String topic(String run, String defaultTopic) {
+    return run + defaultTopic.substring(defaultTopic.indexOf('.'));
+  }
+
+  /** One input record: the default name of its topic, key and value bytes. */
+  private record Input(String topic, String key, byte[] value) {}
+
+  /**
+   * The input of a job, and what its undisturbed run left: InfluxDB contents, dead letters and the
+   * events it wrote (SLA alerts; at-risk events and follow-up actions), distinct.
+   */
+  private record Undisturbed(List<Input> input, InfluxContents influx, Set<String> deadLetters, Set<String> events) {}
 
   @BeforeAll
   static void startServers() throws Exception {
@@ -154,7 +182,7 @@ class CrashAndResumeITCase {
   void killedFiveTimesWithKill9AndResumedWritesWhatAnUndisturbedRunWrites(Job job) throws Exception {
     Undisturbed expected = undisturbed(job);
     String run = job.run("killed");
-    createTopics(run);
+    createTopics(job, run);
     List<String> args = List.of(job.args(run, "--resume", "--checkpoint-dir", work.resolve(run).toUri().toString()));
     Path log = LOGS.resolve(run + ".log");
     Files.deleteIfExists(log);
@@ -163,7 +191,7 @@ class CrashAndResumeITCase {
     System.out.println(job + ": kill -9 points drawn with seed " + seed);
 
     CountDownLatch crashesDone = new CountDownLatch(1);
-    Thread publisher = publishInBackground(expected.input(), run + ".in", crashesDone);
+    Thread publisher = publishInBackground(expected.input(), run, crashesDone);
     List<Optional<String>> restoredFrom = new ArrayList<>();
     JobProcess process = JobProcess.start(job.main, args, log);
     try {
@@ -184,12 +212,12 @@ class CrashAndResumeITCase {
 
       crashesDone.countDown();
       publisher.join(TimeUnit.MINUTES.toMillis(2));
-      awaitConsumed(run, run + ".in");
+      awaitConsumed(run, job);
       process.drain(work.resolve(run + "-final"));
     } finally {
       process.destroy();
     }
-    assertSameOutputs(run, expected, job + " after " + CRASHES + " kill -9 and --resume");
+    assertSameOutputs(job, run, expected, job + " after " + CRASHES + " kill -9 and --resume");
   }
 
   @ParameterizedTest
@@ -197,7 +225,7 @@ class CrashAndResumeITCase {
   void taskManagersTerminatedFiveTimesInAMiniClusterWritesWhatAnUndisturbedRunWrites(Job job) throws Exception {
     Undisturbed expected = undisturbed(job);
     String run = job.run("tm_failures");
-    createTopics(run);
+    createTopics(job, run);
     Configuration conf = JobOptions.localCluster("127.0.0.1", false, false);
     conf.set(RestOptions.BIND_PORT, "0"); // a MiniCluster built by hand would take Flink's default 8081, maybe in use
     conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
@@ -213,7 +241,7 @@ class CrashAndResumeITCase {
       env.configure(conf);
       job.configure(env, job.args(run, "--checkpoint-dir", work.resolve(run).toUri().toString()));
       CountDownLatch crashesDone = new CountDownLatch(1);
-      Thread publisher = publishInBackground(expected.input(), run + ".in", crashesDone);
+      Thread publisher = publishInBackground(expected.input(), run, crashesDone);
       JobClient client = env.executeAsync(run);
       JobID id = client.getJobID();
       long seed = System.nanoTime();
@@ -222,113 +250,127 @@ class CrashAndResumeITCase {
       List<Long> restores = new ArrayList<>();
       List<Integer> live = new ArrayList<>(IntStream.range(0, PARTITIONS).boxed().toList());
       long completed = 0;
+      long restored = -1;
       for (int crash = 1; crash <= CRASHES; crash++) {
-        awaitCheckpointAfter(cluster, id, completed);
-        if (crash > 1) {
-          restores.add(restoredCheckpoint(cluster, id));
-        }
+        awaitCheckpointAfter(cluster, id, completed); // progress since the start or the last restore
         TimeUnit.MILLISECONDS.sleep(random.nextInt(3_000));
-        completed = checkpointStats(cluster, id).getCounts().getNumberOfCompletedCheckpoints();
         // MiniCluster keeps a terminated TaskManager in its list; the one started next gets the next index.
         int victim = live.remove(random.nextInt(live.size()));
         cluster.terminateTaskManager(victim).get(1, TimeUnit.MINUTES);
         cluster.startTaskManager();
         live.add(PARTITIONS + crash - 1);
+        long before = restored;
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).alias("restore after termination " + crash)
+            .until(() -> restoredCheckpoint(cluster, id) != before);
+        restored = restoredCheckpoint(cluster, id);
+        restores.add(restored);
+        completed = checkpointStats(cluster, id).getCounts().getNumberOfCompletedCheckpoints();
       }
       awaitCheckpointAfter(cluster, id, completed);
-      restores.add(restoredCheckpoint(cluster, id));
       assertThat(restores).as("restored checkpoint ids after each termination").hasSize(CRASHES)
           .allSatisfy(r -> assertThat(r).isPositive()).doesNotHaveDuplicates().isSorted();
 
       crashesDone.countDown();
       publisher.join(TimeUnit.MINUTES.toMillis(2));
-      awaitConsumed(run, run + ".in");
+      awaitConsumed(run, job);
       client.stopWithSavepoint(true, work.resolve(run + "-final").toUri().toString(), SavepointFormatType.CANONICAL)
           .get(3, TimeUnit.MINUTES);
       client.getJobExecutionResult().get(3, TimeUnit.MINUTES);
     } finally {
       cluster.close();
     }
-    assertSameOutputs(run, expected, job + " after " + CRASHES + " TaskManager failures");
+    assertSameOutputs(job, run, expected, job + " after " + CRASHES + " TaskManager failures");
   }
 
   /** The job's input and an undisturbed bounded run over all of it (once per job), in a JVM of its own like the others. */
   private static synchronized Undisturbed undisturbed(Job job) throws Exception {
     if (!UNDISTURBED.containsKey(job)) {
       String run = job.run("clean");
-      List<Map.Entry<String, byte[]>> input = generate(job);
-      createTopics(run);
-      publish(input, run + ".in", 1, Duration.ZERO, null);
+      List<Input> input = generate(job);
+      createTopics(job, run);
+      publish(input, run, 1, Duration.ZERO, null);
       Files.deleteIfExists(LOGS.resolve(run + ".log"));
-      JobProcess process = JobProcess.start(job.main, List.of(job.args(run, "--bounded")), LOGS.resolve(run + ".log"));
+      // a checkpoint directory as in the other runs: the churn job's state outgrows JobManager memory
+      JobProcess process = JobProcess.start(job.main, List.of(job.args(run, "--bounded", "--checkpoint-dir",
+          work.resolve(run).toUri().toString())), LOGS.resolve(run + ".log"));
       try {
         process.awaitEnd();
       } finally {
         process.destroy();
       }
-      Undisturbed u = new Undisturbed(input, InfluxContents.read(influx.url(), run), deadLetters(run + ".dead-letter"),
-          alerts(run + ".alerts"));
-      System.out.printf("undisturbed %s: %d input records, %d KPI points, %d dead letters, %d alerts, counters %s%n",
-          job, input.size(), u.influx().pointCount(), u.deadLetters().size(), u.alerts().size(), u.influx().finalCounters());
+      Undisturbed u = new Undisturbed(input, InfluxContents.read(influx.url(), run), deadLetters(topic(run, Topics.DEAD_LETTER)),
+          events(job, run));
+      System.out.printf("undisturbed %s: %d input records, %d KPI points, %d dead letters, %d events out, counters %s%n",
+          job, input.size(), u.influx().pointCount(), u.deadLetters().size(), u.events().size(), u.influx().finalCounters());
       assertThat(u.influx().pointCount()).isGreaterThan(10_000);
       assertThat(u.deadLetters()).hasSizeGreaterThan(5);
-      assertThat(u.alerts()).hasSizeGreaterThan(job == Job.SERVICE ? 100 : -1);
+      assertThat(u.events()).hasSizeGreaterThan(job == Job.SURVEYS ? -1 : 10);
       UNDISTURBED.put(job, u);
     }
     return UNDISTURBED.get(job);
   }
 
-  private static void createTopics(String run) throws Exception {
-    kafka.createTopics(PARTITIONS, run + ".in");
-    kafka.createTopics(1, run + ".dead-letter", run + ".alerts");
+  private static void createTopics(Job job, String run) throws Exception {
+    kafka.createTopics(PARTITIONS, job.inputs.stream().map(t -> topic(run, t)).toArray(String[]::new));
+    kafka.createTopics(1, topic(run, Topics.DEAD_LETTER));
+    if (!job.outputs.isEmpty()) {
+      kafka.createTopics(1, job.outputs.stream().map(t -> topic(run, t)).toArray(String[]::new));
+    }
   }
 
   /**
-   * Two simulated hours of the job's input (out-of-order records among them, and for the survey job
-   * 2 % late ones), with undecodable and invalid records mixed in, as key and value bytes in publish
-   * order. Both jobs decide lateness per source subtask, before any shuffle, so whether a record is
-   * late depends only on the records before it in its partition. Still no late interactions: with
-   * 2 % of them every measurement but one now matches (before, cx_backlog, cx_frt, cx_ttr,
-   * cx_service and cx_repeat_pairs differed); the provisional cx_repeat_forward points differ with
-   * or without late interactions (also at 66ed479, before the lateness change): those of the
-   * undisturbed bounded run vary from run to run (1h point at 07:15: followed 197 to 234; the
-   * crashed runs 138 to 147).
+   * Two simulated hours of the job's input (out-of-order records among them and, for the survey and
+   * service jobs, 2 % late ones), with undecodable and invalid records mixed in, in publish order.
+   * Both jobs decide lateness per source subtask, before any shuffle, so whether a record is late
+   * depends only on the records before it in its partition; corrections (queue outcomes, forward
+   * repeats) are applied at the tick of the bucket they became known in, so the provisional points
+   * do not depend on how far the other subtasks have got either. The churn job has no late input
+   * here: it keeps a late record's gauge change (a late subscription still counts in the base),
+   * moved to the first bucket still open after its four inputs are merged, which depends on how far
+   * the other inputs have been read (README "Guarantees").
    */
-  private static List<Map.Entry<String, byte[]>> generate(Job job) {
+  private static List<Input> generate(Job job) {
     SimulationConfig config = SimulationConfig.defaults(13, T0, Duration.ofHours(2)).withRate(job == Job.SURVEYS ? 60 : 15)
-        .withDisorder(0.1, Duration.ofSeconds(15), job == Job.SURVEYS ? 0.02 : 0.0);
-    List<Map.Entry<String, byte[]>> out = new ArrayList<>();
+        .withDisorder(0.1, Duration.ofSeconds(15), job == Job.CHURN ? 0.0 : 0.02);
+    List<Input> out = new ArrayList<>();
     try (KafkaPublisher codec = new KafkaPublisher(kafka.bootstrapServers())) {
       CxSimulation sim = new CxSimulation(config);
       int n = 0;
       while (sim.hasNext()) {
         GeneratedRecord r = sim.next();
-        SpecificRecord invalid;
-        if (job == Job.SURVEYS && r.record() instanceof SurveyResponse s) {
-          invalid = SurveyResponse.newBuilder(s).setResponseId(s.getResponseId() + "-bad").setNps(11).build();
-        } else if (job == Job.SERVICE && r.record() instanceof InteractionEvent e) {
-          invalid = InteractionEvent.newBuilder(e).setEventId(e.getEventId() + "-bad").setTicketId("").build();
-        } else {
+        if (!job.inputs.contains(r.topic())) {
           continue;
         }
-        out.add(Map.entry(r.key(), codec.encode(r.record())));
+        out.add(new Input(r.topic(), r.key(), codec.encode(r.record())));
         if (++n % 150 == 0) {
-          out.add(Map.entry(r.key(), "{\"nps\": 10}".getBytes(StandardCharsets.UTF_8)));
+          out.add(new Input(r.topic(), r.key(), "{\"nps\": 10}".getBytes(StandardCharsets.UTF_8)));
         }
-        if (n % 230 == 0) {
-          out.add(Map.entry(r.key(), codec.encode(invalid)));
+        SpecificRecord invalid = invalid(r.record());
+        if (n % 230 == 0 && invalid != null) {
+          out.add(new Input(r.topic(), r.key(), codec.encode(invalid)));
         }
       }
     }
     return out;
   }
 
+  /** A copy of a survey response or interaction that validation refuses; null for other records. */
+  private static SpecificRecord invalid(SpecificRecord r) {
+    if (r instanceof SurveyResponse s) {
+      return SurveyResponse.newBuilder(s).setResponseId(s.getResponseId() + "-bad").setNps(11).build();
+    }
+    if (r instanceof InteractionEvent e) {
+      return InteractionEvent.newBuilder(e).setEventId(e.getEventId() + "-bad").setTicketId("").build();
+    }
+    return null;
+  }
+
   /**
-   * Publishes {@code input} to {@code topic} in {@code slices} parts with {@code pause} between them;
+   * Publishes {@code input} to the run's topics in {@code slices} parts with {@code pause} between them;
    * the last part waits for {@code lastPart} to open, so every crash happens while input still arrives.
-   * Every topic gets the same records in the same order, so each lands at the same partition and offset.
+   * Every run gets the same records in the same order, so each lands at the same partition and offset.
    */
-  private static void publish(List<Map.Entry<String, byte[]>> input, String topic, int slices, Duration pause,
+  private static void publish(List<Input> input, String run, int slices, Duration pause,
       CountDownLatch lastPart) throws InterruptedException {
     try (KafkaPublisher publisher = new KafkaPublisher(kafka.bootstrapServers())) {
       for (int slice = 0; slice < slices; slice++) {
@@ -337,41 +379,43 @@ class CrashAndResumeITCase {
         } else if (slice > 0) {
           TimeUnit.MILLISECONDS.sleep(pause.toMillis());
         }
-        for (Map.Entry<String, byte[]> r : input.subList(input.size() * slice / slices, input.size() * (slice + 1) / slices)) {
-          publisher.sendRaw(topic, r.getKey(), r.getValue());
+        for (Input r : input.subList(input.size() * slice / slices, input.size() * (slice + 1) / slices)) {
+          publisher.sendRaw(topic(run, r.topic()), r.key(), r.value());
         }
         publisher.flush();
       }
-      assertThat(publisher.failed()).as("publish failures on %s", topic).isZero();
+      assertThat(publisher.failed()).as("publish failures in %s", run).isZero();
     }
   }
 
-  private static Thread publishInBackground(List<Map.Entry<String, byte[]>> input, String topic, CountDownLatch lastPart) {
+  private static Thread publishInBackground(List<Input> input, String run, CountDownLatch lastPart) {
     Thread t = new Thread(() -> {
       try {
-        publish(input, topic, SLICES, Duration.ofMillis(2_500), lastPart);
+        publish(input, run, SLICES, Duration.ofMillis(2_500), lastPart);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-    }, "publisher-" + topic);
+    }, "publisher-" + run);
     t.setDaemon(true);
     t.start();
     return t;
   }
 
-  /** Waits until the group has committed the end of every partition: by then a checkpoint holds every record. */
-  private static void awaitConsumed(String group, String topic) {
+  /** Waits until the group has committed the end of every partition of the job's inputs: by then a checkpoint holds every record. */
+  private static void awaitConsumed(String run, Job job) {
     try (Admin admin = Admin.create(kafka.adminProps())) {
-      await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).alias("group " + group + " at the end of " + topic)
+      await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).alias("group " + run + " at the end of its input")
           .until(() -> {
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (int p = 0; p < PARTITIONS; p++) {
-              latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            for (String input : job.inputs) {
+              for (int p = 0; p < PARTITIONS; p++) {
+                latest.put(new TopicPartition(topic(run, input), p), OffsetSpec.latest());
+              }
             }
             var ends = admin.listOffsets(latest).all().get();
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(run)
                 .partitionsToOffsetAndMetadata().get();
-            return ends.entrySet().stream().allMatch(e -> committed.get(e.getKey()) != null
+            return ends.entrySet().stream().allMatch(e -> e.getValue().offset() == 0 || committed.get(e.getKey()) != null
                 && committed.get(e.getKey()).offset() >= e.getValue().offset());
           });
     }
@@ -393,34 +437,42 @@ class CrashAndResumeITCase {
   }
 
   /**
-   * Every KPI point and final counter as in the undisturbed run; every dead letter and alert of that
+   * Every KPI point and final counter as in the undisturbed run; every dead letter and event of that
    * run is there too, some maybe more than once (at-least-once), and nothing else.
    */
-  private static void assertSameOutputs(String run, Undisturbed expected, String what) {
+  private static void assertSameOutputs(Job job, String run, Undisturbed expected, String what) {
     InfluxContents.read(influx.url(), run).assertSameAs(expected.influx(), what);
-    assertThat(deadLetters(run + ".dead-letter")).as("%s: distinct dead letters (kind partition/offset)", what)
+    assertThat(deadLetters(topic(run, Topics.DEAD_LETTER))).as("%s: distinct dead letters (kind partition/offset)", what)
         .containsExactlyInAnyOrderElementsOf(expected.deadLetters());
-    assertThat(alerts(run + ".alerts")).as("%s: distinct SLA alerts", what).containsExactlyInAnyOrderElementsOf(expected.alerts());
+    assertThat(events(job, run)).as("%s: distinct events written", what).containsExactlyInAnyOrderElementsOf(expected.events());
   }
 
-  /** Each dead letter by its origin: kind, source partition and offset. */
+  /** Each dead letter by its origin: kind, source topic (less the run's name), partition and offset. */
   private static Set<String> deadLetters(String topic) {
     Set<String> out = new TreeSet<>();
     for (ConsumerRecord<byte[], byte[]> r : kafka.readAll(topic)) {
-      out.add(KafkaBroker.header(r, DeadLetter.HEADER_KIND) + " " + KafkaBroker.header(r, DeadLetter.HEADER_PARTITION)
-          + "/" + KafkaBroker.header(r, DeadLetter.HEADER_OFFSET));
+      String source = KafkaBroker.header(r, DeadLetter.HEADER_TOPIC);
+      out.add(KafkaBroker.header(r, DeadLetter.HEADER_KIND) + " " + (source == null ? "" : source.substring(source.indexOf('.')))
+          + " " + KafkaBroker.header(r, DeadLetter.HEADER_PARTITION) + "/" + KafkaBroker.header(r, DeadLetter.HEADER_OFFSET));
     }
     return out;
   }
 
-  /** Each SLA alert, decoded, as text. */
-  private static Set<String> alerts(String topic) {
+  /** Each event the job wrote (SLA alerts; at-risk events and follow-up actions), decoded, as text. */
+  private static Set<String> events(Job job, String run) {
     Set<String> out = new TreeSet<>();
-    for (ConsumerRecord<byte[], byte[]> r : kafka.readAll(topic)) {
-      try {
-        out.add(WireFormat.slaAlerts().decode(r.value(), null).toString());
-      } catch (WireFormat.DecodeException e) {
-        throw new AssertionError("alert at offset " + r.offset() + " does not decode", e);
+    for (String t : job.outputs) {
+      WireFormat.Codec<?> codec = switch (t) {
+        case Topics.ALERTS -> WireFormat.slaAlerts();
+        case Topics.AT_RISK -> WireFormat.atRisk();
+        default -> WireFormat.followUps();
+      };
+      for (ConsumerRecord<byte[], byte[]> r : kafka.readAll(topic(run, t))) {
+        try {
+          out.add(t + " " + codec.decode(r.value(), null));
+        } catch (WireFormat.DecodeException e) {
+          throw new AssertionError(t + " record at offset " + r.offset() + " does not decode", e);
+        }
       }
     }
     return out;

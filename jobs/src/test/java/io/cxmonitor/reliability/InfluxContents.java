@@ -22,20 +22,13 @@ import org.influxdb.dto.QueryResult;
 public record InfluxContents(Map<String, Map<String, String>> kpis, Map<String, String> finalCounters) {
   /** Measurements stamped with processing time: reports about the run, not results of the input. */
   static final List<String> REPORTS = List.of(InfluxSchema.MEASUREMENT_PIPELINE, InfluxSchema.MEASUREMENT_SINK);
-  /**
-   * Only its {@code final} points are results of the input: a {@code provisional} point holds the follow-ups that
-   * reached the rolling windows before their next bucket was written, which depends on how far the other parallel
-   * pipelines' watermarks had come (README "When a point is final").
-   */
-  static final String FORWARD_REPEAT = "cx_repeat_forward";
 
   static InfluxContents read(String url, String db) {
     try (InfluxDB client = InfluxDBFactory.connect(url)) {
       Map<String, Map<String, String>> kpis = new TreeMap<>();
       for (String m : measurements(client, db)) {
         if (!REPORTS.contains(m)) {
-          kpis.put(m, points(client, db, "SELECT * FROM \"" + m + "\"" + (m.equals(FORWARD_REPEAT)
-              ? " WHERE \"status\" = 'final'" : "") + " GROUP BY *"));
+          kpis.put(m, points(client, db, "SELECT * FROM \"" + m + "\" GROUP BY *"));
         }
       }
       Map<String, String> counters = points(client, db,

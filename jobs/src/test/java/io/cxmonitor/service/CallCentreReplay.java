@@ -20,6 +20,10 @@ final class CallCentreReplay {
   static final String DEAD_LETTERS = "cc.dead-letter";
   static final String BUCKET = "PT1H";
 
+  static java.time.Duration bucket() {
+    return java.time.Duration.parse(BUCKET);
+  }
+
   private CallCentreReplay() {}
 
   static ReplayCli.Summary replay(KafkaBroker kafka, String topic, Path tmp) throws Exception {

@@ -31,14 +31,13 @@ record ServiceWindowModel(long opened, long queued, long answered, long answered
   /**
    * The forward repeat of the window's contacts (known callers, dated by the contact).
    *
-   * @param followedBeforeEnd followed by a contact before the window's end: "followed so far" when
-   *     the provisional point is written at the window's end
-   * @param followedWithinADay followed less than a day after the contact: what the provisional point
-   *     holds once "rewritten while follow-ups come in (for a day)", as the README says
+   * @param followedKnown followed by a contact before the end of the bucket after the window's end:
+   *     what the provisional point holds (followed so far at the window's end, and the follow-ups
+   *     known within the next bucket, applied when it ends; README "When a point is final")
    * @param finalN contacts whose repeat window has passed by the last event of the input (their
    *     outcome is final); {@code finalFollowed} of them followed within the window
    */
-  record Forward(long followedBeforeEnd, long followedWithinADay, long finalN, long finalFollowed) {}
+  record Forward(long followedKnown, long finalN, long finalFollowed) {}
 
   /** How the job was run: the options whose values the figures depend on. */
   record Settings(Duration serviceLevel, Duration repeatWindow, Duration maxTicketAge) {}
@@ -48,7 +47,7 @@ record ServiceWindowModel(long opened, long queued, long answered, long answered
       Instant to) {
     long opened = 0, queued = 0, answered = 0, inSl = 0, abandoned = 0, left = 0, resolved = 0, closed = 0, stale = 0,
         backlog = 0, contacts = 0, repeatContacts = 0, anonymous = 0, fcrProvisional = 0, fcrProvisionalYes = 0,
-        followedBeforeEnd = 0, followedWithinADay = 0, finalN = 0, finalFollowed = 0;
+        followedKnown = 0, finalN = 0, finalFollowed = 0;
     List<Long> queueTimes = new ArrayList<>();
     List<Long> frt = new ArrayList<>();
     List<Long> ttr = new ArrayList<>();
@@ -68,11 +67,8 @@ record ServiceWindowModel(long opened, long queued, long answered, long answered
           }
           Instant next = repeats.next().get(c.id());
           Duration after = next == null ? null : Duration.between(c.opened(), next);
-          if (next != null && next.isBefore(to)) {
-            followedBeforeEnd++;
-          }
-          if (after != null && after.compareTo(Duration.ofDays(1)) < 0) {
-            followedWithinADay++;
+          if (next != null && next.isBefore(to.plus(CallCentreReplay.bucket()))) {
+            followedKnown++;
           }
           if (!c.opened().plus(repeats.window()).isAfter(repeats.lastEvent())) {
             finalN++;
@@ -124,7 +120,7 @@ record ServiceWindowModel(long opened, long queued, long answered, long answered
     }
     return new ServiceWindowModel(opened, queued, answered, inSl, abandoned, left, sorted(queueTimes), sorted(frt),
         sorted(ttr), resolved, closed, closed, stale, backlog, contacts, repeatContacts, anonymous, fcrProvisional,
-        fcrProvisionalYes, new Forward(followedBeforeEnd, followedWithinADay, finalN, finalFollowed));
+        fcrProvisionalYes, new Forward(followedKnown, finalN, finalFollowed));
   }
 
   /** Nothing in the window (the backlog aside): the job writes no point for it, or one with n = 0. */

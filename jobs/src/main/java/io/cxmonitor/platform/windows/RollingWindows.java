@@ -7,6 +7,9 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -24,10 +27,17 @@ import org.apache.flink.util.Collector;
  * written while it holds data and once more, with n = 0, when it empties; the tick that empties
  * the 24-hour window clears all state.
  *
- * <p>A partial for a minute that has already ticked (only possible when an idle source partition
- * resumes behind the others) is merged into the running sums and its 1-minute value is
- * rewritten; when the group has stopped ticking it is dropped and counted, because the history
- * it would need is gone.
+ * <p>A partial for a bucket that has already ticked is a <em>correction</em> (e.g. a queue
+ * outcome or a forward repeat, dated by its cohort but known later). Its record timestamp says
+ * when it became known, and it waits in state for the tick of that bucket. That tick, before it
+ * advances, merges it into the cohort bucket and the running sums and writes again what it
+ * changes: the cohort bucket's own point and the 1 h and 24 h points of the previous tick. So the
+ * points of a bucket hold what became known until the end of the next bucket, and what is
+ * written never depends on when a correction reached this operator relative to the other
+ * subtasks' watermarks. A partial whose bucket and whose known bucket have both ticked here (an
+ * idle source partition that resumed behind the others) is merged at once in the same way; when
+ * the group has stopped ticking it is dropped and counted, because the history it would need is
+ * gone.
  *
  * @param <P> partial: one group's aggregate of one minute
  * @param <A> the aggregate
@@ -45,6 +55,8 @@ public abstract class RollingWindows<P, A extends Rollable<A>> extends KeyedProc
   private transient ValueState<A> hour;
   private transient ValueState<A> day;
   private transient ValueState<Long> lastTick;
+  /** Corrections waiting for the tick of the bucket they became known in: (known bucket, cohort bucket) → aggregate. */
+  private transient MapState<Tuple2<Long, Long>, A> corrections;
   private transient Counter latePartialsMerged;
   private transient Counter latePartialsDropped;
 
@@ -101,6 +113,8 @@ public abstract class RollingWindows<P, A extends Rollable<A>> extends KeyedProc
     hour = getRuntimeContext().getState(new ValueStateDescriptor<>("rolling-1h", type));
     day = getRuntimeContext().getState(new ValueStateDescriptor<>("rolling-24h", type));
     lastTick = getRuntimeContext().getState(new ValueStateDescriptor<>("last-tick-minute", Long.class));
+    corrections = getRuntimeContext().getMapState(new MapStateDescriptor<>("corrections",
+        Types.TUPLE(Types.LONG, Types.LONG), TypeInformation.of(type)));
     latePartialsMerged = getRuntimeContext().getMetricGroup().counter("latePartialsMerged");
     latePartialsDropped = getRuntimeContext().getMetricGroup().counter("latePartialsDropped");
   }
@@ -111,7 +125,16 @@ public abstract class RollingWindows<P, A extends Rollable<A>> extends KeyedProc
     A counts = aggregateOf(p);
     Long last = lastTick.value();
     long minuteEnd = (minute + 1) * bucketMillis - 1;
-    if (minuteEnd <= ctx.timerService().currentWatermark() || (last != null && minute <= last)) {
+    long watermark = ctx.timerService().currentWatermark();
+    long known = ctx.timestamp() == null ? minute : Math.floorDiv(ctx.timestamp(), bucketMillis);
+    long knownEnd = (known + 1) * bucketMillis - 1;
+    if (known > minute && knownEnd > watermark && (last == null || known > last)) {
+      // a correction (stamped later than its bucket): applied at the end of the bucket it became known in
+      defer(known, minute, counts);
+      ctx.timerService().registerEventTimeTimer(knownEnd);
+      return;
+    }
+    if (minuteEnd <= watermark || (last != null && minute <= last)) {
       if (last == null || minute <= last - dayBuckets) {
         latePartialsDropped.inc();
         return;
@@ -124,29 +147,104 @@ public abstract class RollingWindows<P, A extends Rollable<A>> extends KeyedProc
     ctx.timerService().registerEventTimeTimer(minuteEnd);
   }
 
-  /**
-   * A partial for a bucket already written (a cohort correction, or an idle partition catching
-   * up): merged into that bucket and the running sums, and every point it changes is written
-   * again — the bucket's own window (which is the 1 h window when the bucket is an hour) and the
-   * current 1 h and 24 h values — so no already-written figure stays short of it.
-   */
-  private void mergeLate(String key, long minute, long last, A counts, Collector<KpiPoint> out) throws Exception {
-    A merged = merge(minute, counts);
-    A d = day.value();
-    d.add(counts);
-    store(day, d);
-    if (bucketWindow != null) {
-      emit(key, bucketWindow, minute, merged, out);
-    } else if (minute < last) {
-      emit(key, InfluxSchema.WINDOW_1H, minute, merged, out);
+  /** Keeps a correction for the tick of bucket {@code known}, summed with others of the same two buckets. */
+  private void defer(long known, long bucket, A counts) throws Exception {
+    Tuple2<Long, Long> key = Tuple2.of(known, bucket);
+    A pending = corrections.get(key);
+    if (pending == null) {
+      pending = copy(counts);
+    } else {
+      pending.add(counts);
     }
-    if (minute > last - hourBuckets) {
-      A h = hour.value();
-      h.add(counts);
+    pending.prepareForStorage();
+    corrections.put(key, pending);
+  }
+
+  /**
+   * At the tick of bucket {@code m}, before it advances: merges the corrections known by the end of
+   * {@code m} into their cohort buckets and into the running sums of the last tick, and writes again
+   * what they change — each cohort bucket's own point and the 1 h and 24 h points of the last tick
+   * (which is the bucket before {@code m} while the group ticks). So the points of a bucket are
+   * complete with what became known until the next bucket's end, whenever it reached this operator.
+   */
+  private void applyCorrections(String key, long m, long last, Collector<KpiPoint> out) throws Exception {
+    if (corrections.isEmpty()) {
+      return;
+    }
+    A h = hour.value() == null ? empty() : hour.value();
+    A d = day.value() == null ? empty() : day.value();
+    java.util.TreeSet<Long> rewritten = new java.util.TreeSet<>();
+    boolean hourChanged = false;
+    var it = corrections.entries().iterator();
+    while (it.hasNext()) {
+      var e = it.next();
+      if (e.getKey().f0 > m) {
+        continue;
+      }
+      long bucket = e.getKey().f1;
+      A counts = e.getValue();
+      it.remove();
+      if (bucket <= last - dayBuckets || bucket > last) {
+        latePartialsDropped.inc();
+        continue;
+      }
+      latePartialsMerged.inc();
+      merge(bucket, counts);
+      d.add(counts);
+      if (bucket > last - hourBuckets) {
+        h.add(counts);
+        hourChanged = true;
+      }
+      rewritten.add(bucket);
+    }
+    if (rewritten.isEmpty()) {
+      return;
+    }
+    store(day, d);
+    if (hourChanged) {
       store(hour, h);
+    }
+    emitBehind(key, rewritten, last, hourChanged ? h : null, d, out);
+  }
+
+  /**
+   * Writes again what merging partials into already written buckets changed: each bucket's own
+   * point (the 1 h point when the bucket is an hour) and the 1 h (when {@code h} is not null) and
+   * 24 h points of the last tick.
+   */
+  private void emitBehind(String key, java.util.SortedSet<Long> buckets, long last, A h, A d, Collector<KpiPoint> out)
+      throws Exception {
+    for (long bucket : buckets) {
+      if (bucketWindow != null) {
+        emit(key, bucketWindow, bucket, minutes.get(bucket), out);
+      } else if (bucket < last) {
+        emit(key, InfluxSchema.WINDOW_1H, bucket, minutes.get(bucket), out);
+      }
+    }
+    if (h != null) {
       emit(key, InfluxSchema.WINDOW_1H, last, h, out);
     }
     emit(key, InfluxSchema.WINDOW_24H, last, d, out);
+  }
+
+  /**
+   * A partial for a bucket already written and known only after the bucket it became known in
+   * ticked here (an idle partition catching up): merged into that bucket and the running sums,
+   * and every point it changes is written again — the bucket's own window (which is the 1 h window when the bucket is an hour) and the
+   * current 1 h and 24 h values — so no already-written figure stays short of it.
+   */
+  private void mergeLate(String key, long minute, long last, A counts, Collector<KpiPoint> out) throws Exception {
+    merge(minute, counts);
+    A d = day.value();
+    d.add(counts);
+    store(day, d);
+    A h = null;
+    if (minute > last - hourBuckets) {
+      h = hour.value();
+      h.add(counts);
+      store(hour, h);
+    }
+    emitBehind(key, new java.util.TreeSet<>(java.util.List.of(minute)), last, h, d, out);
   }
 
   private A merge(long minute, A counts) throws Exception {
@@ -174,8 +272,11 @@ public abstract class RollingWindows<P, A extends Rollable<A>> extends KeyedProc
     if (last != null && m <= last) {
       return;
     }
-    Tick<A> tick = advance(m);
     String key = ctx.getCurrentKey();
+    // A group that has not ticked yet can have corrections too (e.g. a queue outcome of a ticket
+    // transferred to its team, dated before it): they join the windows as of the bucket before m.
+    applyCorrections(key, m, last == null ? m - 1 : last, out);
+    Tick<A> tick = advance(m);
     boolean keep = keepTicking(key, m, tick.entering(), out);
     emitWindows(key, tick, out);
 
@@ -245,6 +346,8 @@ public abstract class RollingWindows<P, A extends Rollable<A>> extends KeyedProc
     hour.clear();
     day.clear();
     lastTick.clear();
+    // Corrections known in a later bucket stay, with their timers: one can belong to a group that
+    // had nothing else (a queue outcome of a ticket transferred to this team since it queued).
     clearExtra();
     var it = minutes.keys().iterator();
     while (it.hasNext()) {
