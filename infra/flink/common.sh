@@ -19,7 +19,7 @@ cx_flink_die() {
 
 # The Flink jars: what flink-dist's lib/ would hold, resolved by Maven (there is no Flink tarball).
 cx_flink_lib() {
-  if ! compgen -G "$CX_FLINK_LIB/flink-runtime-*.jar" >/dev/null; then
+  if ! compgen -G "$CX_FLINK_LIB/flink-runtime-*.jar" >/dev/null || ! compgen -G "$CX_FLINK_LIB/cx-flink-dist-*.jar" >/dev/null; then
     echo "cx-flink: getting the Flink jars with Maven into $CX_FLINK_LIB ..." >&2
     # shellcheck disable=SC2086
     mvn -q -B -ntp ${CX_MAVEN_ARGS:-} -f "$CX_FLINK_DIR/pom.xml" package >&2 \

@@ -16,6 +16,8 @@ Usage: infra/flink/start-cluster.sh [options] [-D key=value ...]
                         or this host's name when binding 0.0.0.0)
   --rest-port PORT      REST API and web UI (default 8081)
   --rpc-port PORT       JobManager RPC (default 6123); the other ports are picked by the OS
+  --metrics-port PORT   JobManager's Prometheus endpoint (default 9249); the TaskManagers take the first free
+                        ports of metrics.reporter.prom.port (config.yaml: 9250-9259)
   --taskmanagers N      TaskManager processes (default 1), each with taskmanager.numberOfTaskSlots slots
   --state-dir DIR       checkpoints and savepoints (default \$home/state)
   --stop-when-gone PID  stop the cluster when process PID ends (tests: no process outlives its owner)
@@ -23,7 +25,7 @@ Usage: infra/flink/start-cluster.sh [options] [-D key=value ...]
 USAGE
 }
 
-bind=127.0.0.1 address="" rest_port=8081 rpc_port=6123 taskmanagers=1 state_dir="" watch_pid=""
+bind=127.0.0.1 address="" rest_port=8081 rpc_port=6123 metrics_port=9249 taskmanagers=1 state_dir="" watch_pid=""
 overrides=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -32,6 +34,7 @@ while [ $# -gt 0 ]; do
     --address) address=$2; shift 2 ;;
     --rest-port) rest_port=$2; shift 2 ;;
     --rpc-port) rpc_port=$2; shift 2 ;;
+    --metrics-port) metrics_port=$2; shift 2 ;;
     --taskmanagers) taskmanagers=$2; shift 2 ;;
     --state-dir) state_dir=$2; shift 2 ;;
     --stop-when-gone) watch_pid=$2; shift 2 ;;
@@ -61,6 +64,7 @@ cp "$CX_FLINK_DIR/config.yaml" "$CX_FLINK_DIR/log4j.properties" "$CX_FLINK_DIR/l
 # (and the -D options) applied by Flink's own loader, flattened so that scripts can read it.
 effective=$(cx_flink_bash_java_utils UPDATE_AND_GET_FLINK_CONFIGURATION -flatten \
   -D "jobmanager.bind-host=$bind" -D "taskmanager.bind-host=$bind" -D "rest.bind-address=$bind" \
+  -D "metrics.reporter.prom.host=$bind" \
   -D "jobmanager.rpc.address=$address" -D "taskmanager.host=$address" -D "rest.address=$address" \
   -D "rest.port=$rest_port" -D "jobmanager.rpc.port=$rpc_port" \
   -D "execution.checkpointing.dir=file://$state_dir/checkpoints" \
@@ -71,23 +75,26 @@ echo "$effective" >"$CX_FLINK_HOME/conf/config.yaml"
 read -r -a java_opts <<<"$(cx_flink_conf env.java.opts.all)"
 classpath=$(cx_flink_lib)
 
-# start NAME CLASS BASH_JAVA_UTILS_COMMAND: a Flink process in the background, its pid in NAME.pid.
+# start NAME CLASS BASH_JAVA_UTILS_COMMAND [-D key=value ...]: a Flink process in the background,
+# its pid in NAME.pid; the -D options apply to this process only.
 start() {
   local name=$1 class=$2 resources params jvm_params dynamic
   resources=$3
+  shift 3
   params=$(cx_flink_bash_java_utils "$resources")
   [ "$(echo "$params" | wc -l)" -eq 2 ] || cx_flink_die "unexpected BashJavaUtils $resources output: $params"
   read -r -a jvm_params <<<"$(echo "$params" | head -n 1)"
   read -r -a dynamic <<<"$(echo "$params" | tail -n 1)"
   # shellcheck disable=SC2046
   nohup "$JAVA_RUN" "${jvm_params[@]}" "${java_opts[@]}" $(cx_flink_log_settings "$name" log4j.properties) \
-    -classpath "$classpath" "$class" --configDir "$CX_FLINK_HOME/conf" "${dynamic[@]}" \
+    -classpath "$classpath" "$class" --configDir "$CX_FLINK_HOME/conf" "${dynamic[@]}" "$@" \
     >"$CX_FLINK_HOME/log/$name.out" 2>&1 </dev/null &
   echo $! >"$CX_FLINK_HOME/$name.pid"
   echo "cx-flink: started $name (pid $!), log $CX_FLINK_HOME/log/$name.log"
 }
 
-start jobmanager org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint GET_JM_RESOURCE_PARAMS
+start jobmanager org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint GET_JM_RESOURCE_PARAMS \
+  -D "metrics.reporter.prom.port=$metrics_port"
 for i in $(seq 1 "$taskmanagers"); do
   start "taskmanager-$i" org.apache.flink.runtime.taskexecutor.TaskManagerRunner GET_TM_RESOURCE_PARAMS
 done
@@ -117,4 +124,5 @@ until cx_flink_rest_get /overview 2>/dev/null | grep -q "\"taskmanagers\":$taskm
   sleep 1
 done
 echo "cx-flink: cluster up: REST API and web UI http://$address:$rest_port (bound to $bind), JobManager RPC $address:$rpc_port, $taskmanagers TaskManager(s)"
+echo "cx-flink: Prometheus metrics http://$address:$metrics_port/metrics (JobManager), TaskManagers on the first free ports of $(cx_flink_conf metrics.reporter.prom.port)"
 echo "cx-flink: state $state_dir, logs $CX_FLINK_HOME/log; submit with infra/flink/flink.sh run -d -c <job class> <job jar> [job options]"

@@ -3,6 +3,7 @@ package io.cxmonitor.service;
 import io.cxmonitor.platform.windows.RollingWindows;
 
 import io.cxmonitor.platform.influx.KpiPoint;
+import io.cxmonitor.platform.pipeline.JobMetrics;
 import io.cxmonitor.platform.windows.Grouping;
 import io.cxmonitor.metrics.ServiceCounts;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -13,12 +14,16 @@ import org.apache.flink.util.Collector;
 /**
  * Service KPIs of one group for 1m, rolling 1h and 24h (see {@link RollingWindows}), plus the
  * open-ticket backlog as a gauge written every minute: the group keeps ticking while tickets are
- * open, even when nothing happens to them for days.
+ * open, even when nothing happens to them for days. The overall backlog is also the Flink gauge
+ * {@code cx.openTickets} of the subtask that holds the overall group (0 on the others, so the sum
+ * over subtasks is the open tickets); after a restart it reads 0 until that group's next tick.
  */
 public final class RollingServiceWindows extends RollingWindows<ServicePartial, ServiceCounts> {
   private static final long serialVersionUID = 1L;
   private final long repeatWindowMs;
   private transient ValueState<Long> backlog;
+  /** The overall group's backlog at its last tick in this subtask (read by the metrics reporter). */
+  private transient long openTickets;
 
   public RollingServiceWindows(long bucketMillis) {
     this(bucketMillis, io.cxmonitor.rules.RepeatContactRule.defaults().windowMs());
@@ -41,6 +46,7 @@ public final class RollingServiceWindows extends RollingWindows<ServicePartial, 
   public void open(OpenContext openContext) throws Exception {
     super.open(openContext);
     backlog = getRuntimeContext().getState(new ValueStateDescriptor<>("backlog", Long.class));
+    getRuntimeContext().getMetricGroup().addGroup(JobMetrics.GROUP).gauge(JobMetrics.OPEN_TICKETS, () -> openTickets);
   }
 
   @Override
@@ -71,6 +77,9 @@ public final class RollingServiceWindows extends RollingWindows<ServicePartial, 
     }
     backlog.update(open);
     Grouping.Key k = Grouping.Key.parse(key);
+    if (k.grouping() == Grouping.OVERALL) {
+      openTickets = open;
+    }
     out.collect(ServicePoints.backlog(k.grouping(), k.value(), (minute + 1) * bucketMillis, open));
     return open != 0;
   }

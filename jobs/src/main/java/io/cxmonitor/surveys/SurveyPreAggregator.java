@@ -56,6 +56,11 @@ public final class SurveyPreAggregator extends FactPreAggregator<Decoded<SurveyR
   }
 
   @Override
+  protected boolean lateIsDeadLettered() {
+    return true;
+  }
+
+  @Override
   protected boolean accept(Decoded<SurveyResponse> d) {
     if (d.duplicate) {
       counters.duplicates++;

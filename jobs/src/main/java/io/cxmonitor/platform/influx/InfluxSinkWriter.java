@@ -1,5 +1,6 @@
 package io.cxmonitor.platform.influx;
 
+import io.cxmonitor.platform.pipeline.JobMetrics;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -68,6 +69,11 @@ final class InfluxSinkWriter implements SinkWriter<KpiPoint> {
     this.rejectedOut = metrics.counter("influxPointsRejected");
     this.tagValuesReplacedOut = metrics.counter("influxTagValuesReplaced");
     metrics.gauge("influxLastFlushMs", () -> lastFlushMs);
+    // The same counters in the jobs' metric group, keyed like cx_sink points (Prometheus label sink=<job>).
+    MetricGroup cx = metrics.addGroup(JobMetrics.GROUP).addGroup(JobMetrics.SINK, job);
+    cx.counter(JobMetrics.POINTS_WRITTEN, pointsOut);
+    cx.counter(JobMetrics.RETRIES, retriesOut);
+    cx.counter(JobMetrics.POINTS_REJECTED, rejectedOut);
     if (options.createDatabase()) {
       try {
         withRetry("CREATE DATABASE " + options.database(), () -> {

@@ -7,6 +7,7 @@ import java.util.List;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -17,7 +18,8 @@ import org.apache.flink.util.OutputTag;
  * {@link WatermarkOperator}) the last watermark in checkpointed operator state (so lateness
  * decisions and totals survive restarts exactly), reports the counters as a {@code cx_pipeline}
  * point every stats interval and at the end of input, and calls {@link #flush()} before every
- * checkpoint barrier and at the end.
+ * checkpoint barrier and at the end. The same counters are Flink gauges ({@link JobMetrics}),
+ * read by the metrics reporters (Prometheus) without any cost per record.
  */
 public abstract class CountingOperator<IN, OUT> extends WatermarkOperator<IN, OUT> {
   private static final long serialVersionUID = 1L;
@@ -49,7 +51,44 @@ public abstract class CountingOperator<IN, OUT> extends WatermarkOperator<IN, OU
   @Override
   public void open() throws Exception {
     super.open();
+    registerMetrics(getMetricGroup().addGroup(JobMetrics.GROUP).addGroup(JobMetrics.PIPELINE, job));
     scheduleStats();
+  }
+
+  /**
+   * Gauges reading the checkpointed counters (so they survive restarts exactly, like
+   * {@code cx_pipeline}), and the watermark lag. Read by the reporter thread; a stale read of a
+   * long field is harmless for a metric.
+   */
+  private void registerMetrics(MetricGroup g) {
+    g.gauge(JobMetrics.EVENTS_IN, () -> counters.events);
+    g.gauge(JobMetrics.LATE, () -> counters.late);
+    g.gauge(JobMetrics.INVALID, () -> counters.invalid);
+    g.gauge(JobMetrics.UNDECODABLE, () -> counters.undecodable);
+    g.gauge(JobMetrics.DEAD_LETTERED, this::deadLettered);
+    g.gauge(JobMetrics.DUPLICATES, () -> counters.duplicates);
+    g.gauge(JobMetrics.TAG_VALUES_FOLDED, () -> counters.tagValuesFolded);
+    g.gauge(JobMetrics.UNKNOWN_SYMBOLS, () -> counters.unknownSymbols);
+    g.gauge(JobMetrics.WATERMARK_LAG_MS, () -> watermarkLagMs(getProcessingTimeService().getCurrentProcessingTime()));
+  }
+
+  /** Records this operator sent to the dead-letter topic; late ones only where {@link #lateIsDeadLettered}. */
+  private long deadLettered() {
+    return counters.invalid + counters.undecodable + (lateIsDeadLettered() ? counters.late : 0);
+  }
+
+  /** Whether the records counted as late go to the dead-letter topic (else only their gauge change is kept). */
+  protected boolean lateIsDeadLettered() {
+    return false;
+  }
+
+  /** Processing time minus the watermark; -1 before the first watermark, 0 after the last (end of input). */
+  private long watermarkLagMs(long now) {
+    long w = watermark;
+    if (w == Long.MIN_VALUE) {
+      return -1;
+    }
+    return w == Long.MAX_VALUE ? 0 : Math.max(0, now - w);
   }
 
   /** Emits everything buffered (before a checkpoint barrier and at the end of input). */

@@ -55,6 +55,11 @@ public final class DecodedRouter<T> extends CountingOperator<Decoded<T>, T> {
   }
 
   @Override
+  protected boolean lateIsDeadLettered() {
+    return eventTime != null;
+  }
+
+  @Override
   public void processElement(StreamRecord<Decoded<T>> element) {
     Decoded<T> d = element.getValue();
     if (d.ok()) {
