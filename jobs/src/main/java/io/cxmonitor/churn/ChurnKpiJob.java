@@ -93,7 +93,7 @@ public final class ChurnKpiJob implements Callable<Integer> {
   private Duration repeatWindow;
 
   public static void main(String[] args) {
-    System.exit(JobMain.run(new ChurnKpiJob(), args));
+    JobMain.exit(JobMain.run(new ChurnKpiJob(), args));
   }
 
   @Override

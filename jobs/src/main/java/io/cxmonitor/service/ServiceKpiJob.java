@@ -75,7 +75,7 @@ public final class ServiceKpiJob implements Callable<Integer> {
   StartupOptions startup;
 
   public static void main(String[] args) {
-    System.exit(JobMain.run(new ServiceKpiJob(), args));
+    JobMain.exit(JobMain.run(new ServiceKpiJob(), args));
   }
 
   @Override

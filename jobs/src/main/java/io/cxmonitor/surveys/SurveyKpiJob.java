@@ -45,7 +45,7 @@ public final class SurveyKpiJob implements Callable<Integer> {
   StartupOptions startup;
 
   public static void main(String[] args) {
-    System.exit(JobMain.run(new SurveyKpiJob(), args));
+    JobMain.exit(JobMain.run(new SurveyKpiJob(), args));
   }
 
   @Override

@@ -1,6 +1,8 @@
 package io.cxmonitor.platform.startup;
 
 import java.util.concurrent.Callable;
+import org.apache.flink.configuration.DeploymentOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
 
 /**
@@ -13,6 +15,8 @@ public final class JobMain {
   public static final int EXIT_STARTUP_CHECK = 3;
   /** The log4j2 configuration of the jobs (console, Kafka and Flink quiet, bounded while a server is down). */
   public static final String LOG_CONFIG = "cx-jobs-log4j2.properties";
+  /** The execution target Flink's application cluster entry point sets (its EmbeddedExecutor's name). */
+  static final String APPLICATION_CLUSTER_TARGET = "embedded";
 
   private JobMain() {}
 
@@ -31,6 +35,27 @@ public final class JobMain {
       cmd.getErr().println(cmd.getCommandName() + ": the job failed and will not be restarted: " + rootMessage(e));
       return EXIT_JOB_FAILED;
     }).execute(args);
+  }
+
+  /**
+   * Ends a job's {@code main} with {@code status}: {@code System.exit}, except in a Flink application cluster (the
+   * Kubernetes operator's FlinkDeployments), where {@code main} runs inside the JobManager and returns as soon as the
+   * job is submitted; exiting there would end the JobManager with the job it just started. There a failed start
+   * (status not 0, its message already printed) throws instead, so that Flink marks the application as failed.
+   */
+  public static void exit(int status) {
+    if (!runsInApplicationCluster()) {
+      System.exit(status);
+    }
+    if (status != 0) {
+      throw new IllegalStateException("the job did not start (exit status " + status + "): see the message above");
+    }
+  }
+
+  /** Whether {@code main} runs in a Flink application cluster's JobManager (execution target {@code embedded}). */
+  static boolean runsInApplicationCluster() {
+    return APPLICATION_CLUSTER_TARGET.equals(
+        StreamExecutionEnvironment.getExecutionEnvironment().getConfiguration().get(DeploymentOptions.TARGET));
   }
 
   /**

@@ -33,7 +33,7 @@ class ClusterConfigTest {
   }
 
   /** The YAML's nested keys joined with dots, as Flink reads them. */
-  private static Map<String, String> flat() throws Exception {
+  static Map<String, String> flat() throws Exception {
     Map<String, String> out = new TreeMap<>();
     flatten("", new ObjectMapper(new YAMLFactory()).readValue(CONFIG.toFile(), Map.class), out);
     return out;
