@@ -83,7 +83,24 @@ public final class ConfidenceIntervals {
     if (df < 1) {
       throw new IllegalArgumentException("degrees of freedom must be >= 1, got " + df);
     }
-    return df < T_CACHE ? T95[(int) df] : new TDistribution(null, df).inverseCumulativeProbability(0.975);
+    return df < T_CACHE ? T95[(int) df] : t95Asymptotic(df);
+  }
+
+  /**
+   * The 0.975 quantile of Student's t for {@code df} ≥ 1024 by the Cornish–Fisher expansion in
+   * 1/df around the normal quantile (Abramowitz and Stegun 26.7.5), four terms: its error there is
+   * below 1e-12, and it costs a few multiplications instead of an iterative inversion of the t
+   * distribution (which took 7 % of the survey job's CPU, once per point with n ≥ 1024).
+   */
+  static double t95Asymptotic(long df) {
+    double z = Z95;
+    double z2 = z * z;
+    double g1 = (z2 + 1) * z / 4;
+    double g2 = ((5 * z2 + 16) * z2 + 3) * z / 96;
+    double g3 = (((3 * z2 + 19) * z2 + 17) * z2 - 15) * z / 384;
+    double g4 = ((((79 * z2 + 776) * z2 + 1482) * z2 - 1920) * z2 - 945) * z / 92160;
+    double v = 1.0 / df;
+    return z + v * (g1 + v * (g2 + v * (g3 + v * g4)));
   }
 
   private static void requireCounts(long successes, long n) {

@@ -106,4 +106,17 @@ class ConfidenceIntervalsTest {
     assertThat(ci.high()).isEqualTo(5.0);
     assertThat(ci.low()).isCloseTo(4.75 - 3.182 * 0.25, within(1e-3));
   }
+
+  @Test
+  void tQuantileBeyondTheTableEqualsTheInvertedTDistribution() {
+    for (long df : new long[] {1023, 1024, 1025, 2_000, 10_000, 123_457, 10_000_000}) {
+      double exact = new org.apache.commons.math3.distribution.TDistribution(null, df).inverseCumulativeProbability(0.975);
+      // commons-math inverts the t distribution to about 1e-9 (its solver's accuracy)
+      assertThat(ConfidenceIntervals.t95(df)).as("df %d", df).isCloseTo(exact, within(1e-8));
+    }
+    // the expansion itself, where the table would take over, is still that close
+    double at1023 = new org.apache.commons.math3.distribution.TDistribution(null, 1023).inverseCumulativeProbability(0.975);
+    assertThat(ConfidenceIntervals.t95Asymptotic(1023)).isCloseTo(at1023, within(1e-8));
+    assertThat(ConfidenceIntervals.t95(Long.MAX_VALUE)).isCloseTo(ConfidenceIntervals.Z95, within(1e-12));
+  }
 }
