@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 /** Entry point of the survey KPI job: options, environment, workflow. */
 @Command(name = "survey-kpi-job", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Computes NPS, CSAT and CES (1m, rolling 1h and 24h; overall and per channel, region, team, "
-        + "product; each with n and a 95% CI) from Avro survey responses on Kafka and writes them to InfluxDB.")
+        + "product; each with n and a 95%% CI) from Avro survey responses on Kafka and writes them to InfluxDB.")
 public final class SurveyKpiJob implements Callable<Integer> {
   static final String JOB = "surveys";
 
