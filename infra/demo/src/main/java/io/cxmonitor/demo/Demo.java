@@ -345,7 +345,19 @@ public final class Demo implements Callable<Integer> {
       if (keptCheckpoints != null) {
         System.out.println("checkpoints kept in " + keptCheckpoints + ": start the demo again with the same options to resume.");
       }
-      System.out.println("stopped; temporary Kafka and InfluxDB data deleted.");
+      System.out.println(stoppedMessage(broker != null, influx != null));
+    }
+
+    /** What stopping removed: only the servers the demo started itself had temporary data. */
+    static String stoppedMessage(boolean ownKafka, boolean ownInflux) {
+      if (ownKafka && ownInflux) {
+        return "stopped; temporary Kafka and InfluxDB data deleted.";
+      }
+      if (ownKafka || ownInflux) {
+        return "stopped; temporary " + (ownKafka ? "Kafka" : "InfluxDB") + " data deleted, "
+            + (ownKafka ? "InfluxDB (--influx-url)" : "Kafka (--kafka)") + " left as it was.";
+      }
+      return "stopped; Kafka (--kafka) and InfluxDB (--influx-url) left as they were.";
     }
   }
 
