@@ -90,7 +90,8 @@ public final class ReplayCli implements Callable<Integer> {
       out.printf("events %,d %s; %s%n", events.values().stream().mapToLong(Long::longValue).sum(), events,
           firstEvent == null ? "none" : "event times " + firstEvent + " .. " + lastEvent);
       if (anonymousRows > 0) {
-        out.printf("anonymous: %,d rows had no customer id; their customer id is the ticket id%n", anonymousRows);
+        out.printf("anonymous: %,d rows had no customer id: published as anonymous contacts (counted in "
+            + "anonymous_contacts, left out of both repeat rates; customer id = ticket id)%n", anonymousRows);
       }
       absentTimes.forEach((what, n) -> out.printf("  not emitted %,d × %s%n", n, what));
       if (duplicateIdRows > 0) {
