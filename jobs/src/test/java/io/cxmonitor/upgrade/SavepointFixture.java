@@ -2,6 +2,9 @@ package io.cxmonitor.upgrade;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cxmonitor.churn.ChurnKpiJob;
+import io.cxmonitor.service.ServiceKpiJob;
+import io.cxmonitor.surveys.SurveyKpiJob;
 import io.cxmonitor.tools.generator.KafkaPublisher;
 import io.cxmonitor.tools.generator.SimulationConfig;
 import io.cxmonitor.platform.kafka.Topics;
@@ -23,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -34,26 +38,26 @@ import org.awaitility.Awaitility;
  * (1) and the batch after it (2), and how each job was started. Records are stored as published
  * bytes, so later changes to the generator or the schemas cannot change what the savepoint saw.
  */
-final class SavepointFixture {
+public final class SavepointFixture {
   private SavepointFixture() {}
 
-  static final String RECORDS = "records.bin.gz";
-  static final List<String> JOBS = List.of("surveys", "service", "churn");
-  static final Instant T0 = Instant.parse("2026-03-02T07:00:00Z");
+  public static final String RECORDS = "records.bin.gz";
+  public static final List<String> JOBS = List.of("surveys", "service", "churn");
+  public static final Instant T0 = Instant.parse("2026-03-02T07:00:00Z");
   /** Records emitted before this are batch 1, the rest batch 2. */
-  static final Instant CUT = T0.plus(Duration.ofMinutes(70));
+  public static final Instant CUT = T0.plus(Duration.ofMinutes(70));
 
   /** One published record: its batch, topic, key, bytes and Kafka timestamp (its event time). */
-  record Record(int batch, String topic, String key, byte[] value, long timestamp) {}
+  public record Record(int batch, String topic, String key, byte[] value, long timestamp) {}
 
-  static SimulationConfig simulation() {
+  public static SimulationConfig simulation() {
     return SimulationConfig.defaults(20261126L, T0, Duration.ofHours(2))
         .withRate(20)
         .withCustomers(1_500, 0.02)
         .withDisorder(0.05, Duration.ofSeconds(20), 0.0);
   }
 
-  static List<String> topicsOf(String job) {
+  public static List<String> topicsOf(String job) {
     return switch (job) {
       case "surveys" -> List.of(Topics.SURVEYS);
       case "service" -> List.of(Topics.INTERACTIONS);
@@ -62,15 +66,35 @@ final class SavepointFixture {
     };
   }
 
+  /** The entry class of {@code job}, for {@code flink run -c}. */
+  public static String jobClass(String job) {
+    return switch (job) {
+      case "surveys" -> SurveyKpiJob.class.getName();
+      case "service" -> ServiceKpiJob.class.getName();
+      case "churn" -> ChurnKpiJob.class.getName();
+      default -> throw new IllegalArgumentException(job);
+    };
+  }
+
+  /** Defines {@code job} with {@code args} on {@code env}, as its main does (local mode). */
+  public static void configure(String job, String[] args, StreamExecutionEnvironment env) {
+    switch (job) {
+      case "surveys" -> SurveyKpiJob.fromArgs(args).configure(env);
+      case "service" -> ServiceKpiJob.fromArgs(args).configure(env);
+      case "churn" -> ChurnKpiJob.fromArgs(args).configure(env);
+      default -> throw new IllegalArgumentException(job);
+    }
+  }
+
   /** The command line every fixture and upgrade run uses, so the only difference is the code. */
-  static String[] args(String job, String bootstrap, String influxUrl, String runName) {
+  public static String[] args(String job, String bootstrap, String influxUrl, String runName) {
     return new String[] {
         "--bootstrap-servers", bootstrap, "--group-id", runName + "-" + job, "--start-from", "EARLIEST",
         "--influx-url", influxUrl, "--influx-db", "cx_" + runName.replace('-', '_'),
         "--checkpoint-interval", "PT1S", "--parallelism", "1", "--stats-interval", "PT1S"};
   }
 
-  static void writeRecords(List<Record> records, Path file) throws IOException {
+  public static void writeRecords(List<Record> records, Path file) throws IOException {
     try (OutputStream f = Files.newOutputStream(file); DataOutputStream out = new DataOutputStream(new GZIPOutputStream(f))) {
       for (Record r : records) {
         out.writeByte(r.batch());
@@ -83,7 +107,7 @@ final class SavepointFixture {
     }
   }
 
-  static List<Record> readRecords(InputStream in) throws IOException {
+  public static List<Record> readRecords(InputStream in) throws IOException {
     List<Record> records = new ArrayList<>();
     try (DataInputStream data = new DataInputStream(new GZIPInputStream(in))) {
       while (true) {
@@ -104,7 +128,7 @@ final class SavepointFixture {
   }
 
   /** Publishes the records of batches up to {@code lastBatch}, in their original order. */
-  static void publish(String bootstrap, List<Record> records, int lastBatch) {
+  public static void publish(String bootstrap, List<Record> records, int lastBatch) {
     try (KafkaPublisher publisher = new KafkaPublisher(bootstrap)) {
       for (Record r : records) {
         if (r.batch() <= lastBatch) {
@@ -122,7 +146,7 @@ final class SavepointFixture {
    * Waits until each job's consumer group has committed the end of each of its topics. Offsets
    * are committed when a checkpoint completes, so by then the job's state holds every record.
    */
-  static void awaitConsumed(KafkaBroker kafka, String runName, Collection<String> jobs) {
+  public static void awaitConsumed(KafkaBroker kafka, String runName, Collection<String> jobs) {
     try (Admin admin = Admin.create(kafka.adminProps())) {
       Awaitility.await().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofMillis(500))
           .alias("committed offsets of " + runName + " " + jobs)

@@ -1,12 +1,9 @@
 package io.cxmonitor.upgrade;
 
-import io.cxmonitor.churn.ChurnKpiJob;
 import io.cxmonitor.tools.generator.CxSimulation;
 import io.cxmonitor.tools.generator.GeneratedRecord;
 import io.cxmonitor.tools.generator.KafkaPublisher;
 import io.cxmonitor.platform.kafka.Topics;
-import io.cxmonitor.service.ServiceKpiJob;
-import io.cxmonitor.surveys.SurveyKpiJob;
 import io.cxmonitor.testkit.InfluxServer;
 import io.cxmonitor.testkit.KafkaBroker;
 import java.nio.file.Files;
@@ -60,11 +57,7 @@ class SavepointFixtureWriter {
       for (String job : SavepointFixture.JOBS) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         String[] args = SavepointFixture.args(job, kafka.bootstrapServers(), influx.url(), "fixture");
-        switch (job) {
-          case "surveys" -> SurveyKpiJob.fromArgs(args).configure(env);
-          case "service" -> ServiceKpiJob.fromArgs(args).configure(env);
-          default -> ChurnKpiJob.fromArgs(args).configure(env);
-        }
+        SavepointFixture.configure(job, args, env);
         jobs.put(job, env.executeAsync("fixture-" + job));
       }
       SavepointFixture.awaitConsumed(kafka, "fixture", jobs.keySet());
