@@ -128,7 +128,7 @@ public final class ServiceKpiJob implements Callable<Integer> {
     startup.configure(env);
     ServiceKpiWorkflow.defineWorkflow(env,
         InputSources.interactionSource(options.bootstrapServers, topic, options.groupId(JOB), options.startFrom, options.bounded, options.kafkaProperties(),
-            EventTimeCheck.of(options)),
+            options.valueFormat(), EventTimeCheck.of(options)),
         new InfluxSink(options.influx(), JOB, options.rejectedInfluxPoints()),
         KafkaIo.slaAlertSink(options.bootstrapServers, alertTopic, options.kafkaProperties()),
         options.deadLetterSink(),
