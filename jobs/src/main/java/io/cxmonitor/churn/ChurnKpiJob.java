@@ -145,8 +145,8 @@ public final class ChurnKpiJob implements Callable<Integer> {
             InputSources.interactionSource(b, interactionTopic, g, options.startFrom, options.bounded, kafka, format, times),
             InputSources.followUpDoneSource(b, doneTopic, g, options.startFrom, options.bounded, kafka, format, times)),
         new InfluxSink(options.influx(), JOB, options.rejectedInfluxPoints()),
-        KafkaIo.avroSink(b, atRiskTopic, WireFormat::atRisk, AtRiskEvent::getCustomerId, kafka),
-        KafkaIo.avroSink(b, followUpTopic, WireFormat::followUps, FollowUpAction::getActionId, kafka),
+        KafkaIo.avroSink(b, atRiskTopic, WireFormat::atRisk, AtRiskEvent::getCustomerId, format, kafka),
+        KafkaIo.avroSink(b, followUpTopic, WireFormat::followUps, FollowUpAction::getActionId, format, kafka),
         options.deadLetterSink(),
         new ChurnWorkflow.Settings(JOB, options.outOfOrderness, options.idleness, options.statsInterval, options.bucket,
             risk, sla, repeatWindow, inactiveTtl, detractorDue, lowCsatDue));

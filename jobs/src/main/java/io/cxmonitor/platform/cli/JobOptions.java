@@ -106,9 +106,11 @@ public final class JobOptions {
   // --- value format of the input topics (README "Schema registry") --------------------------------
   @Option(names = "--value-format", paramLabel = "single-object|confluent", defaultValue = "single-object",
       converter = ValueFormatConverter.class,
-      description = "How the input topics' values are framed: single-object (Avro single-object encoding, writer "
+      description = "How the job's Avro topics frame their values, inputs and outputs (SLA alerts, at-risk events, "
+          + "follow-ups; dead letters keep the original bytes): single-object (Avro single-object encoding, writer "
           + "schemas by fingerprint from the shipped history) or confluent (magic byte 0, schema id, Avro body; the "
-          + "writer schema is looked up by id in --schema-registry). Default: ${DEFAULT-VALUE}")
+          + "writer schema is looked up by id in --schema-registry, and the job's own output schemas are registered "
+          + "there under <topic>-value). Default: ${DEFAULT-VALUE}")
   public ValueFormat.Kind valueFormat;
 
   @Option(names = "--schema-registry", paramLabel = "URL", defaultValue = "${env:CX_SCHEMA_REGISTRY}",
@@ -134,7 +136,7 @@ public final class JobOptions {
     }
   }
 
-  /** The input topics' value format as --value-format, --schema-registry and its credentials file say. */
+  /** The Avro topics' value format as --value-format, --schema-registry and its credentials file say. */
   public ValueFormat valueFormat() {
     if (valueFormat != ValueFormat.Kind.CONFLUENT) {
       return ValueFormat.SINGLE_OBJECT;

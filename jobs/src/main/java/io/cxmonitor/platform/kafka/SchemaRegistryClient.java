@@ -154,6 +154,10 @@ public final class SchemaRegistryClient {
       unknownUntil.put(id, System.nanoTime() + UNKNOWN_ID_TTL.toNanos());
       throw unknown(id);
     }
+    if (response.statusCode() != 200) { // not an answer about the id: fail rather than dead-letter the record
+      throw new RegistryUnavailableException("the schema registry at " + config.url() + " answered HTTP "
+          + response.statusCode() + " for schema id " + id + ": " + abbreviate(response.body()), null);
+    }
     Schema schema = parse(id, response.body());
     schemas.put(id, schema);
     unknownUntil.remove(id);
@@ -166,13 +170,59 @@ public final class SchemaRegistryClient {
   }
 
   private HttpResponse<String> fetch(int id) throws RegistryUnavailableException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(config.url() + "/schemas/ids/" + id))
+    return send(request("/schemas/ids/" + id).GET(), "schema id " + id);
+  }
+
+  /**
+   * Registers {@code schema} under {@code subject} ({@code POST /subjects/<subject>/versions}) as a
+   * Confluent serializer does, so that the subject's compatibility rule applies, and returns the id
+   * to frame records with. Registering a schema the subject already has returns its id.
+   *
+   * @throws SchemaRefusedException if the registry refuses it (409: incompatible with the subject's
+   *     earlier versions; 422: not a valid schema), with the registry's reason
+   */
+  public int register(String subject, Schema schema) throws IOException, InterruptedException {
+    String body = JSON.createObjectNode().put("schema", schema.toString()).toString();
+    HttpResponse<String> r = send(request("/subjects/" + java.net.URLEncoder.encode(subject, StandardCharsets.UTF_8)
+        .replace("+", "%20") + "/versions").header("Content-Type", "application/vnd.schemaregistry.v1+json")
+        .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)), "registering " + subject);
+    if (r.statusCode() != 200) {
+      throw new SchemaRefusedException("the schema registry at " + config.url() + " refuses " + schema.getFullName()
+          + " under subject " + subject + " (HTTP " + r.statusCode() + "): " + abbreviate(r.body()));
+    }
+    JsonNode id = JSON.readTree(r.body()).get("id");
+    if (id == null || !id.canConvertToInt()) {
+      throw new IOException("the schema registry's answer to registering under " + subject + " has no id: "
+          + abbreviate(r.body()));
+    }
+    return id.asInt();
+  }
+
+  /** The registry refused to register a schema: the job cannot write that output until its schema is fixed. */
+  public static final class SchemaRefusedException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    SchemaRefusedException(String message) {
+      super(message);
+    }
+  }
+
+  private HttpRequest.Builder request(String path) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(config.url() + path))
         .timeout(REQUEST_TIMEOUT)
-        .header("Accept", "application/vnd.schemaregistry.v1+json, application/json")
-        .GET();
+        .header("Accept", "application/vnd.schemaregistry.v1+json, application/json");
     if (authorization != null) {
       request.header("Authorization", authorization);
     }
+    return request;
+  }
+
+  /**
+   * Sends {@code request}, retrying with backoff for up to {@link Config#retryFor} while the
+   * registry cannot be reached or answers 5xx, 401, 403 or 429; returns any other answer.
+   */
+  private HttpResponse<String> send(HttpRequest.Builder request, String what)
+      throws RegistryUnavailableException, InterruptedException {
     long deadline = System.nanoTime() + config.retryFor().toNanos();
     Duration backoff = FIRST_BACKOFF;
     for (int attempt = 1; ; attempt++) {
@@ -180,7 +230,7 @@ public final class SchemaRegistryClient {
       IOException cause = null;
       try {
         HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200 || r.statusCode() == 404) {
+        if (!retryable(r.statusCode())) {
           if (attempt > 1) {
             LOG.info("schema registry {} answered again after {} attempts", config.url(), attempt);
           }
@@ -192,17 +242,21 @@ public final class SchemaRegistryClient {
         cause = e;
       }
       if (System.nanoTime() - deadline >= 0) {
-        throw new RegistryUnavailableException("the schema registry at " + config.url() + " did not answer for schema id "
-            + id + " within " + config.retryFor() + " (" + attempt + " attempts; last: " + problem + "); the source fails "
+        throw new RegistryUnavailableException("the schema registry at " + config.url() + " did not answer for " + what
+            + " within " + config.retryFor() + " (" + attempt + " attempts; last: " + problem + "); the source fails "
             + "and the job restarts from its last checkpoint, nothing is dead-lettered", cause);
       }
       if (attempt == 1) {
-        LOG.warn("schema registry {} cannot be asked for schema id {} ({}); retrying for up to {}",
-            config.url(), id, problem, config.retryFor());
+        LOG.warn("schema registry {} cannot be asked for {} ({}); retrying for up to {}",
+            config.url(), what, problem, config.retryFor());
       }
       Thread.sleep(backoff.toMillis());
       backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
     }
+  }
+
+  private static boolean retryable(int status) {
+    return status >= 500 || status == 401 || status == 403 || status == 429;
   }
 
   private Schema parse(int id, String body) throws UnusableSchemaException {
