@@ -7,7 +7,6 @@ import io.cxmonitor.platform.kafka.DeadLetter;
 import io.cxmonitor.platform.kafka.DeadLetterSerializer;
 import io.cxmonitor.platform.kafka.KafkaIo;
 import io.cxmonitor.platform.kafka.RejectedPointsToDeadLetters;
-import io.cxmonitor.platform.kafka.SchemaRegistryClient;
 import io.cxmonitor.platform.kafka.ValueFormat;
 import io.cxmonitor.platform.kafka.Topics;
 import io.cxmonitor.platform.pipeline.RetainedCheckpoints;
@@ -103,59 +102,13 @@ public final class JobOptions {
   @Mixin
   public KafkaClientOptions kafkaClient = new KafkaClientOptions();
 
-  // --- value format of the input topics (README "Schema registry") --------------------------------
-  @Option(names = "--value-format", paramLabel = "single-object|confluent", defaultValue = "single-object",
-      converter = ValueFormatConverter.class,
-      description = "How the job's Avro topics frame their values, inputs and outputs (SLA alerts, at-risk events, "
-          + "follow-ups; dead letters keep the original bytes): single-object (Avro single-object encoding, writer "
-          + "schemas by fingerprint from the shipped history) or confluent (magic byte 0, schema id, Avro body; the "
-          + "writer schema is looked up by id in --schema-registry, and the job's own output schemas are registered "
-          + "there under <topic>-value). Default: ${DEFAULT-VALUE}")
-  public ValueFormat.Kind valueFormat;
-
-  @Option(names = "--schema-registry", paramLabel = "URL", defaultValue = "${env:CX_SCHEMA_REGISTRY}",
-      description = "Confluent-compatible schema registry API for --value-format confluent (env CX_SCHEMA_REGISTRY), "
-          + "e.g. http://registry:8081 or Apicurio's http://registry:8080/apis/ccompat/v7.")
-  public String schemaRegistry;
-
-  @Option(names = "--schema-registry-credentials-file", paramLabel = "FILE",
-      defaultValue = "${env:CX_SCHEMA_REGISTRY_CREDENTIALS_FILE}",
-      description = "File holding user:password for the registry's HTTP basic authentication (env "
-          + "CX_SCHEMA_REGISTRY_CREDENTIALS_FILE), read where the sources run.")
-  public Path schemaRegistryCredentialsFile;
-
-  /** Picocli converter of "single-object" / "confluent". */
-  static final class ValueFormatConverter implements CommandLine.ITypeConverter<ValueFormat.Kind> {
-    @Override
-    public ValueFormat.Kind convert(String value) {
-      try {
-        return ValueFormat.Kind.parse(value);
-      } catch (IllegalArgumentException e) {
-        throw new CommandLine.TypeConversionException(e.getMessage());
-      }
-    }
-  }
+  @Mixin
+  public ValueFormatOptions values = new ValueFormatOptions();
 
   /** The Avro topics' value format as --value-format, --schema-registry and its credentials file say. */
   public ValueFormat valueFormat() {
-    if (valueFormat != ValueFormat.Kind.CONFLUENT) {
-      return ValueFormat.SINGLE_OBJECT;
-    }
-    return ValueFormat.confluent(SchemaRegistryClient.Config.of(schemaRegistry).withCredentialsFile(
-        schemaRegistryCredentialsFile == null ? null : schemaRegistryCredentialsFile.toAbsolutePath().toString()));
+    return values.valueFormat();
   }
-
-  private void validateValueFormat(CommandLine cmd) {
-    if (valueFormat == ValueFormat.Kind.CONFLUENT && (schemaRegistry == null || schemaRegistry.isBlank())) {
-      throw new CommandLine.ParameterException(cmd, "--value-format confluent needs --schema-registry URL: the "
-          + "registry the producers registered their schemas in");
-    }
-    if (schemaRegistry != null && !schemaRegistry.startsWith("http://") && !schemaRegistry.startsWith("https://")) {
-      throw new CommandLine.ParameterException(cmd, "--schema-registry must start with http:// or https://, got '"
-          + schemaRegistry + "'");
-    }
-  }
-  // --- end of value format options -----------------------------------------------------------------
 
   /** The Kafka client properties from --kafka-config and --kafka-property, set by {@link #validate}. */
   private Properties kafkaProperties = new Properties();
@@ -270,7 +223,7 @@ public final class JobOptions {
       throw new CommandLine.ParameterException(cmd, "--influx-ca-file is for an https:// --influx-url, got '" + influxUrl + "'");
     }
     kafkaProperties = kafkaClient.clientProperties(cmd);
-    validateValueFormat(cmd);
+    values.validate(cmd);
     validateResume(cmd);
   }
 
