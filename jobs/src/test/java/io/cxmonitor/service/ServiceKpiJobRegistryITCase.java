@@ -27,7 +27,7 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -46,8 +46,11 @@ class ServiceKpiJobRegistryITCase {
   static final MiniClusterExtension FLINK = new MiniClusterExtension(
       new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
+  @AutoClose
   private static KafkaBroker kafka;
+  @AutoClose
   private static InfluxServer influx;
+  @AutoClose
   private static SchemaRegistry registry;
 
   @BeforeAll
@@ -57,19 +60,6 @@ class ServiceKpiJobRegistryITCase {
     influx = InfluxServer.start();
     for (String format : List.of("single", "confluent")) {
       kafka.createTopics(1, "svc.interactions." + format, "svc.alerts." + format, "svc.dead-letter." + format);
-    }
-  }
-
-  @AfterAll
-  static void stop() {
-    for (AutoCloseable c : new AutoCloseable[] {kafka, influx, registry}) {
-      try {
-        if (c != null) {
-          c.close();
-        }
-      } catch (Exception e) {
-        System.err.println("closing " + c + ": " + e);
-      }
     }
   }
 

@@ -38,7 +38,7 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.influxdb.InfluxDB;
 import org.influxdb.InfluxDBFactory;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -66,8 +66,11 @@ class SurveyKpiJobRegistryITCase {
   static final MiniClusterExtension FLINK = new MiniClusterExtension(
       new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
+  @AutoClose
   private static KafkaBroker kafka;
+  @AutoClose
   private static InfluxServer influx;
+  @AutoClose
   private static SchemaRegistry registry;
 
   @BeforeAll
@@ -76,19 +79,6 @@ class SurveyKpiJobRegistryITCase {
     kafka = KafkaBroker.start();
     influx = InfluxServer.start();
     kafka.createTopics(1, SINGLE, CONFLUENT, DLQ_SINGLE, DLQ_CONFLUENT);
-  }
-
-  @AfterAll
-  static void stopServers() {
-    for (AutoCloseable c : new AutoCloseable[] {kafka, influx, registry}) {
-      try {
-        if (c != null) {
-          c.close();
-        }
-      } catch (Exception e) {
-        System.err.println("closing " + c + ": " + e);
-      }
-    }
   }
 
   @Test
