@@ -50,7 +50,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * plain loops. Part of the Confluent topic is written by a producer on a newer compatible schema
  * (an added optional field, registered as version 2); records with an id the registry does not
  * have, or in the other framing, go to the dead letters with their reason. A registry that is
- * down when the job starts is waited for: nothing is dead-lettered or lost.
+ * down when the job starts is waited for, and one that goes down mid-run leaves the cached ids
+ * working while records with a new id wait: nothing is dead-lettered or lost.
  */
 class SurveyKpiJobRegistryITCase {
   private static final String SINGLE = "it.surveys.single";
@@ -207,7 +208,7 @@ class SurveyKpiJobRegistryITCase {
     assertThat(expected.onTime).hasSizeGreaterThan(200);
 
     registry.stop();
-    JobClient job = startJob("cx_outage", topic, deadLetters, "--value-format", "confluent",
+    JobClient job = startJob("cx_outage", topic, deadLetters, "--bounded", "--value-format", "confluent",
         "--schema-registry", registry.confluentUrl());
     await().atMost(Duration.ofMinutes(2)).until(() -> job.getJobStatus().get() == JobStatus.RUNNING);
     // while the registry is away the records wait: the bounded job keeps running and dead-letters nothing
@@ -230,6 +231,90 @@ class SurveyKpiJobRegistryITCase {
         .isEqualTo(expected.late.isEmpty() ? Map.of() : Map.of("LATE", expected.late.size()));
   }
 
+  @Test
+  void cachedIdsKeepWorkingWhenTheRegistryGoesDownMidRunAndNewOnesWaitForIt() throws Exception {
+    String topic = "it.surveys.midrun";
+    String deadLetters = "it.dead-letter.midrun";
+    kafka.createTopics(1, topic, deadLetters);
+    registry.restart(); // empty, so that registering in the same order after the outage gives the same ids
+    Schema current = SurveyResponse.getClassSchema();
+    Schema withLanguage = withField(current, new Schema.Field("language",
+        Schema.createUnion(Schema.create(Schema.Type.NULL), Schema.create(Schema.Type.STRING)), null,
+        Schema.Field.NULL_DEFAULT_VALUE));
+    int v1 = registry.register(topic + "-value", current.toString());
+    int v2 = registry.register(topic + "-value", withLanguage.toString());
+    int marker = Math.max(v1, v2) + 1000; // an id nobody registered: its dead letter shows how far the job got
+
+    List<SurveyResponse> surveys = new ArrayList<>();
+    CxSimulation sim = new CxSimulation(SimulationConfig.defaults(13, T0, Duration.ofMinutes(40)).withRate(150));
+    while (sim.hasNext()) {
+      if (sim.next().record() instanceof SurveyResponse s) {
+        surveys.add(s);
+      }
+    }
+    ExpectedSurveyKpis expected = new ExpectedSurveyKpis(surveys, BOUND.toMillis());
+    assertThat(expected.late).isEmpty();
+    int half = surveys.size() / 2;
+    WireFormat.Codec<SurveyResponse> codec = WireFormat.surveys();
+    try (KafkaPublisher publisher = new KafkaPublisher(kafka.bootstrapServers())) {
+      // --- first half by the v1 producer, then the marker; the job runs until cancelled ---
+      for (SurveyResponse s : surveys.subList(0, half)) {
+        publisher.sendRaw(topic, s.getCustomerId().toString(), ConfluentFraming.frame(v1, codec.encodeBody(s)));
+      }
+      publisher.sendRaw(topic, "marker", ConfluentFraming.frame(marker, codec.encodeBody(surveys.get(0))));
+      publisher.flush();
+      JobClient job = startJob("cx_midrun", topic, deadLetters, "--stats-interval", "PT1S",
+          "--value-format", "confluent", "--schema-registry", registry.confluentUrl());
+      try {
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
+            .until(() -> kafka.readAll(deadLetters).size() == 1); // past the first half: v1 is cached
+
+        // --- registry down: the second half, a quarter by v1 (cached) and the rest by v2 (not yet seen) ---
+        registry.stop();
+        for (int i = half; i < surveys.size(); i++) {
+          SurveyResponse s = surveys.get(i);
+          byte[] value = i < half + half / 2 ? ConfluentFraming.frame(v1, codec.encodeBody(s))
+              : ConfluentFraming.frame(v2, encodeV2(withLanguage, s, "en"));
+          publisher.sendRaw(topic, s.getCustomerId().toString(), value);
+        }
+        publisher.sendRaw(topic, "marker", ConfluentFraming.frame(marker, codec.encodeBody(surveys.get(0))));
+        publisher.flush();
+        // the v1 records are counted while the registry is away; the v2 ones wait, and nothing is dead-lettered
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
+            .until(() -> eventsCounted("cx_midrun") >= half + half / 2);
+        assertThat(kafka.readAll(deadLetters)).hasSize(1);
+        assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+
+        registry.restart();
+        assertThat(registry.register(topic + "-value", current.toString())).isEqualTo(v1);
+        assertThat(registry.register(topic + "-value", withLanguage.toString())).isEqualTo(v2);
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
+            .until(() -> kafka.readAll(deadLetters).size() == 2);
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1))
+            .until(() -> eventsCounted("cx_midrun") == expected.onTime.size());
+      } finally {
+        if (!job.getJobStatus().get().isGloballyTerminalState()) {
+          job.cancel().get(1, TimeUnit.MINUTES);
+        }
+      }
+    }
+    List<String> reasons = new ArrayList<>();
+    assertThat(kinds(kafka.readAll(deadLetters), topic, reasons)).containsExactly(Map.entry("UNDECODABLE", 2));
+    assertThat(reasons).allSatisfy(r -> assertThat(r).startsWith("unknown schema id " + marker + ":"));
+  }
+
+  /** The survey job's valid on-time records so far, summed over its subtasks' latest counters. */
+  private static long eventsCounted(String db) throws Exception {
+    com.fasterxml.jackson.databind.JsonNode series = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+        influx.query(db, "SELECT last(events_total) FROM cx_pipeline WHERE job = 'surveys' GROUP BY subtask"))
+        .at("/results/0/series");
+    long sum = 0;
+    for (com.fasterxml.jackson.databind.JsonNode s : series) {
+      sum += s.at("/values/0/1").asLong();
+    }
+    return sum;
+  }
+
   /** Asserts that {@code actual} holds exactly the expected points of {@code measurement}; returns how many. */
   private static int assertExpected(ExpectedSurveyKpis expected, String measurement,
       Map<String, Map<String, Double>> actual) {
@@ -247,14 +332,17 @@ class SurveyKpiJobRegistryITCase {
     return points.size();
   }
 
+  /** Runs the job over what {@code topic} holds now, to the end. */
   private static void runJob(String db, String topic, String deadLetters, String... extra) throws Exception {
-    startJob(db, topic, deadLetters, extra).getJobExecutionResult().get(10, TimeUnit.MINUTES);
+    List<String> args = new ArrayList<>(List.of(extra));
+    args.add("--bounded");
+    startJob(db, topic, deadLetters, args.toArray(String[]::new)).getJobExecutionResult().get(10, TimeUnit.MINUTES);
   }
 
   private static JobClient startJob(String db, String topic, String deadLetters, String... extra) throws Exception {
     List<String> args = new ArrayList<>(List.of(
         "--bootstrap-servers", kafka.bootstrapServers(), "--topic", topic, "--dead-letter-topic", deadLetters,
-        "--group-id", "it-" + db, "--start-from", "EARLIEST", "--bounded",
+        "--group-id", "it-" + db, "--start-from", "EARLIEST",
         "--influx-url", influx.url(), "--influx-db", db,
         "--out-of-orderness", BOUND.toString(), "--checkpoint-interval", "PT1S", "--parallelism", "2"));
     args.addAll(List.of(extra));
