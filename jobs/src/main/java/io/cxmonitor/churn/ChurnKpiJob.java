@@ -7,6 +7,7 @@ import io.cxmonitor.platform.influx.InfluxSink;
 import io.cxmonitor.inputs.EventTimeCheck;
 import io.cxmonitor.inputs.InputSources;
 import io.cxmonitor.platform.kafka.KafkaIo;
+import io.cxmonitor.platform.kafka.ValueFormat;
 import io.cxmonitor.platform.kafka.Topics;
 import io.cxmonitor.platform.startup.JobMain;
 import io.cxmonitor.platform.startup.StartupChecks;
@@ -136,15 +137,16 @@ public final class ChurnKpiJob implements Callable<Integer> {
     String g = options.groupId(JOB);
     Properties kafka = options.kafkaProperties();
     EventTimeCheck times = EventTimeCheck.of(options);
+    ValueFormat format = options.valueFormat();
     ChurnWorkflow.defineWorkflow(env,
         new ChurnWorkflow.Sources(
-            InputSources.lifecycleSource(b, lifecycleTopic, g, options.startFrom, options.bounded, kafka, times),
-            InputSources.surveySource(b, surveyTopic, g, options.startFrom, options.bounded, kafka, times),
-            InputSources.interactionSource(b, interactionTopic, g, options.startFrom, options.bounded, kafka, times),
-            InputSources.followUpDoneSource(b, doneTopic, g, options.startFrom, options.bounded, kafka, times)),
+            InputSources.lifecycleSource(b, lifecycleTopic, g, options.startFrom, options.bounded, kafka, format, times),
+            InputSources.surveySource(b, surveyTopic, g, options.startFrom, options.bounded, kafka, format, times),
+            InputSources.interactionSource(b, interactionTopic, g, options.startFrom, options.bounded, kafka, format, times),
+            InputSources.followUpDoneSource(b, doneTopic, g, options.startFrom, options.bounded, kafka, format, times)),
         new InfluxSink(options.influx(), JOB, options.rejectedInfluxPoints()),
-        KafkaIo.avroSink(b, atRiskTopic, WireFormat::atRisk, AtRiskEvent::getCustomerId, kafka),
-        KafkaIo.avroSink(b, followUpTopic, WireFormat::followUps, FollowUpAction::getActionId, kafka),
+        KafkaIo.avroSink(b, atRiskTopic, WireFormat::atRisk, AtRiskEvent::getCustomerId, format, kafka),
+        KafkaIo.avroSink(b, followUpTopic, WireFormat::followUps, FollowUpAction::getActionId, format, kafka),
         options.deadLetterSink(),
         new ChurnWorkflow.Settings(JOB, options.outOfOrderness, options.idleness, options.statsInterval, options.bucket,
             risk, sla, repeatWindow, inactiveTtl, detractorDue, lowCsatDue));

@@ -128,9 +128,9 @@ public final class ServiceKpiJob implements Callable<Integer> {
     startup.configure(env);
     ServiceKpiWorkflow.defineWorkflow(env,
         InputSources.interactionSource(options.bootstrapServers, topic, options.groupId(JOB), options.startFrom, options.bounded, options.kafkaProperties(),
-            EventTimeCheck.of(options)),
+            options.valueFormat(), EventTimeCheck.of(options)),
         new InfluxSink(options.influx(), JOB, options.rejectedInfluxPoints()),
-        KafkaIo.slaAlertSink(options.bootstrapServers, alertTopic, options.kafkaProperties()),
+        KafkaIo.slaAlertSink(options.bootstrapServers, alertTopic, options.valueFormat(), options.kafkaProperties()),
         options.deadLetterSink(),
         new ServiceKpiWorkflow.Settings(JOB, options.outOfOrderness, options.idleness, options.statsInterval,
             sla, reopenWindow, repeatWindow, orphanTimeout, options.bucket, queue,

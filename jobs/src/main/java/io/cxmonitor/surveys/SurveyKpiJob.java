@@ -71,7 +71,7 @@ public final class SurveyKpiJob implements Callable<Integer> {
     startup.configure(env);
     SurveyKpiWorkflow.defineWorkflow(env,
         InputSources.surveySource(options.bootstrapServers, topic, options.groupId(JOB), options.startFrom, options.bounded, options.kafkaProperties(),
-            EventTimeCheck.of(options), readAll(writerSchemas)),
+            options.valueFormat(), EventTimeCheck.of(options), readAll(writerSchemas)),
         new InfluxSink(options.influx(), JOB, options.rejectedInfluxPoints()),
         options.deadLetterSink(),
         new SurveyKpiWorkflow.Settings(JOB, options.outOfOrderness, options.idleness, options.statsInterval, options.bucket));

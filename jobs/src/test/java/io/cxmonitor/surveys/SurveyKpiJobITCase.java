@@ -119,7 +119,7 @@ class SurveyKpiJobITCase {
     try (InfluxDB client = InfluxDBFactory.connect(influx.url())) {
       int compared = 0;
       for (String measurement : List.of("cx_nps", "cx_csat", "cx_ces")) {
-        Map<String, Map<String, Double>> actual = readAll(client, measurement);
+        Map<String, Map<String, Double>> actual = readAll(client, DB, measurement);
         long expectedCount = expected.points.values().stream().filter(p -> p.measurement().equals(measurement)).count();
         assertThat(actual).as("%s points", measurement).hasSize((int) expectedCount);
         for (ExpectedSurveyKpis.Point p : expected.points.values()) {
@@ -170,8 +170,8 @@ class SurveyKpiJobITCase {
   }
 
   /** measurement|window|channel|region|team|product|time → fields present (non-null). */
-  private static Map<String, Map<String, Double>> readAll(InfluxDB client, String measurement) {
-    QueryResult result = client.query(new Query("SELECT * FROM \"" + measurement + "\"", DB), TimeUnit.MILLISECONDS);
+  static Map<String, Map<String, Double>> readAll(InfluxDB client, String db, String measurement) {
+    QueryResult result = client.query(new Query("SELECT * FROM \"" + measurement + "\"", db), TimeUnit.MILLISECONDS);
     assertThat(result.getError()).isNull();
     Map<String, Map<String, Double>> out = new HashMap<>();
     for (QueryResult.Result res : result.getResults()) {

@@ -101,6 +101,8 @@ public final class WireFormat {
    */
   public static final class Codec<T extends SpecificRecord> {
     private static final int HEADER = 10;
+    /** Writer schemas {@link #decodeBody} keeps a resolved reader for; more are resolved again when met. */
+    private static final int MAX_WRITERS = 64;
 
     private final BinaryMessageEncoder<T> encoder;
     private final BinaryMessageDecoder<T> decoder;
@@ -166,6 +168,82 @@ public final class WireFormat {
       } catch (IOException e) {
         throw new UncheckedIOException("Cannot encode " + schema.getName(), e);
       }
+    }
+
+    /** The Avro binary body alone, without any header: what Confluent framing carries after its 5 bytes. */
+    public byte[] encodeBody(T record) {
+      try {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(128);
+        org.apache.avro.io.BinaryEncoder e = org.apache.avro.io.EncoderFactory.get().directBinaryEncoder(out, null);
+        new org.apache.avro.specific.SpecificDatumWriter<T>(schema, SpecificData.getForClass(type)).write(record, e);
+        e.flush();
+        return out.toByteArray();
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot encode " + schema.getName(), e);
+      }
+    }
+
+    /**
+     * Decodes the Avro binary body that starts at {@code offset} and was written with {@code writer}
+     * (a schema the caller looked up, e.g. by a registry id), resolved to this reader's schema. The
+     * body is checked as in {@link #decode} before Avro allocates anything.
+     *
+     * @param writerName how a reason names the writer schema, e.g. "schema id 7"
+     * @throws DecodeException if this reader cannot read {@code writer} or the body is not one record of it
+     */
+    public T decodeBody(byte[] bytes, int offset, Schema writer, String writerName, T reuse) throws DecodeException {
+      unknownSymbols = List.of();
+      org.apache.avro.specific.SpecificDatumReader<T> reader = readerFor(writer, writerName);
+      BodyWalk.Outcome walk = BodyWalk.walk(writer, bytes, offset, readerEnums);
+      if (walk.status() != BodyWalk.Status.COMPLETE) {
+        throw new DecodeException("corrupt " + schema.getName() + " body: " + walk.detail(), null);
+      }
+      if (walk.end() < bytes.length) {
+        throw new DecodeException("corrupt " + schema.getName() + " body: " + (bytes.length - walk.end())
+            + " trailing bytes after the record, which ends at byte " + walk.end() + " of " + bytes.length
+            + ": two records in one value, or a writer schema other than " + writerName, null);
+      }
+      try {
+        T value = reader.read(reuse, org.apache.avro.io.DecoderFactory.get()
+            .binaryDecoder(bytes, offset, bytes.length - offset, null));
+        unknownSymbols = walk.unknownSymbols();
+        return value;
+      } catch (IOException | RuntimeException e) {
+        throw new DecodeException("corrupt " + schema.getName() + " body: " + e.getClass().getSimpleName()
+            + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+      }
+    }
+
+    /** Readers per writer schema, with the verdict of Avro's compatibility check; bounded (LRU). */
+    private final Map<Schema, Object> resolved = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<Schema, Object> eldest) {
+        return size() > MAX_WRITERS;
+      }
+    };
+
+    @SuppressWarnings("unchecked")
+    private org.apache.avro.specific.SpecificDatumReader<T> readerFor(Schema writer, String writerName)
+        throws DecodeException {
+      Object r = resolved.computeIfAbsent(writer, w -> {
+        if (w.getType() != Schema.Type.RECORD || !w.getFullName().equals(schema.getFullName())) {
+          return writerName + " is " + (w.getType() == Schema.Type.RECORD ? w.getFullName() : "a " + w.getType())
+              + ", not " + schema.getFullName() + ": a record of another type on this topic";
+        }
+        var compatibility = org.apache.avro.SchemaCompatibility.checkReaderWriterCompatibility(schema, w);
+        if (compatibility.getType() != org.apache.avro.SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
+          return writerName + " cannot be read as the current " + schema.getName() + ": "
+              + compatibility.getResult().getIncompatibilities().stream()
+                  .map(i -> i.getType() + " at " + i.getLocation() + " (" + i.getMessage() + ")").toList();
+        }
+        return new org.apache.avro.specific.SpecificDatumReader<T>(w, schema, SpecificData.getForClass(type));
+      });
+      if (r instanceof String problem) {
+        throw new DecodeException(problem, null);
+      }
+      return (org.apache.avro.specific.SpecificDatumReader<T>) r;
     }
 
     /**

@@ -16,7 +16,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -225,12 +224,7 @@ public final class InfluxServer implements AutoCloseable {
   }
 
   private static void terminate(Process process) throws InterruptedException {
-    if (process.isAlive()) {
-      process.destroy();
-      if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-      }
-    }
+    ChildProcesses.terminate(process, STOP_TIMEOUT);
   }
 
   private static final String CERTIFICATE = "influxd-cert.pem";
@@ -491,12 +485,7 @@ public final class InfluxServer implements AutoCloseable {
   }
 
   private static String tail(Path log) {
-    try {
-      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
-    } catch (IOException e) {
-      return "(log unreadable: " + e + ")";
-    }
+    return ChildProcesses.tail(log, LOG_TAIL_LINES);
   }
 
   /** Stops influxd (SIGTERM, then SIGKILL after 10 s) and deletes the directory. */

@@ -7,6 +7,7 @@ import io.cxmonitor.platform.kafka.DeadLetter;
 import io.cxmonitor.platform.kafka.DeadLetterSerializer;
 import io.cxmonitor.platform.kafka.KafkaIo;
 import io.cxmonitor.platform.kafka.RejectedPointsToDeadLetters;
+import io.cxmonitor.platform.kafka.ValueFormat;
 import io.cxmonitor.platform.kafka.Topics;
 import io.cxmonitor.platform.pipeline.RetainedCheckpoints;
 import io.cxmonitor.platform.windows.TagCardinalityGuard;
@@ -100,6 +101,14 @@ public final class JobOptions {
 
   @Mixin
   public KafkaClientOptions kafkaClient = new KafkaClientOptions();
+
+  @Mixin
+  public ValueFormatOptions values = new ValueFormatOptions();
+
+  /** The Avro topics' value format as --value-format, --schema-registry and its credentials file say. */
+  public ValueFormat valueFormat() {
+    return values.valueFormat();
+  }
 
   /** The Kafka client properties from --kafka-config and --kafka-property, set by {@link #validate}. */
   private Properties kafkaProperties = new Properties();
@@ -214,6 +223,7 @@ public final class JobOptions {
       throw new CommandLine.ParameterException(cmd, "--influx-ca-file is for an https:// --influx-url, got '" + influxUrl + "'");
     }
     kafkaProperties = kafkaClient.clientProperties(cmd);
+    values.validate(cmd);
     validateResume(cmd);
   }
 

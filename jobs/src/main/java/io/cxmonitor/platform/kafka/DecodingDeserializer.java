@@ -1,18 +1,24 @@
 package io.cxmonitor.platform.kafka;
 
+import io.cxmonitor.schemas.ConfluentFraming;
 import io.cxmonitor.schemas.WireFormat;
+import java.io.IOException;
 import java.io.Serializable;
 import java.util.function.Supplier;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * Decodes single-object-encoded Avro records and validates them at the source, so that the
- * watermark only ever sees valid event times. Never throws: a bad record becomes a
- * {@link Decoded} failure that the job dead-letters.
+ * Decodes Avro records (single-object encoding, or Confluent framing with the writer schema from a
+ * registry: {@link ValueFormat}) and validates them at the source, so that the watermark only ever
+ * sees valid event times. A bad record becomes a {@link Decoded} failure that the job
+ * dead-letters; the only exception is a schema registry that stays unreachable
+ * ({@link SchemaRegistryClient.RegistryUnavailableException}), which fails the source so that the
+ * record is read again after the restart instead of being lost.
  */
 public final class DecodingDeserializer<T extends SpecificRecord> implements KafkaRecordDeserializationSchema<Decoded<T>> {
   private static final long serialVersionUID = 1L;
@@ -28,6 +34,7 @@ public final class DecodingDeserializer<T extends SpecificRecord> implements Kaf
   public interface CodecFactory<T extends SpecificRecord> extends Serializable, Supplier<WireFormat.Codec<T>> {}
 
   private final CodecFactory<T> codecFactory;
+  private final ValueFormat format;
   private final Validator<T> validator;
   private final TypeInformation<Decoded<T>> producedType;
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DecodingDeserializer.class);
@@ -35,25 +42,37 @@ public final class DecodingDeserializer<T extends SpecificRecord> implements Kaf
   private static final int MAX_LOGGED_SYMBOLS = 100;
 
   private transient WireFormat.Codec<T> codec;
+  private transient SchemaRegistryClient registry;
   private transient org.apache.flink.metrics.Counter unknownSymbolRecords;
   private transient java.util.Set<String> loggedSymbols;
 
   public DecodingDeserializer(CodecFactory<T> codecFactory, Validator<T> validator, TypeInformation<Decoded<T>> producedType) {
+    this(codecFactory, ValueFormat.SINGLE_OBJECT, validator, producedType);
+  }
+
+  public DecodingDeserializer(CodecFactory<T> codecFactory, ValueFormat format, Validator<T> validator,
+      TypeInformation<Decoded<T>> producedType) {
     this.codecFactory = codecFactory;
+    this.format = format;
     this.validator = validator;
     this.producedType = producedType;
   }
 
   @Override
-  public void open(org.apache.flink.api.common.serialization.DeserializationSchema.InitializationContext context) {
+  public void open(org.apache.flink.api.common.serialization.DeserializationSchema.InitializationContext context)
+      throws Exception {
     codec = codecFactory.get();
+    registry = format.registry() == null ? null : format.registry().connect();
     unknownSymbolRecords = context.getMetricGroup().counter("unknownEnumSymbolRecords");
   }
 
   @Override
-  public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Decoded<T>> out) {
+  public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Decoded<T>> out) throws IOException {
     if (codec == null) {
       codec = codecFactory.get();
+    }
+    if (registry == null && format.registry() != null) {
+      registry = format.registry().connect();
     }
     Decoded<T> d = new Decoded<>();
     d.topic = record.topic();
@@ -64,7 +83,7 @@ public final class DecodingDeserializer<T extends SpecificRecord> implements Kaf
     byte[] bytes = record.value();
     d.rawValue = bytes;
     try {
-      T value = codec.decode(bytes, null);
+      T value = registry == null ? codec.decode(bytes, null) : decodeConfluent(bytes);
       String problem = validator.problem(value, System.currentTimeMillis());
       if (problem == null) {
         d.value = value;
@@ -80,6 +99,20 @@ public final class DecodingDeserializer<T extends SpecificRecord> implements Kaf
       d.failureReason = e.getMessage();
     }
     out.collect(d);
+  }
+
+  private T decodeConfluent(byte[] bytes) throws WireFormat.DecodeException, IOException {
+    int id = ConfluentFraming.schemaId(bytes);
+    Schema writer;
+    try {
+      writer = registry.writerSchema(id);
+    } catch (SchemaRegistryClient.UnusableSchemaException e) {
+      throw new WireFormat.DecodeException(e.getMessage(), null);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while asking the schema registry for schema id " + id);
+    }
+    return codec.decodeBody(bytes, ConfluentFraming.HEADER, writer, "schema id " + id, null);
   }
 
   /** Avro read each symbol as its enum's default; the record is used, counted and the symbol logged once. */

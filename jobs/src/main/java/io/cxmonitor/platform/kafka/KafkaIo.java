@@ -46,14 +46,14 @@ public final class KafkaIo {
   }
 
   /**
-   * Avro single-object-encoded records of any cx-monitor type, keyed by {@code key}; {@code extra} are the job's
+   * Avro records of any cx-monitor type in {@code format}, keyed by {@code key}; {@code extra} are the job's
    * client properties (security and the like).
    */
   public static <T extends SpecificRecord> KafkaSink<T> avroSink(String bootstrapServers, String topic,
-      DecodingDeserializer.CodecFactory<T> codec, KeyOf<T> key, Properties extra) {
+      DecodingDeserializer.CodecFactory<T> codec, KeyOf<T> key, ValueFormat format, Properties extra) {
     return KafkaSink.<T>builder()
         .setBootstrapServers(bootstrapServers)
-        .setRecordSerializer(new AvroRecordSerializer<>(topic, codec, key))
+        .setRecordSerializer(new AvroRecordSerializer<>(topic, codec, key, format))
         .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
         .setKafkaProducerConfig(extra)
         .build();
@@ -96,8 +96,9 @@ public final class KafkaIo {
   }
 
   /** Avro single-object-encoded SLA alerts, keyed by ticket id. */
-  public static KafkaSink<SlaBreachAlert> slaAlertSink(String bootstrapServers, String topic, Properties extra) {
-    return avroSink(bootstrapServers, topic, WireFormat::slaAlerts, SlaBreachAlert::getTicketId, extra);
+  public static KafkaSink<SlaBreachAlert> slaAlertSink(String bootstrapServers, String topic, ValueFormat format,
+      Properties extra) {
+    return avroSink(bootstrapServers, topic, WireFormat::slaAlerts, SlaBreachAlert::getTicketId, format, extra);
   }
 
   public static KafkaSink<DeadLetter> deadLetterSink(String bootstrapServers, String topic, Properties extra) {

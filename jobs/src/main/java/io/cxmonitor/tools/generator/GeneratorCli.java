@@ -1,6 +1,7 @@
 package io.cxmonitor.tools.generator;
 
 import io.cxmonitor.platform.cli.KafkaClientOptions;
+import io.cxmonitor.platform.cli.ValueFormatOptions;
 import io.cxmonitor.platform.kafka.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -35,6 +36,9 @@ public final class GeneratorCli implements Callable<Integer> {
 
   @Mixin
   KafkaClientOptions kafkaClient = new KafkaClientOptions();
+
+  @Mixin
+  ValueFormatOptions values = new ValueFormatOptions();
 
   @Option(names = "--seed", defaultValue = "42", description = "Random seed; same seed, same events. Default: ${DEFAULT-VALUE}")
   long seed;
@@ -115,6 +119,7 @@ public final class GeneratorCli implements Callable<Integer> {
     SimulationConfig config = new SimulationConfig(seed, simStart, duration, ticketsPerMinute, customers, 0.3,
         outOfOrderShare, maxOutOfOrder, lateShare, Duration.ofMinutes(10), Duration.ofMinutes(60), plantedChurnShare, queueEvents);
     Properties clientProperties = kafkaClient.clientProperties(new CommandLine(this));
+    values.validate(new CommandLine(this));
     if (createTopics > 0) {
       createTopics(bootstrapServers, createTopics, clientProperties);
     }
@@ -128,7 +133,7 @@ public final class GeneratorCli implements Callable<Integer> {
     }
     // Read the wall clock before creating the producer, so the pacing does not absorb its start-up.
     Publication publication = new Publication(sim, config, System.currentTimeMillis());
-    try (KafkaPublisher publisher = new KafkaPublisher(bootstrapServers, clientProperties)) {
+    try (KafkaPublisher publisher = new KafkaPublisher(bootstrapServers, clientProperties, values.valueFormat())) {
       return publication.publishAll(publisher);
     }
   }

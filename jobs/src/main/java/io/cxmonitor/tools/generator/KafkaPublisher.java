@@ -1,12 +1,19 @@
 package io.cxmonitor.tools.generator;
 
 import io.cxmonitor.platform.kafka.KafkaIo;
+import io.cxmonitor.platform.kafka.SchemaRegistryClient;
+import io.cxmonitor.platform.kafka.ValueFormat;
+import io.cxmonitor.schemas.ConfluentFraming;
 import io.cxmonitor.schemas.CustomerLifecycleEvent;
 import io.cxmonitor.schemas.InteractionEvent;
 import io.cxmonitor.schemas.SurveyResponse;
 import io.cxmonitor.schemas.WireFormat;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -15,13 +22,21 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
-/** Encodes generated records in the wire format and sends them to Kafka, counting failures. */
+/**
+ * Encodes generated records in the wire format — single-object encoding, or Confluent framing with
+ * each topic's schema registered under {@code <topic>-value} — and sends them to Kafka, counting
+ * failures.
+ */
 public final class KafkaPublisher implements AutoCloseable {
   private final KafkaProducer<byte[], byte[]> producer;
   private final WireFormat.Codec<SurveyResponse> surveys = WireFormat.surveys();
   private final WireFormat.Codec<InteractionEvent> interactions = WireFormat.interactions();
   private final WireFormat.Codec<CustomerLifecycleEvent> lifecycle = WireFormat.lifecycle();
   private final WireFormat.Codec<io.cxmonitor.schemas.FollowUpDone> followUpsDone = WireFormat.followUpsDone();
+  private final ValueFormat format;
+  /** In Confluent framing: a client of the registry and the id of each topic's schema. */
+  private final SchemaRegistryClient registry;
+  private final Map<String, Integer> schemaIds = new HashMap<>();
   private final AtomicLong failed = new AtomicLong();
   private final AtomicReference<Exception> firstError = new AtomicReference<>();
 
@@ -31,6 +46,20 @@ public final class KafkaPublisher implements AutoCloseable {
 
   /** @param clientProperties Kafka client properties (security and the like) over this publisher's defaults */
   public KafkaPublisher(String bootstrapServers, Properties clientProperties) {
+    this(bootstrapServers, clientProperties, ValueFormat.SINGLE_OBJECT);
+  }
+
+  /**
+   * @param format Confluent framing registers each topic's schema when the topic's first record is
+   *     sent (a refused schema is an {@link java.io.UncheckedIOException} with the registry's reason)
+   */
+  public KafkaPublisher(String bootstrapServers, Properties clientProperties, ValueFormat format) {
+    this.format = format;
+    try {
+      this.registry = format.registry() == null ? null : format.registry().connect();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     Properties p = new Properties();
     p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
@@ -45,7 +74,27 @@ public final class KafkaPublisher implements AutoCloseable {
    * deleted by the broker's retention (7 days by default) before the jobs read it.
    */
   public void send(GeneratedRecord r) {
-    sendRaw(r.topic(), r.key(), encode(r.record()));
+    sendRaw(r.topic(), r.key(), encode(r.topic(), r.record()));
+  }
+
+  /** {@code record} as written to {@code topic} in this publisher's format. */
+  public byte[] encode(String topic, SpecificRecord record) {
+    if (registry == null) {
+      return encode(record);
+    }
+    Integer id = schemaIds.get(topic);
+    if (id == null) {
+      try {
+        id = registry.register(topic + "-value", record.getSchema());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while registering the schema of " + topic, e);
+      }
+      schemaIds.put(topic, id);
+    }
+    return ConfluentFraming.frame(id, codecOf(record).encodeBody(record));
   }
 
   /** Sends arbitrary bytes (e.g. a deliberately undecodable record), stamped with the publish time. */
@@ -64,17 +113,26 @@ public final class KafkaPublisher implements AutoCloseable {
         });
   }
 
+  /** {@code record} in single-object encoding. */
   public byte[] encode(SpecificRecord record) {
-    if (record instanceof SurveyResponse s) {
-      return surveys.encode(s);
-    } else if (record instanceof InteractionEvent e) {
-      return interactions.encode(e);
-    } else if (record instanceof CustomerLifecycleEvent l) {
-      return lifecycle.encode(l);
-    } else if (record instanceof io.cxmonitor.schemas.FollowUpDone d) {
-      return followUpsDone.encode(d);
+    return codecOf(record).encode(record);
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T extends SpecificRecord> WireFormat.Codec<T> codecOf(T record) {
+    WireFormat.Codec<?> codec;
+    if (record instanceof SurveyResponse) {
+      codec = surveys;
+    } else if (record instanceof InteractionEvent) {
+      codec = interactions;
+    } else if (record instanceof CustomerLifecycleEvent) {
+      codec = lifecycle;
+    } else if (record instanceof io.cxmonitor.schemas.FollowUpDone) {
+      codec = followUpsDone;
+    } else {
+      throw new IllegalArgumentException("no codec for " + record.getClass());
     }
-    throw new IllegalArgumentException("no codec for " + record.getClass());
+    return (WireFormat.Codec<T>) codec;
   }
 
   public void flush() {

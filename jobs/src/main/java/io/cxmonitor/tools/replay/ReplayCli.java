@@ -2,6 +2,7 @@ package io.cxmonitor.tools.replay;
 
 import io.cxmonitor.tools.generator.KafkaPublisher;
 import io.cxmonitor.platform.cli.KafkaClientOptions;
+import io.cxmonitor.platform.cli.ValueFormatOptions;
 import io.cxmonitor.platform.kafka.Topics;
 import io.cxmonitor.schemas.InteractionEvent;
 import io.cxmonitor.schemas.InteractionType;
@@ -55,6 +56,9 @@ public final class ReplayCli implements Callable<Integer> {
 
   @Mixin
   KafkaClientOptions kafkaClient = new KafkaClientOptions();
+
+  @Mixin
+  ValueFormatOptions values = new ValueFormatOptions();
 
   @Option(names = "--topic", defaultValue = Topics.INTERACTIONS, description = "Target topic. Default: ${DEFAULT-VALUE}")
   String topic;
@@ -123,6 +127,7 @@ public final class ReplayCli implements Callable<Integer> {
       throw new CommandLine.ParameterException(new CommandLine(this), "--speed must be >= 0, got " + speed);
     }
     clientProperties = kafkaClient.clientProperties(new CommandLine(this));
+    values.validate(new CommandLine(this));
     ReplayMapping mapping;
     try {
       mapping = ReplayMapping.load(mappingFile);
@@ -201,7 +206,7 @@ public final class ReplayCli implements Callable<Integer> {
     long first = events.get(0).getEventTime().toEpochMilli();
     long wallStart = System.currentTimeMillis();
     long sent = 0;
-    try (KafkaPublisher publisher = new KafkaPublisher(bootstrapServers, clientProperties)) {
+    try (KafkaPublisher publisher = new KafkaPublisher(bootstrapServers, clientProperties, values.valueFormat())) {
       for (InteractionEvent e : events) {
         long t = e.getEventTime().toEpochMilli();
         if (speed > 0) {
@@ -214,7 +219,7 @@ public final class ReplayCli implements Callable<Integer> {
         // The Kafka timestamp is the publish time, not the (historic) event time, which stays in the
         // record: retention and time-based segment rolls count from the replay, so a replayed month
         // is not deleted before the jobs read it.
-        publisher.sendRaw(topic, e.getTicketId(), publisher.encode(e), System.currentTimeMillis());
+        publisher.sendRaw(topic, e.getTicketId(), publisher.encode(topic, e), System.currentTimeMillis());
         sent++;
         if (sent % 1000 == 0 || sent == events.size()) {
           progress(sent, events.size());

@@ -1,0 +1,49 @@
+package io.cxmonitor.platform.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cxmonitor.platform.kafka.ValueFormat;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class ValueFormatOptionsTest {
+
+  private static JobOptions parse(String... args) {
+    JobOptions options = new JobOptions();
+    CommandLine cmd = new CommandLine(options);
+    cmd.parseArgs(args);
+    options.validate(cmd);
+    return options;
+  }
+
+  @Test
+  void singleObjectByDefault() {
+    assertThat(parse().valueFormat()).isEqualTo(ValueFormat.SINGLE_OBJECT);
+    assertThat(parse("--value-format", "single-object").valueFormat()).isEqualTo(ValueFormat.SINGLE_OBJECT);
+  }
+
+  @Test
+  void confluentWithItsRegistry() {
+    ValueFormat f = parse("--value-format", "confluent", "--schema-registry", "http://127.0.0.1:8081/",
+        "--schema-registry-credentials-file", "registry.cred").valueFormat();
+    assertThat(f.kind()).isEqualTo(ValueFormat.Kind.CONFLUENT);
+    assertThat(f.registry().url()).isEqualTo("http://127.0.0.1:8081");
+    assertThat(f.registry().credentialsFile()).isEqualTo(Path.of("registry.cred").toAbsolutePath().toString());
+  }
+
+  @Test
+  void confluentNeedsARegistry() {
+    assertThatThrownBy(() -> parse("--value-format", "confluent"))
+        .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("needs --schema-registry");
+    assertThatThrownBy(() -> parse("--value-format", "confluent", "--schema-registry", "registry:8081"))
+        .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("http://");
+  }
+
+  @Test
+  void anUnknownFormatIsNamed() {
+    assertThatThrownBy(() -> parse("--value-format", "json"))
+        .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("'json' is not a value format");
+  }
+}
