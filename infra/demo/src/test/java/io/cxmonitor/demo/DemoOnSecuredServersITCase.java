@@ -48,7 +48,7 @@ class DemoOnSecuredServersITCase {
           "--kafka", kafka.bootstrapServers(), "--kafka-config", kafkaConfig.toString(),
           "--influx-url", influx.url(), "--influx-user", "admin", "--influx-password-file", influxPasswordFile.toString(),
           "--influx-ca-file", influx.caFile().toString(), "--flink-ui-port", "0",
-          "--rate", "60", "--backfill", "PT10M", "--refresh", "PT2S"));
+          "--rate", "600", "--backfill", "PT30M", "--refresh", "PT2S"));
       Process demo = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(terminal.toFile()).start();
       try {
         await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(2))
