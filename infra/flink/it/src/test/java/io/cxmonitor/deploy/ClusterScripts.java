@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -18,9 +16,7 @@ import java.util.stream.Stream;
  * file under the test's temporary directory and into the failure message when it fails.
  */
 final class ClusterScripts {
-  static final Path FLINK_DIR = Path.of(System.getProperty("cx.flink.dir", "..")).toAbsolutePath().normalize();
   static final Path JOB_JAR = Path.of(System.getProperty("cx.job.jar", "")).toAbsolutePath().normalize();
-  private static final Duration SCRIPT_TIMEOUT = Duration.ofMinutes(5);
   private static final Pattern JOB_ID = Pattern.compile("Job has been submitted with JobID ([0-9a-f]{32})");
 
   private final Path home;
@@ -113,17 +109,6 @@ final class ClusterScripts {
 
   /** Runs a script of infra/flink and returns its output; fails with that output unless it exits 0. */
   private String script(String name, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(FLINK_DIR.resolve(name).toString()));
-    cmd.addAll(List.of(args));
-    Files.createDirectories(logs);
-    Path log = Files.createTempFile(logs, name, ".out");
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    boolean ended = p.waitFor(SCRIPT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-    if (!ended) {
-      p.destroyForcibly();
-    }
-    String out = Files.readString(log);
-    assertThat(ended && p.exitValue() == 0).as("%s %s ended with 0:%n%s", name, String.join(" ", args), out).isTrue();
-    return out;
+    return StandaloneCluster.runScript(logs, name, args);
   }
 }

@@ -153,9 +153,15 @@ final class StandaloneCluster implements AutoCloseable {
 
   /** Runs a script of infra/flink and returns its output; fails with that output unless it exits 0. */
   private String script(String name, String... args) throws Exception {
+    return runScript(temp, name, args);
+  }
+
+  /** Runs a script of infra/flink, its output in a new file under {@code logDir}; fails with that output unless it exits 0. */
+  static String runScript(Path logDir, String name, String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(FLINK_DIR.resolve(name).toString()));
     cmd.addAll(List.of(args));
-    Path log = Files.createTempFile(temp, name, ".out");
+    Files.createDirectories(logDir);
+    Path log = Files.createTempFile(logDir, name, ".out");
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     boolean ended = p.waitFor(SCRIPT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     if (!ended) {
