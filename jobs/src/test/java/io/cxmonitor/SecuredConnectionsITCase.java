@@ -23,7 +23,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.configuration.Configuration;
@@ -34,7 +33,6 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.ExceptionUtils;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.logging.log4j.Level;
-import org.influxdb.dto.Point;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -172,8 +170,7 @@ class SecuredConnectionsITCase {
   @Test
   void theInfluxClientTrustsOnlyTheGivenCaAndReadsThePasswordItself() throws Exception {
     Path passwordFile = Files.writeString(secrets.resolve("influx-password-3"), WRITER_PASSWORD);
-    Point point = Point.measurement("cx_secured_check").tag("channel", "chat").addField("n", 1L)
-        .time(Instant.now().toEpochMilli(), TimeUnit.MILLISECONDS).build();
+    String point = "cx_secured_check,channel=chat n=1i " + Instant.now().toEpochMilli();
     InfluxSinkOptions options = InfluxSinkOptions.defaults(influx.url(), DB).withCredentials(WRITER,
         PasswordSource.file(passwordFile));
 

@@ -72,6 +72,20 @@ public final class ServiceCounts implements Rollable<ServiceCounts> {
   /** Tickets closed by a CLOSED event per {@code CloseReason} ordinal (no reason = OTHER); null when none. */
   public long[] closedByReason;
 
+  // --- Added in the performance release (restored older state has 0 here). ---
+  /**
+   * Per histogram: the sum of its recorded durations' median-equivalent values — what HdrHistogram's
+   * {@link Histogram#getMean()} adds up, value by value, on every read — and how many recorded values
+   * that sum covers. While it covers them all (values restored from an older release do not), the
+   * mean is read from it without walking the histogram, and is the same number.
+   */
+  public long frtMedianSum;
+  public long frtMedianSumN;
+  public long ttrMedianSum;
+  public long ttrMedianSumN;
+  public long queueMedianSum;
+  public long queueMedianSumN;
+
   private transient Histogram frt;
   private transient Histogram ttr;
   private transient Histogram queueTime;
@@ -104,6 +118,52 @@ public final class ServiceCounts implements Rollable<ServiceCounts> {
       queueTime = Durations.decode(queueEncoded);
     }
     return queueTime;
+  }
+
+  /** Records a first response time (ms, at least 0). */
+  public void recordFrt(long ms) {
+    frtMedianSum += record(frt(), ms);
+    frtMedianSumN++;
+  }
+
+  /** Records a time to resolution (ms, at least 0). */
+  public void recordTtr(long ms) {
+    ttrMedianSum += record(ttr(), ms);
+    ttrMedianSumN++;
+  }
+
+  /** Records a queue time (ms, at least 0). */
+  public void recordQueueTime(long ms) {
+    queueMedianSum += record(queueTime(), ms);
+    queueMedianSumN++;
+  }
+
+  private static long record(Histogram h, long ms) {
+    long value = Math.max(0, ms);
+    h.recordValue(value);
+    return h.medianEquivalentValue(value);
+  }
+
+  /** Mean first response time (ms), as {@link Histogram#getMean()} computes it; 0 when none. */
+  public double frtMean() {
+    return mean(frt(), frtMedianSum, frtMedianSumN);
+  }
+
+  public double ttrMean() {
+    return mean(ttr(), ttrMedianSum, ttrMedianSumN);
+  }
+
+  public double queueTimeMean() {
+    return mean(queueTime(), queueMedianSum, queueMedianSumN);
+  }
+
+  private static double mean(Histogram h, long medianSum, long medianSumN) {
+    long n = h.getTotalCount();
+    if (n == 0) {
+      return 0.0;
+    }
+    // The histogram sums (double) median × count per bucket: the same integer while below 2^53.
+    return medianSumN == n && medianSum < (1L << 53) ? (double) medianSum / n : h.getMean();
   }
 
   /** Writes the live histograms into the serialised fields. */
@@ -161,6 +221,12 @@ public final class ServiceCounts implements Rollable<ServiceCounts> {
     fwdFinalFollowed += sign * o.fwdFinalFollowed;
     fcrProvisional += sign * o.fcrProvisional;
     fcrProvisionalYes += sign * o.fcrProvisionalYes;
+    frtMedianSum += sign * o.frtMedianSum;
+    frtMedianSumN += sign * o.frtMedianSumN;
+    ttrMedianSum += sign * o.ttrMedianSum;
+    ttrMedianSumN += sign * o.ttrMedianSumN;
+    queueMedianSum += sign * o.queueMedianSum;
+    queueMedianSumN += sign * o.queueMedianSumN;
     if (o.closedByReason != null) {
       if (closedByReason == null) {
         closedByReason = new long[CLOSE_REASONS];

@@ -37,12 +37,12 @@ public final class ServiceFacts {
         if (f.flag) {
           c.queueAnsweredInServiceLevel++;
         }
-        c.queueTime().recordValue(Math.max(0, f.durationMs));
+        c.recordQueueTime(f.durationMs);
       }
       case QUEUE_ABANDONED -> {
         c.queueLeft++;
         c.queueAbandoned++;
-        c.queueTime().recordValue(Math.max(0, f.durationMs));
+        c.recordQueueTime(f.durationMs);
       }
       case QUEUE_ENDED -> c.queueLeft++;
       case CLOSED -> {
@@ -57,14 +57,14 @@ public final class ServiceFacts {
           c.closedByReason[closeReason(f.closeReason).ordinal()]++;
         }
       }
-      case FIRST_RESPONSE -> c.frt().recordValue(Math.max(0, f.durationMs));
+      case FIRST_RESPONSE -> c.recordFrt(f.durationMs);
       case RESOLVED -> {
         c.resolved++;
         c.backlogDelta--;
         if (f.flag) {
           c.selfService++;
         }
-        c.ttr().recordValue(Math.max(0, f.durationMs));
+        c.recordTtr(f.durationMs);
       }
       case RESOLVED_AGAIN, MOVED_OUT -> c.backlogDelta--;
       case MOVED_IN -> c.backlogDelta++;

@@ -39,9 +39,9 @@ public final class ServicePoints {
   public static void emit(Grouping grouping, String value, String window, long windowEnd, ServiceCounts c,
       long repeatWindowMs, Consumer<KpiPoint> out) {
     Map<String, String> tags = tags(grouping, value, window);
-    out.accept(new KpiPoint(MEASUREMENT_FRT, tags, durationFields(c.frt()), windowEnd));
-    out.accept(new KpiPoint(MEASUREMENT_TTR, tags, durationFields(c.ttr()), windowEnd));
-    out.accept(new KpiPoint(MEASUREMENT_QUEUE_TIME, tags, durationFields(c.queueTime()), windowEnd));
+    out.accept(new KpiPoint(MEASUREMENT_FRT, tags, durationFields(c.frt(), c.frtMean()), windowEnd));
+    out.accept(new KpiPoint(MEASUREMENT_TTR, tags, durationFields(c.ttr(), c.ttrMean()), windowEnd));
+    out.accept(new KpiPoint(MEASUREMENT_QUEUE_TIME, tags, durationFields(c.queueTime(), c.queueTimeMean()), windowEnd));
     Map<String, Object> f = new LinkedHashMap<>();
     f.put(FIELD_OPENED, c.opened);
     f.put(FIELD_RESOLVED, c.resolved);
@@ -113,12 +113,12 @@ public final class ServicePoints {
 
 
 
-  static Map<String, Object> durationFields(Histogram h) {
+  static Map<String, Object> durationFields(Histogram h, double meanMs) {
     Map<String, Object> f = new LinkedHashMap<>();
     long n = h.getTotalCount();
     f.put(FIELD_N, n);
     if (n > 0) {
-      f.put(FIELD_MEAN_S, h.getMean() / 1000.0);
+      f.put(FIELD_MEAN_S, meanMs / 1000.0);
       f.put(FIELD_P50_S, h.getValueAtPercentile(50) / 1000.0);
       f.put(FIELD_P90_S, h.getValueAtPercentile(90) / 1000.0);
       f.put(FIELD_P99_S, h.getValueAtPercentile(99) / 1000.0);

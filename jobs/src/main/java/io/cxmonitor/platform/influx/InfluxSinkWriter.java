@@ -7,13 +7,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
-import org.influxdb.dto.Point;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +39,7 @@ final class InfluxSinkWriter implements SinkWriter<KpiPoint> {
   private final ProcessingTimeService time;
   private final InfluxWriteClient client;
   private final RejectedPoints.Output rejected;
-  private final List<Point> buffer;
+  private final List<String> buffer;
   private final Counter pointsOut;
   private final Counter retriesOut;
   private final Counter rejectedOut;
@@ -95,7 +93,7 @@ final class InfluxSinkWriter implements SinkWriter<KpiPoint> {
 
   @Override
   public void write(KpiPoint point, Context context) throws IOException {
-    buffer.add(toPoint(point, this::onReplaced));
+    buffer.add(LineProtocol.line(point, this::onReplaced));
     if (buffer.size() >= options.batchSize()) {
       flushBuffer();
     }
@@ -132,7 +130,7 @@ final class InfluxSinkWriter implements SinkWriter<KpiPoint> {
     fields.put(InfluxSchema.FIELD_RETRIES_TOTAL, retriesTotal);
     fields.put(InfluxSchema.FIELD_REJECTED_TOTAL, rejectedTotal);
     fields.put(InfluxSchema.FIELD_LAST_FLUSH_MS, lastFlushMs);
-    buffer.add(toPoint(new KpiPoint(InfluxSchema.MEASUREMENT_SINK,
+    buffer.add(LineProtocol.line(new KpiPoint(InfluxSchema.MEASUREMENT_SINK,
         Map.of(InfluxSchema.TAG_JOB, job, InfluxSchema.TAG_SUBTASK, Integer.toString(subtask)), fields, now),
         this::onReplaced));
   }
@@ -142,7 +140,7 @@ final class InfluxSinkWriter implements SinkWriter<KpiPoint> {
       return;
     }
     long start = System.nanoTime();
-    List<Point> batch = List.copyOf(buffer);
+    List<String> batch = List.copyOf(buffer);
     long rejectedBefore = rejectedTotal;
     try {
       writeOrSplit(batch);
@@ -164,7 +162,7 @@ final class InfluxSinkWriter implements SinkWriter<KpiPoint> {
    * is harmless (same series and time: the same point), so this finds them exactly with about
    * 2·k·log2(n) requests for k refused points among n.
    */
-  private void writeOrSplit(List<Point> batch) throws IOException {
+  private void writeOrSplit(List<String> batch) throws IOException {
     try {
       withRetry("write of " + batch.size() + " points", () -> {
         client.write(batch);
@@ -179,23 +177,14 @@ final class InfluxSinkWriter implements SinkWriter<KpiPoint> {
         writeOrSplit(batch.subList(half, batch.size()));
         return;
       }
-      Point p = batch.get(0);
+      String line = batch.get(0);
       String message = abbreviate(e.getMessage(), MAX_LOGGED_REPLY);
-      rejected.rejected(p.lineProtocol(TimeUnit.MILLISECONDS), pointTime(p), message);
+      rejected.rejected(line, LineProtocol.time(line), message);
       rejectedTotal++;
       rejectedOut.inc();
       if (rejectedTotal <= 20 || rejectedTotal % 1_000 == 0) {
-        LOG.warn("InfluxDB refused point {}: {}", abbreviate(p.lineProtocol(TimeUnit.MILLISECONDS), 500), message);
+        LOG.warn("InfluxDB refused point {}: {}", abbreviate(line, 500), message);
       }
-    }
-  }
-
-  private static long pointTime(Point p) {
-    String line = p.lineProtocol(TimeUnit.MILLISECONDS);
-    try {
-      return Long.parseLong(line.substring(line.lastIndexOf(' ') + 1));
-    } catch (NumberFormatException e) {
-      return -1;
     }
   }
 
@@ -262,33 +251,6 @@ final class InfluxSinkWriter implements SinkWriter<KpiPoint> {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while waiting to retry an InfluxDB write", e);
     }
-  }
-
-  /**
-   * The client's point, with the measurement, tag keys and tag values made safe; {@code onReplaced}
-   * hears (original, written) for each of them that changed.
-   */
-  static Point toPoint(KpiPoint p, BiConsumer<String, String> onReplaced) {
-    Point.Builder b = Point.measurement(safe(p.measurement(), onReplaced)).time(p.timeMillis(), TimeUnit.MILLISECONDS);
-    for (Map.Entry<String, String> tag : p.tags().entrySet()) {
-      b.tag(safe(tag.getKey(), onReplaced), safe(tag.getValue(), onReplaced));
-    }
-    for (Map.Entry<String, Object> f : p.fields().entrySet()) {
-      if (f.getValue() instanceof Long l) {
-        b.addField(f.getKey(), l.longValue());
-      } else {
-        b.addField(f.getKey(), ((Double) f.getValue()).doubleValue());
-      }
-    }
-    return b.build();
-  }
-
-  private static String safe(String s, BiConsumer<String, String> onReplaced) {
-    String safe = TagValues.safe(s);
-    if (!safe.equals(s)) {
-      onReplaced.accept(s, safe);
-    }
-    return safe;
   }
 
   @Override

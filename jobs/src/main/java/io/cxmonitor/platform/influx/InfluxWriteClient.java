@@ -22,8 +22,6 @@ import org.influxdb.InfluxDB;
 import org.influxdb.InfluxDBException;
 import org.influxdb.InfluxDBFactory;
 import org.influxdb.InfluxDBIOException;
-import org.influxdb.dto.BatchPoints;
-import org.influxdb.dto.Point;
 import org.influxdb.dto.Query;
 import org.influxdb.dto.QueryResult;
 
@@ -220,11 +218,10 @@ public final class InfluxWriteClient implements AutoCloseable {
     }
   }
 
-  /** Writes the points in one request, or throws a classified exception. */
-  public void write(List<Point> points) throws IOException {
-    BatchPoints batch = BatchPoints.database(database).precision(TimeUnit.MILLISECONDS).points(points).build();
+  /** Writes the points (lines of line protocol, millisecond precision) in one request, or throws a classified exception. */
+  public void write(List<String> lines) throws IOException {
     try {
-      client.write(batch);
+      client.write(database, null, InfluxDB.ConsistencyLevel.ONE, TimeUnit.MILLISECONDS, lines);
     } catch (InfluxDBIOException e) {
       throw ioFailure(e);
     } catch (InfluxDBException e) {
