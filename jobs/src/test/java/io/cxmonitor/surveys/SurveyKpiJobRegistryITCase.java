@@ -306,14 +306,7 @@ class SurveyKpiJobRegistryITCase {
 
   /** The survey job's valid on-time records so far, summed over its subtasks' latest counters. */
   private static long eventsCounted(String db) throws Exception {
-    com.fasterxml.jackson.databind.JsonNode series = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
-        influx.query(db, "SELECT last(events_total) FROM cx_pipeline WHERE job = 'surveys' GROUP BY subtask"))
-        .at("/results/0/series");
-    long sum = 0;
-    for (com.fasterxml.jackson.databind.JsonNode s : series) {
-      sum += s.at("/values/0/1").asLong();
-    }
-    return sum;
+    return servers.eventsCounted(db, "surveys");
   }
 
   /** Asserts that {@code actual} holds exactly the expected points of {@code measurement}; returns how many. */

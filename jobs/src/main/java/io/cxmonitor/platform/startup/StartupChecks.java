@@ -10,7 +10,7 @@ import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs the Kafka and InfluxDB start-up checks of a job, in that order, unless --no-startup-check. */
+/** Runs the Kafka, schema registry (if a topic is Confluent-framed) and InfluxDB start-up checks of a job, in that order, unless --no-startup-check. */
 public final class StartupChecks {
   private static final Logger LOG = LoggerFactory.getLogger(StartupChecks.class);
 
@@ -23,6 +23,7 @@ public final class StartupChecks {
       return;
     }
     KafkaCheck.check(job.bootstrapServers, job.kafkaProperties(), topics, startup.createTopics, startup.startupTimeout);
+    RegistryCheck.check(job.valueFormat().registry());
     InfluxSinkOptions influx = job.influx();
     String password;
     SSLContext tls;

@@ -124,6 +124,16 @@ public final class RegistryModeRuns implements AutoCloseable {
     return expected.pointCount();
   }
 
+  /** The records {@code job} counted as events in {@code db} (the last cx_pipeline events_total of each subtask, summed). */
+  public long eventsCounted(String db, String job) throws IOException, InterruptedException {
+    long sum = 0;
+    for (var s : JSON.readTree(influx.query(db, "SELECT last(events_total) FROM cx_pipeline WHERE job = '" + job
+        + "' GROUP BY subtask")).at("/results/0/series")) {
+      sum += s.at("/values/0/1").asLong();
+    }
+    return sum;
+  }
+
   @Override
   public void close() {
     for (AutoCloseable c : new AutoCloseable[] {influx, kafka, registry}) {
