@@ -17,12 +17,14 @@ import picocli.CommandLine.Option;
  */
 public final class ValueFormatOptions {
   @Option(names = "--value-format", paramLabel = "[TOPIC=]single-object|confluent", converter = SettingConverter.class,
+      split = ",", defaultValue = "${env:CX_VALUE_FORMAT}",
       description = "How the Avro topics frame their values — a job's inputs and outputs (SLA alerts, at-risk events, "
           + "follow-ups; dead letters keep the original bytes), or what a producer writes: single-object (Avro "
           + "single-object encoding, writer schemas by fingerprint from the shipped history) or confluent (magic byte "
           + "0, schema id, Avro body; writer schemas are looked up by id in --schema-registry, and schemas written are "
           + "registered there under <topic>-value). FORMAT sets every topic (default single-object); TOPIC=FORMAT, "
-          + "repeated, sets one topic. A confluent topic also reads the single-object records it held before it switched.")
+          + "repeated or comma-separated, sets one topic (env CX_VALUE_FORMAT). A confluent topic also reads the "
+          + "single-object records it held before it switched.")
   public List<Setting> settings = new ArrayList<>();
 
   @Option(names = "--schema-registry", paramLabel = "URL", defaultValue = "${env:CX_SCHEMA_REGISTRY}",

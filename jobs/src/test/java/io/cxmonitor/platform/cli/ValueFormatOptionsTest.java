@@ -51,6 +51,10 @@ class ValueFormatOptionsTest {
     assertThat(f.forTopic("cx.surveys").registry().url()).isEqualTo("http://127.0.0.1:8081");
     assertThat(f.forTopic("cx.interactions")).isEqualTo(ValueFormat.SINGLE_OBJECT);
 
+    ValueFormat commas = parse("--value-format", "cx.surveys=confluent,cx.interactions=confluent",
+        "--schema-registry", "http://127.0.0.1:8081").valueFormat();
+    assertThat(commas.topics()).containsOnlyKeys("cx.surveys", "cx.interactions");
+
     ValueFormat g = parse("--value-format", "confluent", "--value-format", "cx.lifecycle=single-object",
         "--schema-registry", "http://127.0.0.1:8081").valueFormat();
     assertThat(g.kindOf("cx.lifecycle")).isEqualTo(ValueFormat.Kind.SINGLE_OBJECT);
