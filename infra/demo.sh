@@ -11,4 +11,6 @@ if [ "${CX_DEMO_SKIP_BUILD:-0}" != 1 ]; then
 fi
 ADD_OPENS=$(sed -n 's:.*<cx.addOpens>\(.*\)</cx.addOpens>.*:\1:p' pom.xml)
 # shellcheck disable=SC2086
-exec java $ADD_OPENS -Djava.io.tmpdir="${TMPDIR:-/tmp}" -cp "infra/demo/target/cx-demo-0.1.0-SNAPSHOT.jar:infra/demo/target/lib/*" io.cxmonitor.demo.Demo "$@"
+# the Apicurio Registry that `--value-format confluent` starts when no --schema-registry is given
+APICURIO=infra/demo/target/apicurio-registry
+exec java $ADD_OPENS -Dcx.apicurio.home="${CX_APICURIO_HOME:-$APICURIO}" -Djava.io.tmpdir="${TMPDIR:-/tmp}" -cp "infra/demo/target/cx-demo-0.1.0-SNAPSHOT.jar:infra/demo/target/lib/*" io.cxmonitor.demo.Demo "$@"

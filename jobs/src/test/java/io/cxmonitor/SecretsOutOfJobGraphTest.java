@@ -24,8 +24,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Each job's graph, built with an InfluxDB password and a Kafka SASL password set the documented
- * way (files outside the repository), holds neither password — not in any operator as Flink
+ * Each job's graph, built with an InfluxDB password, a Kafka SASL password and a schema registry
+ * password set the documented way (files outside the repository), holds none of them — not in any operator as Flink
  * serializes it, not in the serialized JobGraph — but does hold the references to them, and
  * every Kafka source and sink of the job carries the client properties. Nothing logged while
  * building the graph contains a password.
@@ -41,6 +41,8 @@ class SecretsOutOfJobGraphTest {
   void passwordsAreReadWhereTheyAreUsedNotCarriedInTheGraph(String job) throws Exception {
     String influxPassword = "influx-pw-" + UUID.randomUUID();
     String kafkaPassword = "kafka-pw-" + UUID.randomUUID();
+    String registryPassword = "registry-pw-" + UUID.randomUUID();
+    Path registryCredentials = Files.writeString(dir.resolve("registry.cred"), "cx:" + registryPassword + "\n");
     Path influxPasswordFile = Files.writeString(dir.resolve("influx-password"), influxPassword + "\n");
     Path kafkaSecrets = Files.writeString(dir.resolve("kafka-secrets.properties"), "password=" + kafkaPassword + "\n");
     String kafkaReference = "${file:" + kafkaSecrets + ":password}";
@@ -51,7 +53,8 @@ class SecretsOutOfJobGraphTest {
             + kafkaReference + "\";", ""));
     String[] args = {"--bootstrap-servers", "127.0.0.1:9", "--influx-url", "http://127.0.0.1:9",
         "--influx-user", "cx", "--influx-password-file", influxPasswordFile.toString(),
-        "--kafka-config", kafkaConfig.toString()};
+        "--kafka-config", kafkaConfig.toString(), "--value-format", "confluent",
+        "--schema-registry", "http://127.0.0.1:9", "--schema-registry-credentials-file", registryCredentials.toString()};
 
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     StreamGraph streamGraph;
@@ -64,6 +67,7 @@ class SecretsOutOfJobGraphTest {
         byte[] operator = InstantiationUtil.serializeObject(node.getOperatorFactory());
         assertThat(contains(operator, influxPassword)).as("InfluxDB password in %s", node.getOperatorName()).isFalse();
         assertThat(contains(operator, kafkaPassword)).as("Kafka password in %s", node.getOperatorName()).isFalse();
+        assertThat(contains(operator, registryPassword)).as("registry password in %s", node.getOperatorName()).isFalse();
         if (contains(operator, KAFKA_CLASSES)) {
           kafkaOperators.add(operator);
           assertThat(contains(operator, kafkaReference)).as("client properties of %s", node.getOperatorName()).isTrue();
@@ -73,12 +77,15 @@ class SecretsOutOfJobGraphTest {
       jobGraph = InstantiationUtil.serializeObject(graph);
       assertThat(log.linesContaining(influxPassword)).isEmpty();
       assertThat(log.linesContaining(kafkaPassword)).isEmpty();
+      assertThat(log.linesContaining(registryPassword)).isEmpty();
     }
     assertThat(contains(jobGraph, influxPassword)).as("InfluxDB password in the JobGraph").isFalse();
     assertThat(contains(jobGraph, kafkaPassword)).as("Kafka password in the JobGraph").isFalse();
+    assertThat(contains(jobGraph, registryPassword)).as("schema registry password in the JobGraph").isFalse();
     // The search does find what the graph carries: the references to both passwords.
     assertThat(contains(jobGraph, influxPasswordFile.toString())).as("InfluxDB password file named").isTrue();
     assertThat(contains(jobGraph, kafkaReference)).as("Kafka password reference").isTrue();
+    assertThat(contains(jobGraph, registryCredentials.toString())).as("registry credentials file named").isTrue();
     int sourcesAndSinks = switch (job) {
       case "surveys" -> 2; // survey source, dead letters
       case "service" -> 3; // interaction source, alerts, dead letters

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import io.cxmonitor.platform.kafka.DeadLetter;
+import io.cxmonitor.platform.testing.RegistryModeRuns;
 import io.cxmonitor.schemas.ConfluentFraming;
 import io.cxmonitor.schemas.SurveyResponse;
 import io.cxmonitor.schemas.WireFormat;
@@ -49,7 +50,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * runs must write the same points, and both the points {@link ExpectedSurveyKpis} computes with
  * plain loops. Part of the Confluent topic is written by a producer on a newer compatible schema
  * (an added optional field, registered as version 2); records with an id the registry does not
- * have, or in the other framing, go to the dead letters with their reason. A registry that is
+ * have, or not framed at all (JSON text), go to the dead letters with their reason. A registry that is
  * down when the job starts is waited for, and one that goes down mid-run leaves the cached ids
  * working while records with a new id wait: nothing is dead-lettered or lost.
  */
@@ -68,18 +69,17 @@ class SurveyKpiJobRegistryITCase {
       new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
   @AutoClose
+  private static RegistryModeRuns servers;
   private static KafkaBroker kafka;
-  @AutoClose
   private static InfluxServer influx;
-  @AutoClose
   private static SchemaRegistry registry;
 
   @BeforeAll
   static void startServers() throws Exception {
-    registry = SchemaRegistry.start();
-    kafka = KafkaBroker.start();
-    influx = InfluxServer.start();
-    kafka.createTopics(1, SINGLE, CONFLUENT, DLQ_SINGLE, DLQ_CONFLUENT);
+    servers = RegistryModeRuns.start(SINGLE, CONFLUENT, DLQ_SINGLE, DLQ_CONFLUENT);
+    kafka = servers.kafka;
+    influx = servers.influx;
+    registry = servers.registry;
   }
 
   @Test
@@ -114,7 +114,7 @@ class SurveyKpiJobRegistryITCase {
     List<SurveyResponse> published = new ArrayList<>();
     int fromV2 = 0;
     int unknown = 0;
-    int singleObjectOnConfluent = 0;
+    int jsonOnConfluent = 0;
     try (KafkaPublisher publisher = new KafkaPublisher(kafka.bootstrapServers())) {
       CxSimulation sim = new CxSimulation(config);
       while (sim.hasNext()) {
@@ -135,8 +135,9 @@ class SurveyKpiJobRegistryITCase {
           unknown++;
         }
         if (published.size() % 500 == 0) {
-          publisher.sendRaw(CONFLUENT, r.key(), codec.encode(s));
-          singleObjectOnConfluent++;
+          // (single-object records are read on a Confluent topic: ChurnKpiJobRegistryITCase)
+          publisher.sendRaw(CONFLUENT, r.key(), s.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          jsonOnConfluent++;
         }
       }
       publisher.flush();
@@ -146,7 +147,7 @@ class SurveyKpiJobRegistryITCase {
     assertThat(expected.onTime).hasSizeGreaterThan(1_000);
     assertThat(expected.late).as("the run must contain late responses").isNotEmpty();
     assertThat(unknown).isPositive();
-    assertThat(singleObjectOnConfluent).isPositive();
+    assertThat(jsonOnConfluent).isPositive();
 
     // --- run the job over each topic ---
     runJob("cx_single", SINGLE, DLQ_SINGLE);
@@ -166,17 +167,17 @@ class SurveyKpiJobRegistryITCase {
     }
     assertThat(compared).isGreaterThan(3_000);
 
-    // --- dead letters: the same late surveys; on the Confluent topic also the unknown ids and the other framing ---
+    // --- dead letters: the same late surveys; on the Confluent topic also the unknown ids and the JSON ---
     Map<String, Integer> singleKinds = kinds(kafka.readAll(DLQ_SINGLE), SINGLE, new ArrayList<>());
     List<String> reasons = new ArrayList<>();
     Map<String, Integer> confluentKinds = kinds(kafka.readAll(DLQ_CONFLUENT), CONFLUENT, reasons);
     assertThat(singleKinds).containsExactly(Map.entry("LATE", expected.late.size()));
     assertThat(confluentKinds).containsEntry("LATE", expected.late.size())
-        .containsEntry("UNDECODABLE", unknown + singleObjectOnConfluent).hasSize(2);
+        .containsEntry("UNDECODABLE", unknown + jsonOnConfluent).hasSize(2);
     assertThat(reasons.stream().filter(r -> r.startsWith("unknown schema id " + unknownId + ":"))).hasSize(unknown);
-    assertThat(reasons.stream().filter(r -> r.contains("not the magic byte 0x00"))).hasSize(singleObjectOnConfluent);
-    System.out.printf("%d surveys (%d from the v2 producer), %d points compared, %d unknown ids, %d single-object%n",
-        published.size(), fromV2, compared, unknown, singleObjectOnConfluent);
+    assertThat(reasons.stream().filter(r -> r.contains("not the magic byte 0x00"))).hasSize(jsonOnConfluent);
+    System.out.printf("%d surveys (%d from the v2 producer), %d points compared, %d unknown ids, %d JSON%n",
+        published.size(), fromV2, compared, unknown, jsonOnConfluent);
   }
 
   @Test
@@ -305,14 +306,7 @@ class SurveyKpiJobRegistryITCase {
 
   /** The survey job's valid on-time records so far, summed over its subtasks' latest counters. */
   private static long eventsCounted(String db) throws Exception {
-    com.fasterxml.jackson.databind.JsonNode series = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
-        influx.query(db, "SELECT last(events_total) FROM cx_pipeline WHERE job = 'surveys' GROUP BY subtask"))
-        .at("/results/0/series");
-    long sum = 0;
-    for (com.fasterxml.jackson.databind.JsonNode s : series) {
-      sum += s.at("/values/0/1").asLong();
-    }
-    return sum;
+    return servers.eventsCounted(db, "surveys");
   }
 
   /** Asserts that {@code actual} holds exactly the expected points of {@code measurement}; returns how many. */

@@ -8,8 +8,10 @@ import io.cxmonitor.platform.influx.InfluxWriteClient;
 import io.cxmonitor.tools.generator.GeneratorCli;
 import io.cxmonitor.service.ServiceKpiJob;
 import io.cxmonitor.surveys.SurveyKpiJob;
+import io.cxmonitor.platform.kafka.ValueFormat;
 import io.cxmonitor.testkit.InfluxServer;
 import io.cxmonitor.testkit.KafkaBroker;
+import io.cxmonitor.testkit.SchemaRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,6 +58,22 @@ public final class Demo implements Callable<Integer> {
   @Option(names = "--influx-ca-file", paramLabel = "FILE",
       description = "With an https:// --influx-url: PEM file of the CA certificate(s) to trust.")
   Path influxCaFile;
+
+  @Option(names = "--value-format", paramLabel = "single-object|confluent", defaultValue = "single-object",
+      description = "How the generator writes and the jobs read the Avro topics: single-object, or confluent (Confluent "
+          + "framing, schemas in --schema-registry or, without it, in an Apicurio Registry the demo starts on loopback: "
+          + "infra/demo.sh unpacks it; else set CX_APICURIO_HOME to an unpacked apicurio-registry-app). "
+          + "Default: ${DEFAULT-VALUE}")
+  String valueFormat;
+
+  @Option(names = "--schema-registry", paramLabel = "URL",
+      description = "Use this existing Confluent-compatible schema registry (e.g. http://127.0.0.1:8080/apis/ccompat/v7) "
+          + "and run in registry mode (--value-format confluent).")
+  String schemaRegistry;
+
+  @Option(names = "--schema-registry-credentials-file", paramLabel = "FILE",
+      description = "With --schema-registry: file holding user:password for the registry's basic authentication.")
+  Path schemaRegistryCredentialsFile;
 
   /** With --kafka: client properties (SSL, SASL) for the jobs, the generator and topic creation. */
   @Mixin
@@ -120,6 +138,16 @@ public final class Demo implements Callable<Integer> {
       throw new CommandLine.ParameterException(new CommandLine(this), "--checkpoint-dir needs --kafka and --influx-url: "
           + "a resumed job continues at Kafka offsets and InfluxDB points that the demo's own servers delete on Ctrl-C");
     }
+    boolean confluent;
+    try {
+      confluent = schemaRegistry != null || ValueFormat.Kind.parse(valueFormat) == ValueFormat.Kind.CONFLUENT;
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--value-format: " + e.getMessage());
+    }
+    if (schemaRegistryCredentialsFile != null && schemaRegistry == null) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--schema-registry-credentials-file needs "
+          + "--schema-registry: the registry the demo starts itself asks for no credentials");
+    }
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);
     stopOnCtrlC(stop, stopped);
@@ -127,14 +155,17 @@ public final class Demo implements Callable<Integer> {
     try {
       String bootstrap = useOrStartKafka(started);
       String url = useOrStartInflux(started);
+      String registry = confluent ? useOrStartRegistry(started) : null;
+      started.registryArgs = confluent ? registryArgs(registry) : List.of();
       GeneratorCli.createTopics(bootstrap, 2, kafka == null ? new Properties()
           : kafkaClient.clientProperties(new CommandLine(this)));
-      status("Kafka " + bootstrap + ", InfluxDB " + url + " (database " + influxDb + ")");
+      status("Kafka " + bootstrap + ", InfluxDB " + url + " (database " + influxDb + ")"
+          + (confluent ? ", Confluent framing with the schema registry " + registry : ""));
       startJobs(started, bootstrap, url);
       // With an existing Kafka the jobs start at the latest offsets: give their sources time to
       // find their partitions before the backfill starts.
       Thread.sleep(started.broker == null ? 10_000 : 1_000);
-      started.generator = startGenerator(bootstrap, started.resumed ? Duration.ZERO : backfill);
+      started.generator = startGenerator(bootstrap, started.resumed ? Duration.ZERO : backfill, started.registryArgs);
       showKpisUntil(stop, started, url);
       return 0;
     } finally {
@@ -173,6 +204,28 @@ public final class Demo implements Callable<Integer> {
     status("starting influxd ...");
     started.influx = InfluxServer.start();
     return started.influx.url();
+  }
+
+  /** --schema-registry, or an Apicurio Registry started as a child process. */
+  private String useOrStartRegistry(Started started) throws Exception {
+    if (schemaRegistry != null) {
+      return schemaRegistry;
+    }
+    status("starting Apicurio Registry (in memory) ...");
+    try {
+      started.registry = SchemaRegistry.start();
+    } catch (IllegalStateException e) {
+      throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage() + ". infra/demo.sh unpacks it to "
+          + "infra/demo/target/apicurio-registry (mvn -pl infra/demo package); or give --schema-registry URL");
+    }
+    return started.registry.confluentUrl();
+  }
+
+  /** The options of the jobs and the generator for Confluent framing with {@code registry}. */
+  private List<String> registryArgs(String registry) {
+    List<String> args = new ArrayList<>(List.of("--value-format", "confluent", "--schema-registry", registry));
+    addIfSet(args, "--schema-registry-credentials-file", schemaRegistryCredentialsFile);
+    return args;
   }
 
   /** The survey, service and churn jobs, each on its own embedded cluster. */
@@ -234,6 +287,7 @@ public final class Demo implements Callable<Integer> {
           "--group-id", groupPrefix + System.currentTimeMillis()));
     }
     args.addAll(existingKafkaArgs());
+    args.addAll(started.registryArgs);
     if (started.influx == null) {
       addIfSet(args, "--influx-user", influxUser);
       addIfSet(args, "--influx-password-file", influxPasswordFile);
@@ -271,10 +325,11 @@ public final class Demo implements Callable<Integer> {
   }
 
   /** The generator on a daemon thread: --backfill of history first, then real time, with --scenario if given. */
-  private Thread startGenerator(String bootstrap, Duration backfill) {
+  private Thread startGenerator(String bootstrap, Duration backfill, List<String> registryArgs) {
     String[] genArgs = java.util.stream.Stream.concat(java.util.stream.Stream.of("--bootstrap-servers", bootstrap,
         "--rate", Double.toString(rate), "--seed", Long.toString(seed), "--backfill", backfill.toString(),
-        "--duration", "P30D", "--poison-every", "2000", "--progress-every", "P1D"), existingKafkaArgs().stream())
+        "--duration", "P30D", "--poison-every", "2000", "--progress-every", "P1D"),
+        java.util.stream.Stream.concat(existingKafkaArgs().stream(), registryArgs.stream()))
         .toArray(String[]::new);
     String[] allArgs = genArgs;
     if (scenario != null) {
@@ -307,6 +362,9 @@ public final class Demo implements Callable<Integer> {
   private static final class Started {
     KafkaBroker broker;
     InfluxServer influx;
+    SchemaRegistry registry;
+    /** The registry options of the jobs and the generator; empty in single-object encoding. */
+    List<String> registryArgs = List.of();
     final List<JobClient> jobs = new ArrayList<>();
     /** Checkpoints of this run only (no --checkpoint-dir), deleted on stop. */
     Path temporaryCheckpoints;
@@ -341,6 +399,9 @@ public final class Demo implements Callable<Integer> {
       }
       if (influx != null) {
         influx.close();
+      }
+      if (registry != null) {
+        registry.close();
       }
       if (keptCheckpoints != null) {
         System.out.println("checkpoints kept in " + keptCheckpoints + ": start the demo again with the same options to resume.");

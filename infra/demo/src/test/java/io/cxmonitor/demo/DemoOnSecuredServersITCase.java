@@ -1,18 +1,14 @@
 package io.cxmonitor.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.cxmonitor.platform.kafka.Topics;
 import io.cxmonitor.testkit.InfluxServer;
 import io.cxmonitor.testkit.KafkaBroker;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,29 +38,12 @@ class DemoOnSecuredServersITCase {
       Path tmp = Files.createDirectories(dir.resolve("tmp"));
       Path terminal = dir.resolve("terminal.txt");
 
-      List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-          "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("surefire.test.class.path",
-              System.getProperty("java.class.path")), Demo.class.getName(),
+      try (DemoProcess demo = DemoProcess.start(tmp, terminal, List.of(
           "--kafka", kafka.bootstrapServers(), "--kafka-config", kafkaConfig.toString(),
           "--influx-url", influx.url(), "--influx-user", "admin", "--influx-password-file", influxPasswordFile.toString(),
           "--influx-ca-file", influx.caFile().toString(), "--flink-ui-port", "0",
-          "--rate", "600", "--backfill", "PT30M", "--refresh", "PT2S"));
-      Process demo = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(terminal.toFile()).start();
-      try {
-        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(2))
-            .failFast("the demo exited; see " + terminal, () -> !demo.isAlive()).untilAsserted(() -> {
-          String screen = Files.readString(terminal);
-          assertThat(screen).contains("RUNNING / RUNNING / RUNNING");
-          // The overall NPS row of the live view holds a number: read back over HTTPS as the user.
-          assertThat(screen).containsPattern("\\nall\\s+[+-]\\d+\\.\\d \\[");
-        });
-      } finally {
-        List<ProcessHandle> children = demo.descendants().toList();
-        demo.destroy();
-        if (!demo.waitFor(60, TimeUnit.SECONDS)) {
-          demo.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-        children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+          "--rate", "600", "--backfill", "PT30M", "--refresh", "PT2S"))) {
+        demo.awaitJobsAndNps(); // the NPS read back over HTTPS as the user
       }
       String screen = Files.readString(terminal);
       String log = Files.readString(tmp.resolve("cx-demo.log"));

@@ -11,6 +11,7 @@ import io.cxmonitor.testkit.FreePorts;
 import io.cxmonitor.testkit.InfluxServer;
 import io.cxmonitor.testkit.KafkaBroker;
 import io.cxmonitor.testkit.ListeningSockets;
+import io.cxmonitor.testkit.SchemaRegistry;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -121,6 +122,31 @@ class LoopbackOnlyITCase {
     }
   }
 
+  /** In registry mode the demo also starts its own Apicurio Registry (a child java process), on loopback too. */
+  @Test
+  void demoInRegistryModeStartsItsOwnRegistryOnLoopbackOnly() throws Exception {
+    Process p = start("Demo-registry", Demo.class.getName(), List.of("--flink-ui-port", "0", "--value-format", "confluent",
+        "--rate", "60", "--backfill", "PT10M", "--refresh", "PT2S"));
+    try {
+      await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(2))
+          .failFast("the demo exited; see " + log("Demo-registry"), () -> !p.isAlive()).untilAsserted(() -> {
+        assertThat(Files.readString(log("Demo-registry"))).contains("RUNNING / RUNNING / RUNNING");
+      });
+      Matcher m = Pattern.compile("Confluent framing with the schema registry (http://127\\.0\\.0\\.1:(\\d+)\\S*)")
+          .matcher(Files.readString(log("Demo-registry")));
+      assertThat(m.find()).as("the demo names its registry").isTrue();
+      List<ListeningSockets.Listener> listeners = assertLoopbackOnly(p);
+      int registryPort = Integer.parseInt(m.group(2));
+      assertThat(listeners).anySatisfy(l -> assertThat(l.port()).isEqualTo(registryPort));
+      // the generator registered its schemas there and writes Confluent framing
+      await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() ->
+          assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(m.group(1) + "/subjects")).build(),
+              HttpResponse.BodyHandlers.ofString()).body()).contains("\"" + Topics.INTERACTIONS + "-value\""));
+    } finally {
+      stop(p);
+    }
+  }
+
   /** The port of the demo's own influxd, from its status line. */
   private static int influx(Process demo) throws IOException {
     Matcher m = Pattern.compile("InfluxDB http://127\\.0\\.0\\.1:(\\d+)").matcher(Files.readString(log("Demo")));
@@ -139,6 +165,8 @@ class LoopbackOnlyITCase {
   /** Runs {@code mainClass} as the README does: a plain {@code java -cp} with this test's classpath. */
   private static Process start(String name, String mainClass, List<String> args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+        // where the build unpacked Apicurio Registry, for the demo in registry mode (infra/demo.sh passes the same)
+        "-D" + SchemaRegistry.HOME_PROPERTY + "=" + System.getProperty(SchemaRegistry.HOME_PROPERTY, ""),
         "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")), mainClass));
     cmd.addAll(args);
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log(name).toFile()).start();

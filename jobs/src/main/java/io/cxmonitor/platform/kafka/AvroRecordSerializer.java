@@ -8,7 +8,7 @@ import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * Writes records in the job's {@link ValueFormat} (Avro single-object encoding, or Confluent framing
+ * Writes records in the topic's {@link ValueFormat} (Avro single-object encoding, or Confluent framing
  * with the schema registered under {@code <topic>-value} when the writer opens) with a string key,
  * stamped with the time they are written.
  */
@@ -31,7 +31,7 @@ public final class AvroRecordSerializer<T extends SpecificRecord> implements Kaf
     this.topic = topic;
     this.codecFactory = codecFactory;
     this.key = key;
-    this.format = format;
+    this.format = format.forTopic(topic);
   }
 
   /**

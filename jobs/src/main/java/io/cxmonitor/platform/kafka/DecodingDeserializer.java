@@ -83,7 +83,8 @@ public final class DecodingDeserializer<T extends SpecificRecord> implements Kaf
     byte[] bytes = record.value();
     d.rawValue = bytes;
     try {
-      T value = registry == null ? codec.decode(bytes, null) : decodeConfluent(bytes);
+      T value = format.kindOf(record.topic()) == ValueFormat.Kind.CONFLUENT && !singleObject(bytes)
+          ? decodeConfluent(bytes) : codec.decode(bytes, null);
       String problem = validator.problem(value, System.currentTimeMillis());
       if (problem == null) {
         d.value = value;
@@ -99,6 +100,15 @@ public final class DecodingDeserializer<T extends SpecificRecord> implements Kaf
       d.failureReason = e.getMessage();
     }
     out.collect(d);
+  }
+
+  /**
+   * Whether a record on a Confluent-framed topic is in single-object encoding all the same: its
+   * first bytes ({@code C3 01}) cannot start Confluent framing ({@code 00}), so the records a topic
+   * held before it switched to Confluent framing stay readable (README "Switching a topic").
+   */
+  private static boolean singleObject(byte[] bytes) {
+    return bytes != null && bytes.length >= 2 && bytes[0] == (byte) 0xC3 && bytes[1] == 0x01;
   }
 
   private T decodeConfluent(byte[] bytes) throws WireFormat.DecodeException, IOException {

@@ -183,9 +183,18 @@ public final class SchemaRegistryClient {
    */
   public int register(String subject, Schema schema) throws IOException, InterruptedException {
     String body = JSON.createObjectNode().put("schema", schema.toString()).toString();
-    HttpResponse<String> r = send(request("/subjects/" + java.net.URLEncoder.encode(subject, StandardCharsets.UTF_8)
-        .replace("+", "%20") + "/versions").header("Content-Type", "application/vnd.schemaregistry.v1+json")
+    String path = "/subjects/" + java.net.URLEncoder.encode(subject, StandardCharsets.UTF_8).replace("+", "%20");
+    HttpResponse<String> r = send(request(path + "/versions").header("Content-Type", "application/vnd.schemaregistry.v1+json")
         .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)), "registering " + subject);
+    if (r.statusCode() == 409) {
+      // Writers of one sink open in parallel: Apicurio answers 409 "already exists" to all but the first
+      // that creates a new subject. If the subject now has this very schema, that is its id.
+      HttpResponse<String> found = send(request(path).header("Content-Type", "application/vnd.schemaregistry.v1+json")
+          .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)), "looking up " + subject);
+      if (found.statusCode() == 200) {
+        r = found;
+      }
+    }
     if (r.statusCode() != 200) {
       throw new SchemaRefusedException("the schema registry at " + config.url() + " refuses " + schema.getFullName()
           + " under subject " + subject + " (HTTP " + r.statusCode() + "): " + abbreviate(r.body()));
@@ -196,6 +205,16 @@ public final class SchemaRegistryClient {
           + abbreviate(r.body()));
     }
     return id.asInt();
+  }
+
+  /**
+   * Asks {@code GET /subjects} once, without retrying, for a start-up check: the registry's answer
+   * (200 for a Confluent-compatible API that takes these credentials).
+   *
+   * @throws IOException if the registry cannot be reached
+   */
+  public HttpResponse<String> probe() throws IOException, InterruptedException {
+    return http.send(request("/subjects").GET().build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** The registry refused to register a schema: the job cannot write that output until its schema is fixed. */

@@ -2,16 +2,22 @@ package io.cxmonitor.platform.kafka;
 
 import java.io.Serializable;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
- * How a topic's record values are framed: Avro single-object encoding (the writer's fingerprint,
+ * How topics' record values are framed: Avro single-object encoding (the writer's fingerprint,
  * resolved against the schemas the jobs ship) or Confluent framing (the writer's id in a schema
- * registry, looked up there).
+ * registry, looked up there). One kind for every topic, except those named in {@code topics};
+ * whoever reads or writes a topic asks {@link #forTopic}.
  *
- * @param registry where Confluent-framed ids are looked up; null for single-object encoding
+ * @param kind the framing of every topic not named in {@code topics}
+ * @param registry where Confluent-framed ids are looked up; null when no topic is Confluent-framed
+ * @param topics per-topic framings that differ from {@code kind} (--value-format TOPIC=FORMAT)
  */
-public record ValueFormat(Kind kind, SchemaRegistryClient.Config registry) implements Serializable {
+public record ValueFormat(Kind kind, SchemaRegistryClient.Config registry, Map<String, Kind> topics)
+    implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** The framing, as --value-format names it. */
@@ -45,13 +51,32 @@ public record ValueFormat(Kind kind, SchemaRegistryClient.Config registry) imple
 
   public ValueFormat {
     Objects.requireNonNull(kind, "kind");
-    if ((kind == Kind.CONFLUENT) != (registry != null)) {
-      throw new IllegalArgumentException(kind == Kind.CONFLUENT ? "Confluent framing needs a schema registry"
+    // serializable, read-only, and equal whatever kind of map was given
+    topics = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(Objects.requireNonNull(topics, "topics")));
+    boolean confluent = kind == Kind.CONFLUENT || topics.containsValue(Kind.CONFLUENT);
+    if (confluent != (registry != null)) {
+      throw new IllegalArgumentException(confluent ? "Confluent framing needs a schema registry"
           : "single-object encoding uses no schema registry");
     }
   }
 
+  /** One framing for every topic. */
+  public ValueFormat(Kind kind, SchemaRegistryClient.Config registry) {
+    this(kind, registry, Map.of());
+  }
+
   public static ValueFormat confluent(SchemaRegistryClient.Config registry) {
     return new ValueFormat(Kind.CONFLUENT, registry);
+  }
+
+  /** The framing of {@code topic}. */
+  public Kind kindOf(String topic) {
+    return topics.getOrDefault(topic, kind);
+  }
+
+  /** The format of {@code topic} alone: its framing, and the registry if it is Confluent-framed. */
+  public ValueFormat forTopic(String topic) {
+    Kind k = kindOf(topic);
+    return new ValueFormat(k, k == Kind.CONFLUENT ? registry : null);
   }
 }

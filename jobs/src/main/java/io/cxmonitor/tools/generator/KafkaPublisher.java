@@ -79,7 +79,7 @@ public final class KafkaPublisher implements AutoCloseable {
 
   /** {@code record} as written to {@code topic} in this publisher's format. */
   public byte[] encode(String topic, SpecificRecord record) {
-    if (registry == null) {
+    if (format.kindOf(topic) != ValueFormat.Kind.CONFLUENT) {
       return encode(record);
     }
     Integer id = schemaIds.get(topic);

@@ -72,6 +72,36 @@ class ConfluentDecodingTest {
   }
 
   @Test
+  void aConfluentTopicStillReadsTheSingleObjectRecordsItHeldBeforeItSwitched() throws Exception {
+    SurveyResponse s = SurveyResponse.newBuilder().setResponseId("r1").setCustomerId("c1").setEventTime(T0)
+        .setChannel(Channel.CHAT).setNps(9).build();
+    // unreachable: a single-object record must not make the decoder ask the registry
+    Decoded<SurveyResponse> old = decode(deserializer(unreachable(Duration.ofMinutes(10))), WireFormat.surveys().encode(s));
+    assertThat(old.ok()).as(old.failureReason).isTrue();
+    assertThat(old.value).isEqualTo(s);
+  }
+
+  @Test
+  void eachTopicIsReadInItsOwnFormat() throws Exception {
+    SurveyResponse s = SurveyResponse.newBuilder().setResponseId("r1").setCustomerId("c1").setEventTime(T0)
+        .setChannel(Channel.CHAT).setNps(9).build();
+    byte[] confluent = ConfluentFraming.frame(3, WireFormat.surveys().encodeBody(s));
+    ValueFormat format = new ValueFormat(ValueFormat.Kind.CONFLUENT, unreachable(Duration.ofMinutes(10)),
+        java.util.Map.of("surveys", ValueFormat.Kind.SINGLE_OBJECT));
+    DecodingDeserializer<SurveyResponse> d = new DecodingDeserializer<>(WireFormat::surveys, format, (r, now) -> null,
+        TypeInformation.of(new TypeHint<Decoded<SurveyResponse>>() {}));
+    // "surveys" is single-object: the Confluent record is dead-lettered at once, the registry never asked
+    Decoded<SurveyResponse> framed = decode(d, confluent);
+    assertThat(framed.failureKind).isEqualTo(DeadLetter.Kind.UNDECODABLE);
+    assertThat(framed.failureReason).contains("not Avro single-object encoding");
+    assertThat(decode(d, WireFormat.surveys().encode(s)).value).isEqualTo(s);
+
+    assertThat(format.forTopic("surveys")).isEqualTo(ValueFormat.SINGLE_OBJECT);
+    assertThat(format.forTopic("other").kind()).isEqualTo(ValueFormat.Kind.CONFLUENT);
+    assertThat(format.forTopic("other").registry()).isEqualTo(format.registry());
+  }
+
+  @Test
   void aCredentialsFileWithoutUserAndPasswordIsRefusedWithoutRepeatingIt(@TempDir Path dir) throws Exception {
     Path bad = Files.writeString(dir.resolve("bad.cred"), "s3cr3t-token");
     assertThatThrownBy(() -> SchemaRegistryClient.Config.of("http://127.0.0.1:1").withCredentialsFile(bad.toString()).connect())

@@ -38,4 +38,27 @@ class SchemaRegistryClientITCase {
       assertThat(client.writerSchema(others)).isEqualTo(other);
     }
   }
+
+  /** A sink's parallel writers all register its schema as they open; Apicurio answers 409 to all but one of them. */
+  @Test
+  void writersRegisteringTheSameSchemaAtOnceAllGetItsId() throws Exception {
+    Schema current = SurveyResponse.getClassSchema();
+    try (SchemaRegistry registry = SchemaRegistry.start()) {
+      SchemaRegistryClient.Config config = SchemaRegistryClient.Config.of(registry.confluentUrl());
+      java.util.List<java.util.concurrent.Callable<Integer>> writers = new java.util.ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        writers.add(() -> config.connect().register("parallel-value", current));
+      }
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers.size());
+      java.util.Set<Integer> ids = new java.util.HashSet<>();
+      try {
+        for (java.util.concurrent.Future<Integer> f : pool.invokeAll(writers)) {
+          ids.add(f.get());
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      assertThat(ids).containsExactly(registry.register("parallel-value", current.toString()));
+    }
+  }
 }
