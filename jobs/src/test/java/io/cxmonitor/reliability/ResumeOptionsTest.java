@@ -61,6 +61,23 @@ class ResumeOptionsTest {
   }
 
   @Test
+  void aLocalRunWithoutCheckpointDirCheckpointsToATemporaryDirectoryNotJobManagerMemory() throws Exception {
+    StreamExecutionEnvironment local = StreamExecutionEnvironment.createLocalEnvironment();
+    parse().configure(local, "churn");
+    assertThat(local.getConfiguration().get(CheckpointingOptions.CHECKPOINT_STORAGE)).isEqualTo("filesystem");
+    Path checkpoints = Path.of(java.net.URI.create(local.getConfiguration().get(CheckpointingOptions.CHECKPOINTS_DIRECTORY)));
+    assertThat(checkpoints).isDirectory();
+    assertThat(checkpoints.getFileName().toString()).startsWith("cx-checkpoints-churn-");
+    assertThat(local.getConfiguration().getOptional(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION))
+        .as("nothing is kept for a resume").isEmpty();
+
+    StreamExecutionEnvironment cluster = new StreamExecutionEnvironment(new org.apache.flink.configuration.Configuration());
+    parse().configure(cluster, "churn");
+    assertThat(cluster.getConfiguration().getOptional(CheckpointingOptions.CHECKPOINTS_DIRECTORY))
+        .as("submitted to a cluster, its configuration applies").isEmpty();
+  }
+
+  @Test
   void resumeWithNothingToResumeFromStartsFresh() throws Exception {
     JobOptions options = parse("--checkpoint-dir", dir.toUri().toString(), "--resume");
     assertThat(options.restorePath("churn")).isEmpty();

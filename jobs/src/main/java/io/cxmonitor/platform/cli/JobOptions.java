@@ -141,8 +141,8 @@ public final class JobOptions {
   @Option(names = "--checkpoint-dir",
       description = "Checkpoint storage URI (file:///..., s3://...); the job checkpoints under <dir>/<job> and keeps its "
           + "latest checkpoint when it is cancelled or dies (see --resume). Without it the cluster's configuration "
-          + "applies; a local run keeps checkpoints in JobManager memory, which holds only small state and nothing "
-          + "to resume from after a crash.")
+          + "applies; a local run checkpoints to a temporary directory that is removed when the process ends "
+          + "(nothing to resume from after a crash).")
   public String checkpointDir;
 
   // --- resume after a crash or a stop (README "Resume") -------------------------------------------
@@ -342,9 +342,30 @@ public final class JobOptions {
       conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
       conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, RetainedCheckpoints.jobDirectory(checkpointDir, job));
       conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+    } else if (env instanceof LocalStreamEnvironment) {
+      // Flink's default for a local run keeps checkpoints in JobManager memory, at most 5 MB per state handle:
+      // a backfill's windows outgrow it and every checkpoint fails until the job gives up.
+      Path temporary = temporaryCheckpointDirectory(job);
+      conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+      conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, temporary.toUri().toString());
+      LOG.info("{}: no --checkpoint-dir: checkpoints go to {}, removed when this process ends; give --checkpoint-dir "
+          + "to resume after a crash", job, temporary);
     }
     restorePath(job).ifPresent(path -> conf.set(StateRecoveryOptions.SAVEPOINT_PATH, path));
     env.configure(conf);
+  }
+
+  /** A new directory for a local run's checkpoints, deleted with its contents when the JVM exits. */
+  private static Path temporaryCheckpointDirectory(String job) {
+    try {
+      Path dir = java.nio.file.Files.createTempDirectory("cx-checkpoints-" + job + "-");
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> org.apache.flink.util.FileUtils.deleteDirectoryQuietly(dir.toFile()),
+          "delete " + dir));
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a temporary checkpoint directory (give --checkpoint-dir): "
+          + e.getMessage(), e);
+    }
   }
 
   /** The savepoint or checkpoint {@code job} restores from, if any: --from-savepoint, or what --resume finds. */
