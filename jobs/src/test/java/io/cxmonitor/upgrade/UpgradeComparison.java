@@ -8,7 +8,9 @@ import io.cxmonitor.schemas.WireFormat;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.influxdb.InfluxDB;
@@ -38,13 +40,30 @@ public final class UpgradeComparison {
   private static final Pattern ADDED_SINCE_THE_SAVEPOINT = Pattern.compile("fcr_provisional_.*|anonymous_contacts|closed_(?!stale$).*");
 
   /**
+   * Counters of what a job derives rather than reads: the service job's pre-aggregator counts the
+   * ticket facts its lifecycle and repeat functions derive ({@code job=interactions.facts}). This
+   * release derives kinds of facts the release that wrote the fixture did not (queue entries,
+   * anonymous contacts, forward repeats, provisional FCR): the savepoint holds the old release's
+   * count of batch 1 (5,693), today's code counts 6,876 facts for the same batch, and the restored
+   * state cannot yield the forward-repeat and provisional outcomes of batch-1 cohorts after the
+   * restore either, so the total ends 1,318 facts short of an uninterrupted run (14,107 vs
+   * 15,425 at parallelism 1, 14,106 vs 15,424 at 4) by design, as the points' fields
+   * {@link #ADDED_SINCE_THE_SAVEPOINT} do. Not compared with the clean run; the counters of input
+   * records are. Counters of the same release compare exactly across a rescale (see the cluster's
+   * rescale test).
+   */
+  public static boolean countsInput(String counter) {
+    return !counter.contains(".facts.");
+  }
+
+  /**
    * Asserts that database {@code restoredDb} (the run restored from {@code job}'s savepoint) holds
-   * what {@code cleanDb} (the uninterrupted run) holds after the savepoint, and the same counter
-   * totals per job.
+   * what {@code cleanDb} (the uninterrupted run) holds after the savepoint, and the same totals of
+   * the input counters ({@link #countsInput}) per job.
    */
   public static void assertRestoredRunWroteWhatTheCleanRunWrote(String influxUrl, String job, List<SavepointFixture.Record> records,
       String cleanDb, String restoredDb) throws WireFormat.DecodeException {
-    assertRestoredRunWroteWhatTheCleanRunWrote(influxUrl, job, records, cleanDb, restoredDb, counter -> true);
+    assertRestoredRunWroteWhatTheCleanRunWrote(influxUrl, job, records, cleanDb, restoredDb, UpgradeComparison::countsInput);
   }
 
   /** As above, comparing only the counters (job tag + "." + field) that {@code countersCompared} accepts. */
@@ -61,8 +80,13 @@ public final class UpgradeComparison {
         }
         Map<String, Map<String, Object>> expected = pointsAfter(client, cleanDb, m, cut);
         Map<String, Map<String, Object>> actual = pointsAfter(client, restoredDb, m, cut);
-        assertThat(actual.keySet()).as("%s points after the savepoint (%s)", m, job)
-            .containsExactlyInAnyOrderElementsOf(expected.keySet());
+        // As sets: AssertJ's message for two large unordered lists takes minutes to build.
+        Set<String> missing = new TreeSet<>(expected.keySet());
+        missing.removeAll(actual.keySet());
+        Set<String> extra = new TreeSet<>(actual.keySet());
+        extra.removeAll(expected.keySet());
+        assertThat(missing).as("%s points after the savepoint missing in the restored run (%s)", m, job).isEmpty();
+        assertThat(extra).as("%s points after the savepoint only in the restored run (%s)", m, job).isEmpty();
         for (var e : expected.entrySet()) {
           if (spansTheRestore(e.getKey(), cut)) {
             assertThat(withoutAddedSinceTheSavepoint(m, actual.get(e.getKey()))).as("%s %s", m, e.getKey())

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cxmonitor.platform.kafka.Topics;
 import io.cxmonitor.reliability.InfluxContents;
+import io.cxmonitor.service.ServiceInfluxNames;
 import io.cxmonitor.service.ServiceKpiJob;
 import io.cxmonitor.testkit.InfluxServer;
 import io.cxmonitor.testkit.KafkaBroker;
@@ -28,6 +29,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -57,7 +59,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  *   <li>the service job (tickets, repeat contacts, rolling windows: the most keyed state) at
  *       parallelism 2 over the first half of a 4-partition topic, stopped with a savepoint,
  *       resumed from it at parallelism 4 for the second half and drained: every KPI point and
- *       field and the counters equal to one uninterrupted run at parallelism 4.</li>
+ *       field and the counters equal to one uninterrupted run at parallelism 4;</li>
+ *   <li>version N on the cluster: the service job jar of an earlier commit, built from git
+ *       history ({@link PreviousRelease}), over the first half of another topic at parallelism 2,
+ *       stopped with a savepoint, and today's jar resumed from it for the second half: every KPI
+ *       point and field and every counter, derived facts included, equal to one uninterrupted run
+ *       of today's code at parallelism 2.</li>
  * </ul>
  * Every listener of the cluster is on loopback, and stop-cluster.sh leaves no process behind.
  */
@@ -68,6 +75,12 @@ class ClusterUpgradeAndRescaleITCase {
   private static final int FIXTURE_PARTITIONS = 1;
   private static final String RESCALE_TOPIC = "cx.interactions.rescale";
   private static final int RESCALE_PARTITIONS = 4;
+  private static final String UPGRADE_TOPIC = "cx.interactions.upgrade";
+  /**
+   * Version N of the upgrade test: the last commit before RollingWindows kept its corrections in a
+   * MapState (9c7347c), so today's jar restores a savepoint without that state.
+   */
+  private static final String PREVIOUS_RELEASE = "eb9a3ac13d7bf37cd5c89ddd701802f1f1c96550";
   private static final Instant T0 = Instant.parse("2026-03-09T07:00:00Z");
   /** Interactions emitted before this are read at parallelism 2, the rest at 4. */
   private static final Instant CUT = T0.plus(Duration.ofMinutes(70));
@@ -80,13 +93,14 @@ class ClusterUpgradeAndRescaleITCase {
   private static KafkaBroker kafka;
   private static InfluxServer influx;
   private static List<SavepointFixture.Record> fixtureRecords;
+  private static List<GeneratedRecord> interactions;
 
   @BeforeAll
   static void startServersAndCluster() throws Exception {
     kafka = KafkaBroker.start();
     influx = InfluxServer.start();
     kafka.createTopics(FIXTURE_PARTITIONS, Topics.ALL.toArray(String[]::new));
-    kafka.createTopics(RESCALE_PARTITIONS, RESCALE_TOPIC);
+    kafka.createTopics(RESCALE_PARTITIONS, RESCALE_TOPIC, UPGRADE_TOPIC);
     try (InputStream in = SavepointFixture.class.getResourceAsStream(FIXTURE + SavepointFixture.RECORDS)) {
       fixtureRecords = SavepointFixture.readRecords(in);
     }
@@ -122,59 +136,94 @@ class ClusterUpgradeAndRescaleITCase {
     cluster.stopWithSavepoint(id, true);
     cleanRun.getJobExecutionResult().get(5, TimeUnit.MINUTES);
 
-    // Every counter of input records (events, late, invalid, undecodable per source) compares
-    // exactly. Not yet the service job's derived-facts counter (interactions.facts): restored at
-    // -p 4 it ended at 14,106 facts, 1,318 fewer than the uninterrupted run (15,424 at -p 4, 15,425
-    // at -p 1), while the MiniCluster restore at parallelism 1 matches and every KPI point after the
-    // savepoint matches here; an open question for the service job, not for the deployment.
-    UpgradeComparison.assertRestoredRunWroteWhatTheCleanRunWrote(influx.url(), job, fixtureRecords, db(clean), db(restored),
-        counter -> !counter.startsWith("interactions.facts."));
+    // Every KPI point after the savepoint and every counter of input records compare exactly; the
+    // service job's count of derived facts is not comparable across releases (see UpgradeComparison.countsInput).
+    UpgradeComparison.assertRestoredRunWroteWhatTheCleanRunWrote(influx.url(), job, fixtureRecords, db(clean), db(restored));
   }
 
   @Order(2)
   @Test
   void serviceJobStoppedAtParallelism2AndResumedAt4WritesWhatAnUninterruptedRunAt4Writes() throws Exception {
-    List<GeneratedRecord> interactions = new ArrayList<>();
-    new CxSimulation(SimulationConfig.defaults(20261127L, T0, Duration.ofHours(2)).withRate(20)
-        .withDisorder(0.05, Duration.ofSeconds(20), 0.0))
-        .forEachRemaining(r -> {
-          if (r.topic().equals(Topics.INTERACTIONS)) {
-            interactions.add(r);
-          }
-        });
-    String job = ServiceKpiJob.class.getName();
-    publish(interactions, true);
-    String first = cluster.submit(job, null, 2, rescaleArgs("rescaled"));
-    assertVertices(first, 2);
-    KafkaProgress.awaitConsumed(kafka, "rescaled", RESCALE_TOPIC);
-    assertThat(InfluxContents.read(influx.url(), db("rescaled")).pointCount()).as("points written at parallelism 2")
-        .isPositive();
-    String savepoint = cluster.stopWithSavepoint(first, false);
-
-    publish(interactions, false);
-    // The uninterrupted run reads both halves at once, in local mode at the resumed run's parallelism.
-    JobClient uninterrupted = startBounded("service", rescaleArgs("uninterrupted"), 4);
-    String resumed = cluster.submit(job, savepoint, 4, rescaleArgs("rescaled"));
-    assertVertices(resumed, 4);
-    KafkaProgress.awaitConsumed(kafka, "rescaled", RESCALE_TOPIC);
-    cluster.stopWithSavepoint(resumed, true);
-    uninterrupted.getJobExecutionResult().get(5, TimeUnit.MINUTES);
-
-    InfluxContents expected = InfluxContents.read(influx.url(), db("uninterrupted"));
-    assertThat(expected.pointCount()).as("points of the uninterrupted run").isGreaterThan(1000);
-    InfluxContents.read(influx.url(), db("rescaled")).assertSameKpisAs(expected, "rescaled from 2 to 4 on the cluster");
     // The counters are operator list state kept per subtask: at the rescale Flink hands the 2
     // subtasks' entries to 2 of the 4 new subtasks, so per subtask the runs differ by design;
     // their totals per job must not.
+    stopWithSavepointAndResume(RESCALE_TOPIC, StandaloneCluster.JOB_JAR, 2, 4, "rescaled", "rescaled from 2 to 4 on the cluster",
+        contents -> contents);
+  }
+
+  /**
+   * Version N on the cluster: the job jar of {@link #PREVIOUS_RELEASE}, built from git history,
+   * reads the first half and is stopped with a savepoint; today's jar resumes from it (its
+   * RollingWindows has a MapState the savepoint lacks) and reads the rest. Every KPI point and
+   * every counter total, the derived facts included, equal an uninterrupted run of today's code.
+   */
+  @Order(3)
+  @Test
+  void previousReleaseStoppedWithASavepointAndTodaysJarResumedFromItWriteWhatTodaysJarWritesUninterrupted() throws Exception {
+    Path previousJar = PreviousRelease.jobJar(PREVIOUS_RELEASE, "the release before RollingWindows kept corrections in MapState",
+        temp.resolve("previous-release"));
+    stopWithSavepointAndResume(UPGRADE_TOPIC, previousJar, 2, 2, "upgraded", "previous release upgraded to today's on the cluster",
+        ClusterUpgradeAndRescaleITCase::withoutProvisionalForwardRepeatsOfTheFirstHalf);
+  }
+
+  /**
+   * What the runs of the upgrade test must agree on: all but the provisional forward-repeat points
+   * stamped in the first half. Those the previous release wrote itself, by its own rule: it merged
+   * a correction (a contact's forward repeat, known a bucket or more after the contact) into the
+   * windows when it arrived, so its provisional points depended on timing; since 9c7347c a
+   * correction applies at the end of the bucket it became known in. The final forward-repeat
+   * points, and every point after the first half, were written by today's jar and are compared.
+   */
+  private static InfluxContents withoutProvisionalForwardRepeatsOfTheFirstHalf(InfluxContents contents) {
+    Map<String, Map<String, String>> kpis = new java.util.TreeMap<>(contents.kpis());
+    Map<String, String> forward = new java.util.TreeMap<>(kpis.get(ServiceInfluxNames.MEASUREMENT_REPEAT_FORWARD));
+    forward.keySet().removeIf(point -> point.contains(ServiceInfluxNames.TAG_STATUS + "=" + ServiceInfluxNames.STATUS_PROVISIONAL)
+        && Long.parseLong(point.substring(point.lastIndexOf('@') + 1)) <= CUT.toEpochMilli());
+    kpis.put(ServiceInfluxNames.MEASUREMENT_REPEAT_FORWARD, forward);
+    return new InfluxContents(kpis, contents.finalCounters());
+  }
+
+  /**
+   * The service job from {@code firstJar} at {@code firstParallelism} over the first half of
+   * {@code topic}, stopped with a savepoint (no drain); today's jar resumed from it at
+   * {@code parallelism} for the second half and drained. Compared with an uninterrupted local run
+   * of today's code over both halves at {@code parallelism}: every KPI point and field, and every
+   * counter summed over subtasks.
+   */
+  private static void stopWithSavepointAndResume(String topic, Path firstJar, int firstParallelism, int parallelism, String run,
+      String description, UnaryOperator<InfluxContents> compared) throws Exception {
+    String job = ServiceKpiJob.class.getName();
+    String uninterruptedRun = run + "-uninterrupted";
+    publish(topic, true);
+    String first = cluster.submit(firstJar, job, null, firstParallelism, serviceArgs(topic, run));
+    assertVertices(first, firstParallelism);
+    KafkaProgress.awaitConsumed(kafka, run, topic);
+    assertThat(InfluxContents.read(influx.url(), db(run)).pointCount()).as("points written by %s before the savepoint", firstJar)
+        .isPositive();
+    String savepoint = cluster.stopWithSavepoint(first, false);
+
+    publish(topic, false);
+    // The uninterrupted run reads both halves at once, in local mode at the resumed run's parallelism.
+    JobClient uninterrupted = startBounded("service", serviceArgs(topic, uninterruptedRun), parallelism);
+    String resumed = cluster.submit(job, savepoint, parallelism, serviceArgs(topic, run));
+    assertVertices(resumed, parallelism);
+    KafkaProgress.awaitConsumed(kafka, run, topic);
+    cluster.stopWithSavepoint(resumed, true);
+    uninterrupted.getJobExecutionResult().get(5, TimeUnit.MINUTES);
+
+    InfluxContents expected = compared.apply(InfluxContents.read(influx.url(), db(uninterruptedRun)));
+    assertThat(expected.pointCount()).as("points of the uninterrupted run").isGreaterThan(1000);
+    compared.apply(InfluxContents.read(influx.url(), db(run))).assertSameKpisAs(expected, description);
     try (InfluxDB client = InfluxDBFactory.connect(influx.url())) {
-      Map<String, Object> totals = UpgradeComparison.counterTotals(client, db("uninterrupted"));
-      assertThat(totals).as("counters of the uninterrupted run").containsEntry("interactions.events_total", (double) interactions.size());
-      assertThat(UpgradeComparison.counterTotals(client, db("rescaled"))).as("counter totals after the rescale")
-          .isEqualTo(totals);
+      Map<String, Object> totals = UpgradeComparison.counterTotals(client, db(uninterruptedRun));
+      assertThat(totals).as("counters of the uninterrupted run")
+          .containsEntry("interactions.events_total", (double) interactions().size())
+          .hasEntrySatisfying("interactions.facts.events_total", facts -> assertThat((Double) facts).isPositive());
+      assertThat(UpgradeComparison.counterTotals(client, db(run))).as("counter totals, %s", description).isEqualTo(totals);
     }
   }
 
-  @Order(3)
+  @Order(4)
   @Test
   void clusterStopsWithoutLeavingAProcessBehind() throws Exception {
     cluster.stopAndAssertNoProcessLeft();
@@ -194,23 +243,39 @@ class ClusterUpgradeAndRescaleITCase {
   }
 
   /**
-   * The service job's options for the rescale runs; no --parallelism, so {@code flink run -p}
+   * The service job's options for the rescale and upgrade runs; no --parallelism, so {@code flink run -p}
    * decides. Offsets start from the group's commits (the default): a resume that lost its state
    * would start after the first half with empty windows, and write other figures.
    */
-  private static String[] rescaleArgs(String run) {
+  private static String[] serviceArgs(String topic, String run) {
     return new String[] {
-        "--bootstrap-servers", kafka.bootstrapServers(), "--topic", RESCALE_TOPIC, "--group-id", run,
+        "--bootstrap-servers", kafka.bootstrapServers(), "--topic", topic, "--group-id", run,
         "--influx-url", influx.url(), "--influx-db", db(run),
         "--checkpoint-interval", "PT1S", "--stats-interval", "PT1S"};
   }
 
-  /** Publishes the interactions emitted before {@link #CUT} (first half) or the others, in order, keyed as generated. */
-  private static void publish(List<GeneratedRecord> interactions, boolean firstHalf) {
+  /** Two hours of generated interactions, a few of them out of order (the same for every run). */
+  private static synchronized List<GeneratedRecord> interactions() {
+    if (interactions == null) {
+      List<GeneratedRecord> out = new ArrayList<>();
+      new CxSimulation(SimulationConfig.defaults(20261127L, T0, Duration.ofHours(2)).withRate(20)
+          .withDisorder(0.05, Duration.ofSeconds(20), 0.0))
+          .forEachRemaining(r -> {
+            if (r.topic().equals(Topics.INTERACTIONS)) {
+              out.add(r);
+            }
+          });
+      interactions = out;
+    }
+    return interactions;
+  }
+
+  /** Publishes to {@code topic} the interactions emitted before {@link #CUT} (first half) or the others, in order, keyed as generated. */
+  private static void publish(String topic, boolean firstHalf) {
     try (KafkaPublisher publisher = new KafkaPublisher(kafka.bootstrapServers())) {
-      for (GeneratedRecord r : interactions) {
+      for (GeneratedRecord r : interactions()) {
         if (r.emitTime() < CUT.toEpochMilli() == firstHalf) {
-          publisher.sendRaw(RESCALE_TOPIC, r.key(), publisher.encode(r.record()));
+          publisher.sendRaw(topic, r.key(), publisher.encode(r.record()));
         }
       }
       publisher.flush();

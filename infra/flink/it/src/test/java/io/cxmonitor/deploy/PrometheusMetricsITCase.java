@@ -10,7 +10,6 @@ import io.cxmonitor.schemas.Priority;
 import io.cxmonitor.schemas.SurveyResponse;
 import io.cxmonitor.service.ServiceKpiJob;
 import io.cxmonitor.surveys.SurveyKpiJob;
-import io.cxmonitor.testkit.FreePorts;
 import io.cxmonitor.testkit.InfluxServer;
 import io.cxmonitor.testkit.KafkaBroker;
 import io.cxmonitor.testkit.ListeningSockets;
@@ -28,7 +27,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.avro.specific.SpecificRecord;
@@ -64,51 +62,35 @@ class PrometheusMetricsITCase {
 
   @TempDir
   static Path temp;
-  private static ClusterScripts cluster;
+  private static StandaloneCluster cluster;
   private static KafkaBroker kafka;
   private static InfluxServer influx;
 
   @BeforeAll
   static void startServers() throws Exception {
-    assertThat(ClusterScripts.JOB_JAR).as("job jar (mvn package builds it in jobs/target)").isRegularFile();
     kafka = KafkaBroker.start();
     influx = InfluxServer.start();
     kafka.createTopics(1, Topics.ALL.toArray(String[]::new));
-    cluster = new ClusterScripts(temp.resolve("cluster"), temp.resolve("scripts"));
+    cluster = new StandaloneCluster(temp, 1);
   }
 
   @AfterAll
   static void stopEverything() throws Exception {
-    try {
-      if (cluster != null) {
-        cluster.stop();
-      }
-    } finally {
-      if (kafka != null) {
-        kafka.close();
-      }
-      if (influx != null) {
-        influx.close();
-      }
-    }
+    StandaloneCluster.stopAll(cluster, kafka, influx);
   }
 
   @Test
   void theTaskManagersPrometheusEndpointServesTheJobsCountersOnLoopback() throws Exception {
-    int restPort = FreePorts.next();
-    int jobManagerMetrics = FreePorts.next();
-    int taskManagerMetrics = FreePorts.next();
-    String started = cluster.start("--rest-port", String.valueOf(restPort), "--rpc-port", String.valueOf(FreePorts.next()),
-        "--metrics-port", String.valueOf(jobManagerMetrics), "-D", "metrics.reporter.prom.port=" + taskManagerMetrics,
-        "-D", "jobmanager.memory.process.size=1024m", "-D", "taskmanager.memory.process.size=1536m");
-    assertThat(started).contains("cluster up");
+    cluster.start();
+    int jobManagerMetrics = cluster.jobManagerMetricsPort();
+    int taskManagerMetrics = cluster.taskManagerMetricsPorts().get(0);
     assertMetricsListenOnLoopbackOnly(jobManagerMetrics, taskManagerMetrics);
     assertThat(scrape(jobManagerMetrics)).as("JobManager metrics").contains("flink_jobmanager_numRegisteredTaskManagers");
 
     publishSurveys();
     publishInteractions();
-    cluster.submit(SurveyKpiJob.class.getName(), args("surveys"));
-    cluster.submit(ServiceKpiJob.class.getName(), args("service"));
+    cluster.submit(SurveyKpiJob.class.getName(), null, 0, args("surveys"));
+    cluster.submit(ServiceKpiJob.class.getName(), null, 0, args("service"));
 
     // What this test published, independent of the jobs' code: valid records are used, the rest
     // dead-lettered; nothing is late (each topic is published in event-time order); the open tickets
@@ -124,13 +106,7 @@ class PrometheusMetricsITCase {
       throw new AssertionError(e.getMessage() + "\n" + cluster.diagnostics(), e);
     }
 
-    List<ProcessHandle> processes = cluster.stop();
-    assertThat(processes).as("JobManager and TaskManager").hasSize(2);
-    for (ProcessHandle p : processes) {
-      assertThat(p.onExit().get(1, TimeUnit.MINUTES).isAlive()).as("pid %d after stop-cluster.sh", p.pid()).isFalse();
-    }
-    Awaitility.await().atMost(Duration.ofSeconds(30)).alias("the watchdog of --stop-when-gone ends after stop-cluster.sh")
-        .until(() -> cluster.processes("watchdog").isEmpty());
+    cluster.stopAndAssertNoProcessLeft();
   }
 
   private static void awaitCounters(int taskManagerMetrics, Map<String, Long> surveys, Map<String, Long> service) {

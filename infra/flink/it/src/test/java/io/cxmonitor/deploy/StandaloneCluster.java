@@ -17,12 +17,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 
 /**
  * A standalone session cluster for a test, driven only through the scripts of {@code infra/flink}:
- * started by {@code start-cluster.sh} on free loopback ports (and stopped by its watchdog if the
- * test JVM dies), jobs submitted and stopped with {@code flink.sh}, stopped by
- * {@code stop-cluster.sh}.
+ * started by {@code start-cluster.sh} on free loopback ports, the Prometheus endpoints included
+ * (and stopped by its watchdog if the test JVM dies), jobs submitted and stopped with
+ * {@code flink.sh}, stopped by {@code stop-cluster.sh}. Each script's output goes to a file under
+ * the test's temporary directory and into the failure message when it fails.
  */
 final class StandaloneCluster implements AutoCloseable {
   static final Path FLINK_DIR = Path.of(System.getProperty("cx.flink.dir", "..")).toAbsolutePath().normalize();
@@ -33,6 +35,8 @@ final class StandaloneCluster implements AutoCloseable {
   private final Path home;
   private final int taskManagers;
   private int restPort;
+  private int jobManagerMetricsPort;
+  private final List<Integer> taskManagerMetricsPorts = new ArrayList<>();
 
   /** A cluster of one JobManager and {@code taskManagers} TaskManagers in {@code temp}/cluster, not started yet. */
   StandaloneCluster(Path temp, int taskManagers) {
@@ -45,11 +49,28 @@ final class StandaloneCluster implements AutoCloseable {
   void start() throws Exception {
     assertThat(JOB_JAR).as("job jar (mvn package builds it in jobs/target)").isRegularFile();
     restPort = FreePorts.next();
+    jobManagerMetricsPort = FreePorts.next();
+    for (int i = 0; i < taskManagers; i++) {
+      taskManagerMetricsPorts.add(FreePorts.next());
+    }
+    // Each TaskManager takes the first free port of the list (not the config's shared 9250-9259).
+    String tmPorts = String.join(",", taskManagerMetricsPorts.stream().map(String::valueOf).toList());
     String started = script("start-cluster.sh", "--home", home.toString(), "--taskmanagers", String.valueOf(taskManagers),
         "--rest-port", String.valueOf(restPort), "--rpc-port", String.valueOf(FreePorts.next()),
+        "--metrics-port", String.valueOf(jobManagerMetricsPort), "-D", "metrics.reporter.prom.port=" + tmPorts,
         "--stop-when-gone", String.valueOf(ProcessHandle.current().pid()),
         "-D", "jobmanager.memory.process.size=1024m", "-D", "taskmanager.memory.process.size=1536m");
     assertThat(started).contains("cluster up");
+  }
+
+  /** The JobManager's Prometheus endpoint port. */
+  int jobManagerMetricsPort() {
+    return jobManagerMetricsPort;
+  }
+
+  /** The TaskManagers' Prometheus endpoint ports (each TaskManager takes one of them). */
+  List<Integer> taskManagerMetricsPorts() {
+    return List.copyOf(taskManagerMetricsPorts);
   }
 
   /**
@@ -57,6 +78,11 @@ final class StandaloneCluster implements AutoCloseable {
    * {@code -p parallelism} when positive — and returns the job id.
    */
   String submit(String jobClass, String savepoint, int parallelism, String... jobArgs) throws Exception {
+    return submit(JOB_JAR, jobClass, savepoint, parallelism, jobArgs);
+  }
+
+  /** As {@link #submit(String, String, int, String...)}, with another build's job jar. */
+  String submit(Path jar, String jobClass, String savepoint, int parallelism, String... jobArgs) throws Exception {
     List<String> cmd = new ArrayList<>(List.of("run", "-d"));
     if (savepoint != null) {
       cmd.addAll(List.of("-s", savepoint));
@@ -64,7 +90,7 @@ final class StandaloneCluster implements AutoCloseable {
     if (parallelism > 0) {
       cmd.addAll(List.of("-p", String.valueOf(parallelism)));
     }
-    cmd.addAll(List.of("-c", jobClass, JOB_JAR.toString()));
+    cmd.addAll(List.of("-c", jobClass, jar.toString()));
     cmd.addAll(List.of(jobArgs));
     return find(flink(cmd.toArray(String[]::new)), "Job has been submitted with JobID ([0-9a-f]{32})");
   }
@@ -97,7 +123,10 @@ final class StandaloneCluster implements AutoCloseable {
     assertThat(get("/jars").statusCode()).as("GET /jars with web submission off").isEqualTo(404);
   }
 
-  /** The cluster's JobManager and TaskManagers are alive; stop-cluster.sh ends every one of them. */
+  /**
+   * The cluster's JobManager and TaskManagers are alive; stop-cluster.sh ends every one of them,
+   * and the watchdog of {@code --stop-when-gone}.
+   */
   void stopAndAssertNoProcessLeft() throws Exception {
     List<ProcessHandle> processes = processes();
     assertThat(processes).as("JobManager and %d TaskManagers", taskManagers).hasSize(1 + taskManagers);
@@ -106,6 +135,28 @@ final class StandaloneCluster implements AutoCloseable {
       assertThat(p.onExit().get(1, TimeUnit.MINUTES).isAlive()).as("pid %d after stop-cluster.sh", p.pid()).isFalse();
     }
     assertThat(processes()).as("cluster processes after stop-cluster.sh").isEmpty();
+    Awaitility.await().atMost(Duration.ofSeconds(30)).alias("the watchdog of --stop-when-gone ends after stop-cluster.sh")
+        .until(() -> processes("watchdog").isEmpty());
+  }
+
+  /** The warnings and errors in the processes' logs, and the jobs' states: what a failure message needs. */
+  String diagnostics() throws Exception {
+    StringBuilder out = new StringBuilder();
+    Path logDir = home.resolve("log");
+    if (Files.isDirectory(logDir)) {
+      try (Stream<Path> files = Files.list(logDir)) {
+        for (Path f : files.filter(f -> f.toString().endsWith(".log")).sorted().toList()) {
+          List<String> lines = Files.readAllLines(f).stream()
+              .filter(l -> l.contains(" WARN ") || l.contains(" ERROR ") || l.contains("Exception")).toList();
+          out.append("--- ").append(f.getFileName()).append(" (warnings and errors, last 40)\n");
+          lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(l -> out.append(l).append('\n'));
+        }
+      }
+    }
+    if (!processes("jobmanager").isEmpty()) {
+      out.append("--- flink.sh list -a\n").append(flink("list", "-a"));
+    }
+    return out.toString();
   }
 
   /** Stops what is still running: by stop-cluster.sh, else (only if that could not) by force. */
@@ -139,12 +190,17 @@ final class StandaloneCluster implements AutoCloseable {
 
   /** The JobManager and TaskManagers the scripts started and that are alive, by their pid files. */
   List<ProcessHandle> processes() throws Exception {
+    return processes("(jobmanager|taskmanager-\\d+)");
+  }
+
+  /** The running processes whose pid file name (without .pid) matches {@code nameRegex}, by name. */
+  List<ProcessHandle> processes(String nameRegex) throws Exception {
     List<ProcessHandle> out = new ArrayList<>();
     if (!Files.isDirectory(home)) {
       return out;
     }
     try (Stream<Path> files = Files.list(home)) {
-      for (Path f : files.filter(f -> f.getFileName().toString().matches("(jobmanager|taskmanager-\\d+)\\.pid")).toList()) {
+      for (Path f : files.filter(f -> f.getFileName().toString().matches(nameRegex + "\\.pid")).sorted().toList()) {
         ProcessHandle.of(Long.parseLong(Files.readString(f).trim())).filter(ProcessHandle::isAlive).ifPresent(out::add);
       }
     }
