@@ -41,7 +41,9 @@ public final class Benchmark implements Callable<Integer> {
           + "lifecycle events, follow-ups done and natural-density surveys come with them). Default: ${DEFAULT-VALUE}")
   long interactions;
 
-  @Option(names = "--span", defaultValue = "PT4H", description = "Event-time span of the data, ending now. Default: ${DEFAULT-VALUE}")
+  @Option(names = "--span", defaultValue = "PT4H",
+      description = "Event-time span of the simulated world, from yesterday 18:00 UTC (earlier if it would not end "
+          + "before now); the data end there or where --interactions is reached. Default: ${DEFAULT-VALUE}")
   Duration span;
 
   @Option(names = "--customers", defaultValue = "200000", description = "Simulated customer base. Default: ${DEFAULT-VALUE}")
@@ -60,10 +62,10 @@ public final class Benchmark implements Callable<Integer> {
   @Option(names = "--checkpoint-interval", defaultValue = "PT10S", description = "Of the KPI jobs. Default: ${DEFAULT-VALUE}")
   Duration checkpointInterval;
 
-  @Option(names = "--child-heap", defaultValue = "2g", description = "-Xmx of each runner's JVM. Default: ${DEFAULT-VALUE}")
+  @Option(names = "--child-heap", defaultValue = "3g", description = "-Xmx of each runner's JVM. Default: ${DEFAULT-VALUE}")
   String childHeap;
 
-  @Option(names = "--run-timeout", defaultValue = "PT6M", description = "Per runner (both runs). Default: ${DEFAULT-VALUE}")
+  @Option(names = "--run-timeout", defaultValue = "PT10M", description = "Per runner (both runs). Default: ${DEFAULT-VALUE}")
   Duration runTimeout;
 
   @Option(names = "--latency-duration", defaultValue = "PT150S",
@@ -94,6 +96,11 @@ public final class Benchmark implements Callable<Integer> {
     for (int i = 0; i + 1 < args.length; i++) {
       if (args[i].equals("--out")) {
         out = Path.of(args[i + 1]);
+      }
+    }
+    for (String arg : args) {
+      if (arg.startsWith("--out=")) {
+        out = Path.of(arg.substring("--out=".length()));
       }
     }
     System.setProperty("cx.bench.log", out.resolve("logs").resolve("bench.log").toString());
@@ -161,7 +168,8 @@ public final class Benchmark implements Callable<Integer> {
     double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     String md = markdown(started, machine, loadBefore, loadAfter, data, selected, results, latency, failures);
     Files.writeString(out.resolve("results.md"), md, StandardCharsets.UTF_8);
-    Report.chart(results, machine + ", " + started.truncatedTo(ChronoUnit.MINUTES), out.resolve("throughput.png"));
+    Report.chart(results, String.format(Locale.ROOT, "%s; %s; load average %.1f before, %.1f after", machine,
+        started.truncatedTo(ChronoUnit.MINUTES), loadBefore, loadAfter), out.resolve("throughput.png"));
     System.out.println();
     System.out.println(md);
     say("written: " + out.resolve("results.md") + ", " + out.resolve("throughput.png") + "; logs in " + logs);
@@ -175,8 +183,9 @@ public final class Benchmark implements Callable<Integer> {
     md.append(String.format(Locale.ROOT, "Machine: %s; load average %.1f before, %.1f after (shared machine: other "
         + "processes ran too). Took %d s.%n%n", machine, loadBefore, loadAfter,
         Duration.between(started, Instant.now()).toSeconds()));
-    md.append(String.format(Locale.ROOT, "Data: %s over %s of event time, %d partitions each; published in %.1f s. "
-        + "Parallelism %d, checkpoints every %d s (KPI jobs), runner JVMs -Xmx%s.%n%n", topics(data.records()), span,
+    md.append(String.format(Locale.ROOT, "Data: %s; event time %s to %s (seed %d), %d partitions each; published in "
+        + "%.1f s. Parallelism %d, checkpoints every %d s (KPI jobs), runner JVMs -Xmx%s.%n%n", topics(data.records()),
+        data.firstEvent().truncatedTo(ChronoUnit.MINUTES), data.lastEvent().truncatedTo(ChronoUnit.MINUTES), seed,
         partitions, data.seconds(), parallelism, checkpointInterval.toSeconds(), childHeap));
     md.append(Report.throughputTable(results)).append('\n');
     for (Runner r : selected) {

@@ -9,6 +9,7 @@ import io.cxmonitor.tools.generator.SimulationConfig;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,9 +31,16 @@ import java.util.Map;
 final class InputData {
   /** The generator's interactions per ticket arrival, to pick a ticket rate (measured, with queue events on). */
   private static final double INTERACTIONS_PER_TICKET = 3.4;
+  /**
+   * The simulated span starts yesterday at this hour (UTC), so that a run gives the same records on
+   * any day at any time (the generator's daily profile depends on the hour), and the 4 h from 18:00
+   * carry about the day's mean ticket rate.
+   */
+  private static final int START_HOUR = 18;
 
   /** What was published, per topic, and a sample of responses for the live probe to replay. */
-  record Filled(Map<String, Long> records, double seconds, List<SurveyResponse> surveyTemplates) {
+  record Filled(Map<String, Long> records, double seconds, List<SurveyResponse> surveyTemplates, Instant firstEvent,
+      Instant lastEvent) {
     long total() {
       return records.values().stream().mapToLong(Long::longValue).sum();
     }
@@ -48,17 +56,26 @@ final class InputData {
       throws IOException {
     long t0 = System.nanoTime();
     double ticketsPerMinute = interactions / INTERACTIONS_PER_TICKET / span.toMinutes();
-    SimulationConfig config = SimulationConfig.defaults(seed, Instant.now().minus(span).minus(Duration.ofMinutes(5)), span)
+    Instant start = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(1)).plus(Duration.ofHours(START_HOUR));
+    Instant latestStart = Instant.now().minus(span).minus(Duration.ofMinutes(5));
+    if (start.isAfter(latestStart)) {
+      start = latestStart;
+    }
+    SimulationConfig config = SimulationConfig.defaults(seed, start, span)
         .withRate(ticketsPerMinute).withCustomers(customers, 0.002).withQueueEvents(true);
     CxSimulation world = new CxSimulation(config);
     Map<String, Long> counts = new LinkedHashMap<>();
     List<SurveyResponse> templates = new ArrayList<>();
     long interactionsSent = 0;
+    long firstEvent = Long.MAX_VALUE;
+    long lastEvent = Long.MIN_VALUE;
     long copiesSent = 0;
     SurveyResponse last = null;
     try (KafkaPublisher out = new KafkaPublisher(bootstrapServers)) {
       while (world.hasNext() && interactionsSent < interactions) {
         GeneratedRecord r = world.next();
+        firstEvent = Math.min(firstEvent, r.eventTime());
+        lastEvent = Math.max(lastEvent, r.eventTime());
         switch (r.topic()) {
           case Topics.INTERACTIONS -> {
             out.send(r);
@@ -102,7 +119,8 @@ final class InputData {
         throw new IOException(out.failed() + " records could not be published", out.firstError());
       }
     }
-    return new Filled(counts, (System.nanoTime() - t0) / 1e9, templates);
+    return new Filled(counts, (System.nanoTime() - t0) / 1e9, templates, Instant.ofEpochMilli(firstEvent),
+        Instant.ofEpochMilli(lastEvent));
   }
 
   private static void count(Map<String, Long> counts, String topic) {

@@ -54,7 +54,7 @@ public final class LocalFlink implements AutoCloseable {
     BenchMetrics.Job metrics = BenchMetrics.job(id.toHexString());
     Measurement.Drain drain;
     JobResult result;
-    try (Measurement m = new Measurement(metrics::sourceRecords, ctx.spec().expectedEvents())) {
+    try (Measurement m = new Measurement(metrics::sourceRecords, metrics::pointsWritten, ctx.spec().expectedEvents())) {
       cluster.submitJob(graph).get(1, TimeUnit.MINUTES);
       result = cluster.requestJobResult(id).get();
       drain = m.finish();
@@ -68,7 +68,7 @@ public final class LocalFlink implements AutoCloseable {
     JsonNode summary = checkpoints.path("summary");
     JsonNode size = summary.has("state_size") ? summary.path("state_size") : summary.path("checkpointed_size");
     return new RunResult(runner, ctx.jvm(), drain.events(), drain.seconds(), (end - drain.endNanos()) / 1e9,
-        drain.events() > 0 ? drain.cpuSeconds() / drain.events() * 1e6 : 0, metrics.pointsWritten(),
+        drain.events() > 0 ? drain.cpuSeconds() / drain.events() * 1e6 : 0, drain.output(), metrics.pointsWritten(),
         checkpoints.path("counts").path("completed").asLong(), size.path("max").asLong(),
         summary.path("end_to_end_duration").path("max").asLong(), summary.path("end_to_end_duration").path("avg").asLong(),
         drain.heapMaxBytes(), drain.gcMillis());

@@ -16,6 +16,7 @@ public final class Measurement implements AutoCloseable {
   private static final long PERIOD_MILLIS = 10;
 
   private final LongSupplier progress;
+  private final LongSupplier output;
   private final long expected;
   private final com.sun.management.OperatingSystemMXBean os =
       (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -31,15 +32,21 @@ public final class Measurement implements AutoCloseable {
   private long lastCpu;
   private long lastGc;
   private long lastProgress;
+  private long lastOutput;
   private boolean drained;
   private long heapMax;
 
   /** The drain as measured. */
-  public record Drain(long events, double seconds, double cpuSeconds, long gcMillis, long heapMaxBytes, long endNanos) {}
+  public record Drain(long events, double seconds, double cpuSeconds, long gcMillis, long heapMaxBytes, long endNanos,
+      long output) {}
 
-  /** Starts watching; {@code progress} must be cheap and thread-safe. */
-  public Measurement(LongSupplier progress, long expected) {
+  /**
+   * Starts watching; {@code progress} (records read) and {@code output} (e.g. points written, read
+   * when the progress moves) must be cheap and thread-safe.
+   */
+  public Measurement(LongSupplier progress, LongSupplier output, long expected) {
     this.progress = progress;
+    this.output = output;
     this.expected = expected;
     this.thread = new Thread(this::loop, "bench-measurement");
     thread.setDaemon(true);
@@ -75,6 +82,7 @@ public final class Measurement implements AutoCloseable {
       firstGc = gc;
     }
     lastProgress = p;
+    lastOutput = output.getAsLong();
     lastNanos = now;
     lastCpu = cpu;
     lastGc = gc;
@@ -100,7 +108,7 @@ public final class Measurement implements AutoCloseable {
     thread.interrupt();
     sample();
     return new Drain(lastProgress, (lastNanos - firstNanos) / 1e9, (lastCpu - firstCpu) / 1e9, lastGc - firstGc,
-        heapMax, lastNanos);
+        heapMax, lastNanos, lastOutput);
   }
 
   @Override
