@@ -65,7 +65,8 @@ public final class Benchmark implements Callable<Integer> {
   @Option(names = "--child-heap", defaultValue = "3g", description = "-Xmx of each runner's JVM. Default: ${DEFAULT-VALUE}")
   String childHeap;
 
-  @Option(names = "--run-timeout", defaultValue = "PT10M", description = "Per runner (both runs). Default: ${DEFAULT-VALUE}")
+  @Option(names = "--run-timeout", defaultValue = "PT20M",
+      description = "Per runner (both runs): a safety net, far above what an idle machine needs. Default: ${DEFAULT-VALUE}")
   Duration runTimeout;
 
   @Option(names = "--latency-duration", defaultValue = "PT150S",
