@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The benchmark (README "Performance"): builds the bench module and what it needs, then starts a
+# Kafka broker and influxd on loopback, fills the topics from the generator and measures the
+# pass-through baselines and the KPI jobs (each in a fresh JVM, then warmed) and the live
+# latency of the survey job. Prints a Markdown table; writes it, a PNG chart and the logs to
+# infra/bench/target/bench/. Options: infra/bench.sh --help (e.g. --surveys 5000000).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source infra/prerequisites.sh
+if [ "${CX_BENCH_SKIP_BUILD:-0}" != 1 ]; then
+  echo "[bench] building (mvn package -DskipTests) ..." >&2
+  mvn -B -q -ntp -pl infra/bench -am package -DskipTests
+fi
+ADD_OPENS=$(sed -n 's:.*<cx.addOpens>\(.*\)</cx.addOpens>.*:\1:p' pom.xml)
+cd infra/bench
+# shellcheck disable=SC2086
+exec java $ADD_OPENS -Xmx3g -Djava.awt.headless=true -Djava.io.tmpdir="${TMPDIR:-/tmp}" \
+  -cp "target/cx-bench-0.1.0-SNAPSHOT.jar:target/lib/*" io.cxmonitor.bench.Benchmark "$@"

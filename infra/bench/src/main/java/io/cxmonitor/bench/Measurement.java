@@ -1,0 +1,119 @@
+package io.cxmonitor.bench;
+
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * Watches one run from this JVM: every 10 ms it reads the run's progress (input records read so
+ * far), the heap in use, and — whenever the progress moves — the process CPU time and GC time. The
+ * drain is from the first record read to the moment all expected records are read (or, if that
+ * count is never reached, the last moment the progress moved).
+ */
+public final class Measurement implements AutoCloseable {
+  private static final long PERIOD_MILLIS = 10;
+
+  private final LongSupplier progress;
+  private final LongSupplier output;
+  private final long expected;
+  private final com.sun.management.OperatingSystemMXBean os =
+      (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+  private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+  private final List<GarbageCollectorMXBean> gcs = ManagementFactory.getGarbageCollectorMXBeans();
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  private long firstNanos;
+  private long firstCpu;
+  private long firstGc;
+  private long lastNanos;
+  private long lastCpu;
+  private long lastGc;
+  private long lastProgress;
+  private long lastOutput;
+  private boolean drained;
+  private long heapMax;
+
+  /** The drain as measured. */
+  public record Drain(long events, double seconds, double cpuSeconds, long gcMillis, long heapMaxBytes, long endNanos,
+      long output) {}
+
+  /**
+   * Starts watching; {@code progress} (records read) and {@code output} (e.g. points written, read
+   * when the progress moves) must be cheap and thread-safe.
+   */
+  public Measurement(LongSupplier progress, LongSupplier output, long expected) {
+    this.progress = progress;
+    this.output = output;
+    this.expected = expected;
+    this.thread = new Thread(this::loop, "bench-measurement");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private void loop() {
+    while (running) {
+      sample();
+      try {
+        Thread.sleep(PERIOD_MILLIS);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  private synchronized void sample() {
+    heapMax = Math.max(heapMax, memory.getHeapMemoryUsage().getUsed());
+    if (drained) {
+      return;
+    }
+    long p = progress.getAsLong();
+    if (p == lastProgress) {
+      return;
+    }
+    long now = System.nanoTime();
+    long cpu = os.getProcessCpuTime();
+    long gc = gcMillis();
+    if (lastProgress == 0) {
+      firstNanos = now;
+      firstCpu = cpu;
+      firstGc = gc;
+    }
+    lastProgress = p;
+    lastOutput = output.getAsLong();
+    lastNanos = now;
+    lastCpu = cpu;
+    lastGc = gc;
+    drained = p >= expected;
+  }
+
+  private long gcMillis() {
+    long sum = 0;
+    for (GarbageCollectorMXBean gc : gcs) {
+      sum += Math.max(0, gc.getCollectionTime());
+    }
+    return sum;
+  }
+
+  /** Whether every expected record has been read. */
+  public synchronized boolean drained() {
+    return drained;
+  }
+
+  /** Stops watching and returns the drain. */
+  public synchronized Drain finish() {
+    running = false;
+    thread.interrupt();
+    sample();
+    return new Drain(lastProgress, (lastNanos - firstNanos) / 1e9, (lastCpu - firstCpu) / 1e9, lastGc - firstGc,
+        heapMax, lastNanos, lastOutput);
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    thread.interrupt();
+  }
+}

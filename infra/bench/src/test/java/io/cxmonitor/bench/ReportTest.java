@@ -1,0 +1,43 @@
+package io.cxmonitor.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReportTest {
+  private static final RunResult PASS_FRESH =
+      new RunResult(Runners.PASS_THROUGH_SURVEYS, "fresh", 2_000_000, 4.0, 0.5, 6.0, 0, 0, 0, 0, 0, 0, 200L << 20, 120);
+  private static final RunResult SURVEY_FRESH =
+      new RunResult(Runners.SURVEY_JOB, "fresh", 2_000_000, 10.0, 3.0, 9.5, 80_000, 100_000, 3, 3L << 20, 900, 400, 1L << 30,
+      800);
+
+  @Test
+  void aRowPerRunWithRateRatioAndPointsPerEvent() {
+    String table = Report.throughputTable(List.of(PASS_FRESH, SURVEY_FRESH));
+    List<String> rows = table.lines().toList();
+    assertThat(rows).hasSize(4);
+    // 2M events in 4 s and in 10 s: 500k/s and 200k/s, 40 % of the pass-through; 80k and 100k points / 2M events
+    assertThat(rows.get(2)).startsWith("| pass-through-surveys | fresh | 2.00M | 500k | — | 6.0 | — | — |");
+    assertThat(rows.get(3)).startsWith("| survey-job | fresh | 2.00M | 200k | 40 % | 9.5 | 0.040 / 0.050 | 3 | 3 MiB | 900 / 400 ms "
+        + "| 1.0 GiB | 800 ms | 3.0 s |");
+  }
+
+  @Test
+  void theRatioComparesRunsOfTheSameJvmState() {
+    RunResult surveyWarmed = new RunResult(Runners.SURVEY_JOB, "warmed", 1_000, 1.0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    assertThat(Report.throughputTable(List.of(PASS_FRESH, surveyWarmed)).lines().toList().get(3)).contains("| — |");
+  }
+
+  @Test
+  void theChartIsAPng(@TempDir Path dir) throws Exception {
+    Path png = dir.resolve("chart.png");
+    Report.chart(List.of(PASS_FRESH, SURVEY_FRESH), "test machine", png);
+    assertThat(Files.size(png)).isPositive();
+    assertThat(ImageIO.read(png.toFile()).getWidth()).isEqualTo(900);
+  }
+}
