@@ -26,7 +26,7 @@ public final class StartupOptions {
 
   @Option(names = "--restart-attempts", defaultValue = "10",
       description = "Restarts after failures before the job gives up and exits with its reason; the count starts "
-          + "again after an hour without failure. Default: ${DEFAULT-VALUE}")
+          + "again after an hour without failure; 0 = the first failure ends the job. Default: ${DEFAULT-VALUE}")
   public int restartAttempts;
 
   @Option(names = "--restart-max-delay", defaultValue = "PT1M",
@@ -60,6 +60,11 @@ public final class StartupOptions {
 
   public static Configuration restartStrategy(int attempts, Duration maxDelay) {
     Configuration conf = new Configuration();
+    if (attempts == 0) {
+      // Flink's exponential-delay strategy refuses 0 attempts when the job starts
+      conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+      return conf;
+    }
     conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
     conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, Duration.ofSeconds(1));
     conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, maxDelay);
