@@ -97,6 +97,16 @@ public final class RollingServiceWindows extends RollingWindows<ServicePartial, 
   @Override
   protected void emit(String key, String window, long minute, ServiceCounts counts, Collector<KpiPoint> out) {
     Grouping.Key k = Grouping.Key.parse(key);
-    ServicePoints.emit(k.grouping(), k.value(), window, (minute + 1) * bucketMillis, counts, repeatWindowMs, out::collect);
+    ServicePoints.emit(k.grouping(), k.value(), window, (minute + 1) * bucketMillis, counts, repeatWindowMs,
+        ServicePoints.ALL_PAIRS, out::collect);
+  }
+
+  /** Channel pairs only where non-zero now or before the change: zero pairs that stay zero are not written again. */
+  @Override
+  protected void emitChange(String key, String window, long minute, ServiceCounts counts, ServiceCounts added,
+      ServiceCounts removed, Collector<KpiPoint> out) {
+    Grouping.Key k = Grouping.Key.parse(key);
+    ServicePoints.emit(k.grouping(), k.value(), window, (minute + 1) * bucketMillis, counts, repeatWindowMs,
+        ServicePoints.changedPairs(counts, added, removed), out::collect);
   }
 }

@@ -25,10 +25,35 @@ public final class ServicePoints {
     return PointTags.of(grouping, value, window, SERVICE_DIMENSION_TAGS);
   }
 
-  /** With the default repeat window (only where the final forward figure is dated). */
+  /** Which channel pairs of {@code cx_repeat_pairs} a point writes, by index {@code from × channels + to}. */
+  @FunctionalInterface
+  public interface PairFilter {
+    boolean write(int pair);
+  }
+
+  /** Every pair, zeros included. */
+  public static final PairFilter ALL_PAIRS = pair -> true;
+
+  /**
+   * The pairs whose count is not zero now or was not zero in the window's last point, which the
+   * window has since changed by gaining {@code added} and losing {@code removed} (each may be
+   * null): the last point written of every other pair is a zero that still holds.
+   */
+  public static PairFilter changedPairs(ServiceCounts now, ServiceCounts added, ServiceCounts removed) {
+    long[] current = now.repeatPairs;
+    long[] plus = added == null ? null : added.repeatPairs;
+    long[] minus = removed == null ? null : removed.repeatPairs;
+    return pair -> {
+      long n = current == null ? 0 : current[pair];
+      long before = n - (plus == null ? 0 : plus[pair]) + (minus == null ? 0 : minus[pair]);
+      return n != 0 || before != 0;
+    };
+  }
+
+  /** With the default repeat window (only where the final forward figure is dated), every pair. */
   public static void emit(Grouping grouping, String value, String window, long windowEnd, ServiceCounts c,
       Consumer<KpiPoint> out) {
-    emit(grouping, value, window, windowEnd, c, RepeatContactRule.defaults().windowMs(), out);
+    emit(grouping, value, window, windowEnd, c, RepeatContactRule.defaults().windowMs(), ALL_PAIRS, out);
   }
 
   /**
@@ -37,7 +62,7 @@ public final class ServicePoints {
    * ended this long before, and is written there.
    */
   public static void emit(Grouping grouping, String value, String window, long windowEnd, ServiceCounts c,
-      long repeatWindowMs, Consumer<KpiPoint> out) {
+      long repeatWindowMs, PairFilter pairs, Consumer<KpiPoint> out) {
     Map<String, String> tags = tags(grouping, value, window);
     out.accept(new KpiPoint(MEASUREMENT_FRT, tags, durationFields(c.frt(), c.frtMean()), windowEnd));
     out.accept(new KpiPoint(MEASUREMENT_TTR, tags, durationFields(c.ttr(), c.ttrMean()), windowEnd));
@@ -74,11 +99,16 @@ public final class ServicePoints {
     PointTags.rate(f, RATE_REPEAT_SWITCHED, c.repeatsSwitched, c.repeats);
     out.accept(new KpiPoint(MEASUREMENT_SERVICE, tags, f, windowEnd));
     forwardRepeat(tags, windowEnd, c, repeatWindowMs, out);
-    if (grouping == Grouping.OVERALL && c.repeatPairs != null) {
+    // an empty window has no pair counts; its pairs that were not zero before are written as zero
+    if (grouping == Grouping.OVERALL && (c.repeatPairs != null || pairs != ALL_PAIRS)) {
       Channel[] channels = Channel.values();
       for (Channel from : channels) {
         for (Channel to : channels) {
-          long n = c.repeatPairs[from.ordinal() * channels.length + to.ordinal()];
+          int pair = from.ordinal() * channels.length + to.ordinal();
+          if (!pairs.write(pair)) {
+            continue;
+          }
+          long n = c.repeatPairs == null ? 0 : c.repeatPairs[pair];
           Map<String, String> pairTags = Map.of(TAG_WINDOW, window, TAG_CHANNEL, Grouping.tagValue(from.name()),
               TAG_TO_CHANNEL, Grouping.tagValue(to.name()));
           out.accept(new KpiPoint(MEASUREMENT_REPEAT_PAIRS, pairTags, Map.of(FIELD_N, n), windowEnd));

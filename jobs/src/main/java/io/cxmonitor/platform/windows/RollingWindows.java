@@ -99,6 +99,19 @@ public abstract class RollingWindows<P, A extends Rollable<A>> extends KeyedProc
   protected abstract void emit(String key, String window, long minute, A aggregate, Collector<KpiPoint> out) throws Exception;
 
   /**
+   * Like {@link #emit}, knowing what changed the window since its point was last written: it gained
+   * {@code added} and lost {@code removed} (each null when nothing). A subclass may leave out of the
+   * points what is zero now and was zero then: the last point written of each series still holds its
+   * value. The bucket's own window (1m; 1h when the bucket is an hour) gets null and null: each of its
+   * points is one bucket, which later corrections can change, so a zero there says nothing about the
+   * buckets after it. By default, {@link #emit}.
+   */
+  protected void emitChange(String key, String window, long minute, A aggregate, A added, A removed,
+      Collector<KpiPoint> out) throws Exception {
+    emit(key, window, minute, aggregate, out);
+  }
+
+  /**
    * Called once per tick with the minute's aggregate (null if none) before the windows are
    * emitted; returns whether the group must keep ticking even with an empty 24 h window (e.g. a
    * backlog gauge that is still non-zero).
@@ -221,6 +234,7 @@ public abstract class RollingWindows<P, A extends Rollable<A>> extends KeyedProc
     A h = hour.value() == null ? empty() : hour.value();
     A d = day.value() == null ? empty() : day.value();
     java.util.TreeSet<Long> rewritten = new java.util.TreeSet<>();
+    A applied = null;
     boolean hourChanged = false;
     var it = corrections.entries().iterator();
     while (it.hasNext()) {
@@ -237,6 +251,11 @@ public abstract class RollingWindows<P, A extends Rollable<A>> extends KeyedProc
       }
       latePartialsMerged.inc();
       merge(bucket, counts);
+      if (applied == null) {
+        applied = copy(counts);
+      } else {
+        applied.add(counts);
+      }
       d.add(counts);
       if (bucket > last - hourBuckets) {
         h.add(counts);
@@ -251,27 +270,28 @@ public abstract class RollingWindows<P, A extends Rollable<A>> extends KeyedProc
     if (hourChanged) {
       store(hour, h);
     }
-    emitBehind(key, rewritten, last, hourChanged ? h : null, d, out);
+    emitBehind(key, rewritten, last, hourChanged ? h : null, d, applied, out);
   }
 
   /**
    * Writes again what merging partials into already written buckets changed: each bucket's own
    * point (the 1 h point when the bucket is an hour) and the 1 h (when {@code h} is not null) and
-   * 24 h points of the last tick.
+   * 24 h points of the last tick. {@code merged}: everything merged (it covers what each of those
+   * points gained since it was written).
    */
-  private void emitBehind(String key, java.util.SortedSet<Long> buckets, long last, A h, A d, Collector<KpiPoint> out)
-      throws Exception {
+  private void emitBehind(String key, java.util.SortedSet<Long> buckets, long last, A h, A d, A merged,
+      Collector<KpiPoint> out) throws Exception {
     for (long bucket : buckets) {
       if (bucketWindow != null) {
-        emit(key, bucketWindow, bucket, minutes.get(bucket), out);
+        emitChange(key, bucketWindow, bucket, minutes.get(bucket), null, null, out);
       } else if (bucket < last) {
-        emit(key, InfluxSchema.WINDOW_1H, bucket, minutes.get(bucket), out);
+        emitChange(key, InfluxSchema.WINDOW_1H, bucket, minutes.get(bucket), null, null, out);
       }
     }
     if (h != null) {
-      emit(key, InfluxSchema.WINDOW_1H, last, h, out);
+      emitChange(key, InfluxSchema.WINDOW_1H, last, h, bucketWindow != null ? merged : null, null, out);
     }
-    emit(key, InfluxSchema.WINDOW_24H, last, d, out);
+    emitChange(key, InfluxSchema.WINDOW_24H, last, d, merged, null, out);
   }
 
   /**
@@ -291,7 +311,7 @@ public abstract class RollingWindows<P, A extends Rollable<A>> extends KeyedProc
       h.add(counts);
       store(hour, h);
     }
-    emitBehind(key, new java.util.TreeSet<>(java.util.List.of(minute)), last, h, d, out);
+    emitBehind(key, new java.util.TreeSet<>(java.util.List.of(minute)), last, h, d, counts, out);
   }
 
   private A merge(long minute, A counts) throws Exception {
@@ -344,8 +364,8 @@ public abstract class RollingWindows<P, A extends Rollable<A>> extends KeyedProc
    * One tick: the bucket's own aggregate (null if none) and the running 1 h and 24 h sums after it,
    * with what the windows looked like before (to write a window once more when it empties).
    */
-  private record Tick<A>(long bucket, A entering, boolean previousBucketHadData, A hour, boolean hourWasEmpty, A day,
-      boolean dayWasEmpty) {}
+  private record Tick<A>(long bucket, A entering, A previousBucket, A hour, A leftHour, boolean hourWasEmpty, A day,
+      A leftDay, boolean dayWasEmpty) {}
 
   /**
    * Moves the running sums on by one bucket: bucket {@code m} enters, the buckets an hour and a
@@ -357,7 +377,7 @@ public abstract class RollingWindows<P, A extends Rollable<A>> extends KeyedProc
     boolean hourWasEmpty = h.isEmpty();
     boolean dayWasEmpty = d.isEmpty();
     A entering = minutes.get(m);
-    boolean previousBucketHadData = minutes.contains(m - 1);
+    A previousBucket = minutes.get(m - 1);
     if (entering != null) {
       h.add(entering);
       d.add(entering);
@@ -371,20 +391,23 @@ public abstract class RollingWindows<P, A extends Rollable<A>> extends KeyedProc
       d.subtract(leavingDay);
       minutes.remove(m - dayBuckets);
     }
-    return new Tick<>(m, entering, previousBucketHadData, h, hourWasEmpty, d, dayWasEmpty);
+    return new Tick<>(m, entering, previousBucket, h, leavingHour, hourWasEmpty, d, leavingDay, dayWasEmpty);
   }
 
   // A window is written when it holds data or just became empty (one n = 0 point); a window
   // that stays empty is not rewritten every bucket.
   private void emitWindows(String key, Tick<A> t, Collector<KpiPoint> out) throws Exception {
-    if (bucketWindow != null && (t.entering() != null || t.previousBucketHadData())) {
-      emit(key, bucketWindow, t.bucket(), t.entering() == null ? empty() : t.entering(), out);
+    // a rolling window's last point is the previous tick's
+    if (bucketWindow != null && (t.entering() != null || t.previousBucket() != null)) {
+      emitChange(key, bucketWindow, t.bucket(), t.entering() == null ? empty() : t.entering(), null, null, out);
     }
     if (!t.hour().isEmpty() || !t.hourWasEmpty()) {
-      emit(key, InfluxSchema.WINDOW_1H, t.bucket(), t.hour(), out);
+      boolean rolling = bucketWindow != null;
+      emitChange(key, InfluxSchema.WINDOW_1H, t.bucket(), t.hour(), rolling ? t.entering() : null, rolling ? t.leftHour() : null,
+          out);
     }
     if (!t.day().isEmpty() || !t.dayWasEmpty()) {
-      emit(key, InfluxSchema.WINDOW_24H, t.bucket(), t.day(), out);
+      emitChange(key, InfluxSchema.WINDOW_24H, t.bucket(), t.day(), t.entering(), t.leftDay(), out);
     }
   }
 
