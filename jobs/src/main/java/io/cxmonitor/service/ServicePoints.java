@@ -50,6 +50,12 @@ public final class ServicePoints {
     };
   }
 
+  /** Every pair. */
+  public static void emit(Grouping grouping, String value, String window, long windowEnd, ServiceCounts c,
+      long repeatWindowMs, Consumer<KpiPoint> out) {
+    emit(grouping, value, window, windowEnd, c, repeatWindowMs, ALL_PAIRS, out);
+  }
+
   /** With the default repeat window (only where the final forward figure is dated), every pair. */
   public static void emit(Grouping grouping, String value, String window, long windowEnd, ServiceCounts c,
       Consumer<KpiPoint> out) {
