@@ -40,6 +40,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * zalo_oa only; the same traffic without the incident fires nothing.
  */
 class IncidentScenarioITCase {
+  /**
+   * The simulated hour and a half: a fixed daytime span (the generator shapes traffic by the hour
+   * of day, and a run at 23:00 UTC failed where one at 20:00 passed), each record then shifted to
+   * end now, where the rule's queries look.
+   */
+  private static final Instant SIMULATED_START = Instant.parse("2026-03-02T08:00:00Z");
+  private static final Duration SPAN = Duration.ofMinutes(90);
   @RegisterExtension
   static final MiniClusterExtension FLINK = new MiniClusterExtension(
       new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
@@ -63,7 +70,7 @@ class IncidentScenarioITCase {
   void csatDropOnZaloFiresTheCsatRuleForZaloOnlyWithinFiveMinutes() throws Exception {
     JsonNode rule = rule("cx-csat-low");
     long now = System.currentTimeMillis();
-    Scenario incident = Scenario.parse("csat-drop", "zalo", Instant.ofEpochMilli(now - Duration.ofMinutes(5).toMillis()));
+    Scenario incident = Scenario.parse("csat-drop", "zalo", SIMULATED_START.plus(SPAN).minus(Duration.ofMinutes(5)));
     assertThat(run(rule, "incident", now, incident).firing()).extracting(l -> l.get("channel")).containsExactly("zalo_oa");
     RuleEvaluator.Result quiet = run(rule, "control", now, null);
     assertThat(quiet.fires()).as("no incident, no alert (fired for %s)", quiet.firing()).isFalse();
@@ -72,8 +79,8 @@ class IncidentScenarioITCase {
   private RuleEvaluator.Result run(JsonNode rule, String name, long now, Scenario scenario) throws Exception {
     String topic = "scenario." + name;
     kafka.createTopics(1, topic, topic + ".dlq");
-    SimulationConfig config = SimulationConfig.defaults(5, Instant.ofEpochMilli(now - Duration.ofMinutes(90).toMillis()),
-        Duration.ofMinutes(90)).withRate(250).withCustomers(50_000, 0);
+    SimulationConfig config = SimulationConfig.defaults(5, SIMULATED_START, SPAN).withRate(250).withCustomers(50_000, 0);
+    long shift = now - SPAN.toMillis() - SIMULATED_START.toEpochMilli();
     try (KafkaPublisher publisher = new KafkaPublisher(kafka.bootstrapServers())) {
       CxSimulation sim = new CxSimulation(config);
       if (scenario != null) {
@@ -81,7 +88,8 @@ class IncidentScenarioITCase {
       }
       while (sim.hasNext()) {
         GeneratedRecord r = sim.next();
-        if (r.record() instanceof SurveyResponse s && r.eventTime() <= now) {
+        if (r.record() instanceof SurveyResponse s && r.eventTime() + shift <= now) {
+          s.setEventTime(s.getEventTime().plusMillis(shift));
           publisher.sendRaw(topic, r.key(), publisher.encode(s));
         }
       }
