@@ -58,7 +58,11 @@ class DemoRegistryModeITCase {
       List<ConsumerRecord<byte[], byte[]>> surveys = kafka.readAll(Topics.SURVEYS);
       assertThat(surveys).isNotEmpty()
           .noneMatch(r -> r.value().length > 1 && r.value()[0] == (byte) 0xC3 && r.value()[1] == 0x01);
-      assertThat(surveys.stream().filter(r -> r.value().length > 5 && r.value()[0] == 0)).hasSizeGreaterThan(100);
+      // How many surveys the demo has made by the first NPS depends on the hour (the generator's daily
+      // profile): at 23:30 UTC it was 43. What counts is that they are in Confluent framing.
+      long confluent = surveys.stream().filter(r -> r.value().length > 5 && r.value()[0] == 0).count();
+      assertThat(confluent).as("surveys in Confluent framing, of %d", surveys.size())
+          .isPositive().isGreaterThanOrEqualTo(surveys.size() * 9L / 10);
       String screen = Files.readString(terminal);
       String log = Files.readString(tmp.resolve("cx-demo.log"));
       assertThat(screen).contains("Confluent framing with the schema registry " + proxy.through(registry.confluentUrl()));
