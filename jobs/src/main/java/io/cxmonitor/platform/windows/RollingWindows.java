@@ -364,7 +364,7 @@ public abstract class RollingWindows<P, A extends Rollable<A>> extends KeyedProc
    * One tick: the bucket's own aggregate (null if none) and the running 1 h and 24 h sums after it,
    * with what the windows looked like before (to write a window once more when it empties).
    */
-  private record Tick<A>(long bucket, A entering, A previousBucket, A hour, A leftHour, boolean hourWasEmpty, A day,
+  private record Tick<A>(long bucket, A entering, boolean previousBucketHadData, A hour, A leftHour, boolean hourWasEmpty, A day,
       A leftDay, boolean dayWasEmpty) {}
 
   /**
@@ -377,7 +377,7 @@ public abstract class RollingWindows<P, A extends Rollable<A>> extends KeyedProc
     boolean hourWasEmpty = h.isEmpty();
     boolean dayWasEmpty = d.isEmpty();
     A entering = minutes.get(m);
-    A previousBucket = minutes.get(m - 1);
+    boolean previousBucketHadData = minutes.contains(m - 1);
     if (entering != null) {
       h.add(entering);
       d.add(entering);
@@ -391,14 +391,14 @@ public abstract class RollingWindows<P, A extends Rollable<A>> extends KeyedProc
       d.subtract(leavingDay);
       minutes.remove(m - dayBuckets);
     }
-    return new Tick<>(m, entering, previousBucket, h, leavingHour, hourWasEmpty, d, leavingDay, dayWasEmpty);
+    return new Tick<>(m, entering, previousBucketHadData, h, leavingHour, hourWasEmpty, d, leavingDay, dayWasEmpty);
   }
 
   // A window is written when it holds data or just became empty (one n = 0 point); a window
   // that stays empty is not rewritten every bucket.
   private void emitWindows(String key, Tick<A> t, Collector<KpiPoint> out) throws Exception {
     // a rolling window's last point is the previous tick's
-    if (bucketWindow != null && (t.entering() != null || t.previousBucket() != null)) {
+    if (bucketWindow != null && (t.entering() != null || t.previousBucketHadData())) {
       emitChange(key, bucketWindow, t.bucket(), t.entering() == null ? empty() : t.entering(), null, null, out);
     }
     if (!t.hour().isEmpty() || !t.hourWasEmpty()) {
