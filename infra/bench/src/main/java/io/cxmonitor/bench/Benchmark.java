@@ -77,6 +77,10 @@ public final class Benchmark implements Callable<Integer> {
   @Option(names = "--latency-rate", defaultValue = "1000", description = "Responses per second of the live probe. Default: ${DEFAULT-VALUE}")
   int latencyRate;
 
+  @Option(names = "--query-repeats", defaultValue = "5",
+      description = "Timed runs of each dashboard query after raw-influx (after one untimed run). Default: ${DEFAULT-VALUE}")
+  int queryRepeats;
+
   @Option(names = "--seed", defaultValue = "42", description = "Of the simulated world. Default: ${DEFAULT-VALUE}")
   long seed;
 
@@ -127,6 +131,7 @@ public final class Benchmark implements Callable<Integer> {
     List<RunResult> results = new ArrayList<>();
     List<String> failures = new ArrayList<>();
     LatencyProbe.Result latency = null;
+    List<DashboardQueries.Timing> queries = List.of();
     InputData.Filled data;
     try (KafkaBroker kafka = quietly(KafkaBroker::start); InfluxServer influx = InfluxServer.start()) {
       kafka.createTopics(partitions, BenchTopics.all().toArray(String[]::new));
@@ -151,6 +156,14 @@ public final class Benchmark implements Callable<Integer> {
           say("  FAILED: " + e.getMessage());
         }
       }
+      if (ran(results, Runners.RAW_INFLUX)) {
+        try {
+          queries = dashboardQueries(influx, results, data);
+        } catch (IOException e) {
+          failures.add("dashboard queries: " + e.getMessage());
+          say("  FAILED: " + e.getMessage());
+        }
+      }
       if (!latencyDuration.isZero()) {
         say("live latency probe: " + latencyRate + " responses/s for " + latencyDuration + " ...");
         RunSpec live = new RunSpec(Runners.SURVEY_JOB, runId, kafka.bootstrapServers(), influx.url(), 0, parallelism,
@@ -167,7 +180,7 @@ public final class Benchmark implements Callable<Integer> {
     }
     deleteRecursively(checkpoints);
     double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-    String md = markdown(started, machine, loadBefore, loadAfter, data, selected, results, latency, failures);
+    String md = markdown(started, machine, loadBefore, loadAfter, data, selected, results, queries, latency, failures);
     Files.writeString(out.resolve("results.md"), md, StandardCharsets.UTF_8);
     Report.chart(results, String.format(Locale.ROOT, "%s; %s; load average %.1f before, %.1f after", machine,
         started.truncatedTo(ChronoUnit.MINUTES), loadBefore, loadAfter), out.resolve("throughput.png"));
@@ -178,7 +191,8 @@ public final class Benchmark implements Callable<Integer> {
   }
 
   private String markdown(Instant started, String machine, double loadBefore, double loadAfter, InputData.Filled data,
-      List<Runner> selected, List<RunResult> results, LatencyProbe.Result latency, List<String> failures) {
+      List<Runner> selected, List<RunResult> results, List<DashboardQueries.Timing> queries, LatencyProbe.Result latency,
+      List<String> failures) {
     StringBuilder md = new StringBuilder();
     md.append("## Benchmark ").append(started.truncatedTo(ChronoUnit.SECONDS)).append("\n\n");
     md.append(String.format(Locale.ROOT, "Machine: %s; load average %.1f before, %.1f after (shared machine: other "
@@ -194,6 +208,9 @@ public final class Benchmark implements Callable<Integer> {
           .append(String.join(", ", r.inputs())).append('\n');
     }
     md.append('\n');
+    if (!queries.isEmpty()) {
+      md.append(Report.queryTable(queries, queryRepeats)).append('\n');
+    }
     if (latency != null) {
       md.append(Report.latencyTable(latency)).append('\n');
     }
@@ -201,6 +218,28 @@ public final class Benchmark implements Callable<Integer> {
       md.append("FAILED: ").append(f).append('\n');
     }
     return md.toString();
+  }
+
+  private static boolean ran(List<RunResult> results, String runner) {
+    return results.stream().anyMatch(r -> r.runner().equals(runner));
+  }
+
+  /**
+   * Times the dashboard queries over raw-influx's points and, if the survey job ran, over its
+   * points, for a dashboard whose "now" is the end of the data's last minute.
+   */
+  private List<DashboardQueries.Timing> dashboardQueries(InfluxServer influx, List<RunResult> results, InputData.Filled data)
+      throws IOException, InterruptedException {
+    long end = data.lastEvent().truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1)).toEpochMilli();
+    String pre = ran(results, Runners.SURVEY_JOB) ? RunContext.database(Runners.SURVEY_JOB) : null;
+    say("timing the dashboard queries over raw-influx's points" + (pre == null ? "" : " and the survey job's") + " ...");
+    List<DashboardQueries.Timing> timings = DashboardQueries.time(influx::query, RunContext.database(Runners.RAW_INFLUX), pre,
+        DashboardQueries.all(end), queryRepeats);
+    for (DashboardQueries.Timing t : timings) {
+      say(String.format(Locale.ROOT, "  %s: raw %d rows, p50 %.0f ms; pre-computed %d rows, p50 %.1f ms", t.what(), t.rawRows(),
+          t.rawMillis().p50(), t.preRows(), t.preMillis().p50()));
+    }
+    return timings;
   }
 
   /** Checkpoints are retained when a job is cancelled (the live run): gigabytes over a few runs. */

@@ -57,6 +57,34 @@ final class Report {
     return md.toString();
   }
 
+  /**
+   * The dashboard queries: per query, rows returned and milliseconds (p50 / p99 / max) over the raw
+   * points and over the survey job's points, and how many times slower the raw one is at p50.
+   */
+  static String queryTable(List<DashboardQueries.Timing> timings, int repeats) {
+    StringBuilder md = new StringBuilder();
+    md.append(String.format(Locale.ROOT, "Dashboard queries (InfluxQL; %d timed runs each after one untimed, ms p50 / p99 / max):%n%n",
+        repeats));
+    md.append("| query | rows raw | raw: ms | rows pre-computed | pre-computed: ms | raw ÷ pre-computed (p50) |\n");
+    md.append("|---|---:|---:|---:|---:|---:|\n");
+    for (DashboardQueries.Timing t : timings) {
+      boolean pre = t.preRows() >= 0;
+      md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s |\n", t.what(), t.rawRows(), millis(t.rawMillis()),
+          pre ? Long.toString(t.preRows()) : "—", pre ? millis(t.preMillis()) : "—",
+          pre && t.preMillis().p50() > 0 ? String.format(Locale.ROOT, "%.0f×", t.rawMillis().p50() / t.preMillis().p50()) : "—"));
+    }
+    return md.toString();
+  }
+
+  private static String millis(Percentiles p) {
+    return String.format(Locale.ROOT, "%s / %s / %s", ms(p.p50()), ms(p.p99()), ms(p.max()));
+  }
+
+  /** Milliseconds with a decimal below 10 ms, whole above. */
+  private static String ms(double millis) {
+    return millis < 10 ? String.format(Locale.ROOT, "%.1f", millis) : String.format(Locale.ROOT, "%.0f", millis);
+  }
+
   private static void row(StringBuilder md, String what, Percentiles p) {
     md.append(String.format(Locale.ROOT, "| %s | %d | %.2f s | %.2f s | %.2f s |\n", what, p.count(), p.p50(), p.p99(), p.max()));
   }

@@ -14,6 +14,11 @@ public record RunContext(RunSpec spec, String jvm, LocalFlink flink) {
 
   /** The InfluxDB database this runner writes to. */
   public String database() {
-    return "bench_" + spec.runner().replace('-', '_');
+    return database(spec.runner());
+  }
+
+  /** The InfluxDB database runner {@code runner} writes to. */
+  public static String database(String runner) {
+    return "bench_" + runner.replace('-', '_');
   }
 }

@@ -30,6 +30,7 @@ public final class Runners {
   public static final String SURVEY_JOB = "survey-job";
   public static final String SERVICE_JOB = "service-job";
   public static final String CHURN_JOB = "churn-job";
+  public static final String RAW_INFLUX = "raw-influx";
 
   private static final Map<String, Runner> ALL = new LinkedHashMap<>();
 
@@ -37,6 +38,7 @@ public final class Runners {
     add(new PassThrough(PASS_THROUGH_SURVEYS, BenchTopics.SURVEYS));
     add(new KpiJob(SURVEY_JOB, "SurveyKpiJob as shipped: checkpoints, real influxd", List.of(BenchTopics.SURVEYS),
         PASS_THROUGH_SURVEYS, (args, env) -> SurveyKpiJob.fromArgs(args).configure(env), "--topic", BenchTopics.SURVEYS));
+    add(new RawInfluxRunner(RAW_INFLUX, BenchTopics.SURVEYS, PASS_THROUGH_SURVEYS));
     add(new PassThrough(PASS_THROUGH_INTERACTIONS, BenchTopics.INTERACTIONS));
     add(new KpiJob(SERVICE_JOB, "ServiceKpiJob as shipped: checkpoints, real influxd", List.of(BenchTopics.INTERACTIONS),
         PASS_THROUGH_INTERACTIONS, (args, env) -> ServiceKpiJob.fromArgs(args).configure(env), "--topic", BenchTopics.INTERACTIONS));

@@ -34,6 +34,20 @@ class ReportTest {
   }
 
   @Test
+  void aQueryRowPerDashboardNeedWithBothTimesAndTheirRatio() {
+    DashboardQueries.Timing both = new DashboardQueries.Timing("NPS per minute, overall, 6 h", 240,
+        Percentiles.of(new double[] {1200, 800, 1000}), 239, Percentiles.of(new double[] {4.0, 5.0, 6.5}));
+    DashboardQueries.Timing rawOnly = new DashboardQueries.Timing("NPS last 1 h, overall", 1,
+        Percentiles.of(new double[] {95}), -1, Percentiles.NONE);
+    List<String> rows = Report.queryTable(List.of(both, rawOnly), 3).lines().toList();
+    assertThat(rows.get(0)).contains("3 timed runs each");
+    assertThat(rows.get(2)).startsWith("| query | rows raw | raw: ms | rows pre-computed | pre-computed: ms |");
+    // raw p50 1000 ms of {800, 1000, 1200}, p99 = max 1200; pre-computed p50 5.0 ms: 200 times
+    assertThat(rows.get(4)).isEqualTo("| NPS per minute, overall, 6 h | 240 | 1000 / 1200 / 1200 | 239 | 5.0 / 6.5 / 6.5 | 200× |");
+    assertThat(rows.get(5)).isEqualTo("| NPS last 1 h, overall | 1 | 95 / 95 / 95 | — | — | — |");
+  }
+
+  @Test
   void theChartIsAPng(@TempDir Path dir) throws Exception {
     Path png = dir.resolve("chart.png");
     Report.chart(List.of(PASS_FRESH, SURVEY_FRESH), "test machine", png);
