@@ -71,7 +71,7 @@ public final class LocalFlink implements AutoCloseable {
         drain.events() > 0 ? drain.cpuSeconds() / drain.events() * 1e6 : 0, drain.output(), metrics.pointsWritten(),
         checkpoints.path("counts").path("completed").asLong(), size.path("max").asLong(),
         summary.path("end_to_end_duration").path("max").asLong(), summary.path("end_to_end_duration").path("avg").asLong(),
-        drain.heapMaxBytes(), drain.gcMillis());
+        drain.heapMaxBytes(), drain.gcMillis(), drain.influxdCpuSecondsPerMillion());
   }
 
   /** Submits the job defined in {@code env} and returns without waiting (the live run). */

@@ -8,7 +8,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Watches one run from this JVM: every 10 ms it reads the run's progress (input records read so
- * far), the heap in use, and — whenever the progress moves — the process CPU time and GC time. The
+ * far), the heap in use, and — whenever the progress moves — the process CPU time, GC time and the
+ * CPU time of the benchmark's {@code influxd} ({@link InfluxdProcess}). The
  * drain is from the first record read to the moment all expected records are read (or, if that
  * count is never reached, the last moment the progress moved).
  */
@@ -22,23 +23,31 @@ public final class Measurement implements AutoCloseable {
       (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
   private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
   private final List<GarbageCollectorMXBean> gcs = ManagementFactory.getGarbageCollectorMXBeans();
+  private final LongSupplier influxdCpu = InfluxdProcess.cpuNanos();
   private final Thread thread;
   private volatile boolean running = true;
 
   private long firstNanos;
   private long firstCpu;
   private long firstGc;
+  private long firstInfluxdCpu;
   private long lastNanos;
   private long lastCpu;
   private long lastGc;
+  private long lastInfluxdCpu;
   private long lastProgress;
   private long lastOutput;
   private boolean drained;
   private long heapMax;
 
-  /** The drain as measured. */
+  /** The drain as measured; {@code influxdCpuSeconds} is -1 when no influxd was found. */
   public record Drain(long events, double seconds, double cpuSeconds, long gcMillis, long heapMaxBytes, long endNanos,
-      long output) {}
+      long output, double influxdCpuSeconds) {
+    /** influxd's CPU seconds per million events, -1 when unknown. */
+    public double influxdCpuSecondsPerMillion() {
+      return influxdCpuSeconds >= 0 && events > 0 ? influxdCpuSeconds / events * 1e6 : -1;
+    }
+  }
 
   /**
    * Starts watching; {@code progress} (records read) and {@code output} (e.g. points written, read
@@ -76,16 +85,19 @@ public final class Measurement implements AutoCloseable {
     long now = System.nanoTime();
     long cpu = os.getProcessCpuTime();
     long gc = gcMillis();
+    long influxd = influxdCpu.getAsLong();
     if (lastProgress == 0) {
       firstNanos = now;
       firstCpu = cpu;
       firstGc = gc;
+      firstInfluxdCpu = influxd;
     }
     lastProgress = p;
     lastOutput = output.getAsLong();
     lastNanos = now;
     lastCpu = cpu;
     lastGc = gc;
+    lastInfluxdCpu = influxd;
     drained = p >= expected;
   }
 
@@ -108,7 +120,8 @@ public final class Measurement implements AutoCloseable {
     thread.interrupt();
     sample();
     return new Drain(lastProgress, (lastNanos - firstNanos) / 1e9, (lastCpu - firstCpu) / 1e9, lastGc - firstGc,
-        heapMax, lastNanos, lastOutput);
+        heapMax, lastNanos, lastOutput,
+        firstInfluxdCpu < 0 || lastInfluxdCpu < 0 ? -1 : (lastInfluxdCpu - firstInfluxdCpu) / 1e9);
   }
 
   @Override

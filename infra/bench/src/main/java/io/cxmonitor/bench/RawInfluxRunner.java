@@ -103,7 +103,7 @@ final class RawInfluxRunner implements Runner {
       }
       return new RunResult(name, ctx.jvm(), drain.events(), drain.seconds(), (end - drain.endNanos()) / 1e9,
           drain.events() > 0 ? drain.cpuSeconds() / drain.events() * 1e6 : 0, drain.output(), counts.points.get(), 0, 0, 0,
-          0, drain.heapMaxBytes(), drain.gcMillis());
+          0, drain.heapMaxBytes(), drain.gcMillis(), drain.influxdCpuSecondsPerMillion());
     }
   }
 

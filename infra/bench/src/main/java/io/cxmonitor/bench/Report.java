@@ -22,9 +22,9 @@ final class Report {
   /** The throughput table: one row per runner and JVM state. */
   static String throughputTable(List<RunResult> results) {
     StringBuilder md = new StringBuilder();
-    md.append("| run | JVM | events | events/s | vs. pass-through | CPU s / M events | points/event drain / all | checkpoints "
-        + "| checkpoint max size | checkpoint max / avg | heap max | GC | tail |\n");
-    md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    md.append("| run | JVM | events | events/s | vs. pass-through | CPU s / M events | influxd CPU s / M events "
+        + "| points/event drain / all | checkpoints | checkpoint max size | checkpoint max / avg | heap max | GC | tail |\n");
+    md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (RunResult r : results) {
       String baseline = Runners.all().containsKey(r.runner()) ? Runners.byName(r.runner()).baseline() : null;
       String ratio = "—";
@@ -36,8 +36,9 @@ final class Report {
         }
       }
       boolean checkpointed = r.checkpoints() > 0;
-      md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %.1f | %s | %s | %s | %s | %s | %d ms | %.1f s |\n",
+      md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %.1f | %s | %s | %s | %s | %s | %s | %d ms | %.1f s |\n",
           r.runner(), r.jvm(), count(r.events()), count(Math.round(r.eventsPerSecond())), ratio, r.cpuSecondsPerMillion(),
+          r.influxdCpuSecondsPerMillion() < 0 ? "—" : String.format(Locale.ROOT, "%.1f", r.influxdCpuSecondsPerMillion()),
           r.points() == 0 ? "—" : String.format(Locale.ROOT, "%.3f / %.3f", r.drainPointsPerEvent(), r.pointsPerEvent()),
           checkpointed ? Long.toString(r.checkpoints()) : "—",
           checkpointed ? bytes(r.checkpointMaxBytes()) : "—",

@@ -19,10 +19,20 @@ package io.cxmonitor.bench;
  * @param checkpointAvgMillis mean end-to-end checkpoint duration
  * @param heapMaxBytes      most heap in use, sampled every 10 ms from submission to the end
  * @param gcMillis          time spent in garbage collection during the drain
+ * @param influxdCpuSecondsPerMillion CPU time of the benchmark's influxd during the drain, per million events
+ *                          (-1: not measured): the database's share of the work, outside the runner's process
  */
 public record RunResult(String runner, String jvm, long events, double drainSeconds, double tailSeconds,
     double cpuSecondsPerMillion, long drainPoints, long points, long checkpoints, long checkpointMaxBytes, long checkpointMaxMillis,
-    long checkpointAvgMillis, long heapMaxBytes, long gcMillis) {
+    long checkpointAvgMillis, long heapMaxBytes, long gcMillis, double influxdCpuSecondsPerMillion) {
+
+  /** Without influxd's CPU (not measured). */
+  public RunResult(String runner, String jvm, long events, double drainSeconds, double tailSeconds,
+      double cpuSecondsPerMillion, long drainPoints, long points, long checkpoints, long checkpointMaxBytes,
+      long checkpointMaxMillis, long checkpointAvgMillis, long heapMaxBytes, long gcMillis) {
+    this(runner, jvm, events, drainSeconds, tailSeconds, cpuSecondsPerMillion, drainPoints, points, checkpoints,
+        checkpointMaxBytes, checkpointMaxMillis, checkpointAvgMillis, heapMaxBytes, gcMillis, -1);
+  }
 
   /** Events per second of the drain. */
   public double eventsPerSecond() {

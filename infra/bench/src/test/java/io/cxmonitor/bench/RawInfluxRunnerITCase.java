@@ -136,6 +136,7 @@ class RawInfluxRunnerITCase {
 
     assertThat(result.events()).isEqualTo(values.size());
     assertThat(result.points()).isEqualTo(valid.size());
+    assertThat(result.influxdCpuSecondsPerMillion()).as("influxd (this JVM's child) found and its CPU read").isNotNegative();
 
     Map<String, Tally> expected = new TreeMap<>();
     for (SurveyResponse r : valid) {
