@@ -5,8 +5,8 @@ import java.util.List;
 /**
  * One way of turning the pre-filled topics into KPIs (or, for a baseline, into nothing), measured in
  * a child JVM by {@link RunnerProcess}: once fresh, once warmed. The KPI jobs and the pass-through
- * baselines are {@link FlinkRunner}s; a runner that is not a Flink job (raw events into InfluxDB
- * with the KPIs in InfluxQL, say) implements {@link #run} itself with a {@link Measurement}. New
+ * baselines are {@link FlinkRunner}s; a runner that is not a Flink job ({@link RawInfluxRunner}: raw
+ * events into InfluxDB with the KPIs in InfluxQL) implements {@link #run} itself with a {@link Measurement}. New
  * runners are listed in {@link Runners}.
  */
 public interface Runner {

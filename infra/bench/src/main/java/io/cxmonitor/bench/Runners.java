@@ -19,8 +19,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
 /**
- * Every runner the benchmark knows, in the order it runs them. A new runner (a Flink SQL job of
- * the survey KPIs, raw events into InfluxDB) is one more entry here.
+ * Every runner the benchmark knows, in the order it runs them. A new runner is one more entry
+ * here.
  */
 public final class Runners {
   private Runners() {}
@@ -28,6 +28,7 @@ public final class Runners {
   public static final String PASS_THROUGH_SURVEYS = "pass-through-surveys";
   public static final String PASS_THROUGH_INTERACTIONS = "pass-through-interactions";
   public static final String SURVEY_JOB = "survey-job";
+  public static final String SURVEY_SQL = "survey-sql";
   public static final String SERVICE_JOB = "service-job";
   public static final String CHURN_JOB = "churn-job";
   public static final String RAW_INFLUX = "raw-influx";
@@ -38,6 +39,7 @@ public final class Runners {
     add(new PassThrough(PASS_THROUGH_SURVEYS, BenchTopics.SURVEYS));
     add(new KpiJob(SURVEY_JOB, "SurveyKpiJob as shipped: checkpoints, real influxd", List.of(BenchTopics.SURVEYS),
         PASS_THROUGH_SURVEYS, (args, env) -> SurveyKpiJob.fromArgs(args).configure(env), "--topic", BenchTopics.SURVEYS));
+    add(new SurveySqlRunner(SURVEY_SQL, PASS_THROUGH_SURVEYS));
     add(new RawInfluxRunner(RAW_INFLUX, BenchTopics.SURVEYS, PASS_THROUGH_SURVEYS));
     add(new PassThrough(PASS_THROUGH_INTERACTIONS, BenchTopics.INTERACTIONS));
     add(new KpiJob(SERVICE_JOB, "ServiceKpiJob as shipped: checkpoints, real influxd", List.of(BenchTopics.INTERACTIONS),
