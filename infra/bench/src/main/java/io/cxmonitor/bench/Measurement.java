@@ -10,7 +10,9 @@ import java.util.function.LongSupplier;
  * Watches one run from this JVM: every 10 ms it reads the run's progress (input records read so
  * far), the heap in use, and — whenever the progress moves — the process CPU time and GC time. The
  * drain is from the first record read to the moment all expected records are read (or, if that
- * count is never reached, the last moment the progress moved).
+ * count is never reached, the last moment the progress moved). With a {@code skip}, the drain
+ * starts once that many records are read (a preload such as open tickets stays out of the figures)
+ * and counts the records and output after that moment only.
  */
 public final class Measurement implements AutoCloseable {
   private static final long PERIOD_MILLIS = 10;
@@ -18,6 +20,7 @@ public final class Measurement implements AutoCloseable {
   private final LongSupplier progress;
   private final LongSupplier output;
   private final long expected;
+  private final long skip;
   private final com.sun.management.OperatingSystemMXBean os =
       (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
   private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
@@ -28,6 +31,9 @@ public final class Measurement implements AutoCloseable {
   private long firstNanos;
   private long firstCpu;
   private long firstGc;
+  private long firstProgress;
+  private long firstOutput;
+  private boolean started;
   private long lastNanos;
   private long lastCpu;
   private long lastGc;
@@ -45,9 +51,15 @@ public final class Measurement implements AutoCloseable {
    * when the progress moves) must be cheap and thread-safe.
    */
   public Measurement(LongSupplier progress, LongSupplier output, long expected) {
+    this(progress, output, expected, 0);
+  }
+
+  /** Same, with the drain starting once {@code skip} records are read. */
+  public Measurement(LongSupplier progress, LongSupplier output, long expected, long skip) {
     this.progress = progress;
     this.output = output;
     this.expected = expected;
+    this.skip = skip;
     this.thread = new Thread(this::loop, "bench-measurement");
     thread.setDaemon(true);
     thread.start();
@@ -70,19 +82,23 @@ public final class Measurement implements AutoCloseable {
       return;
     }
     long p = progress.getAsLong();
-    if (p == lastProgress) {
+    if (p == lastProgress || p == 0 || p < skip) {
       return;
     }
     long now = System.nanoTime();
     long cpu = os.getProcessCpuTime();
     long gc = gcMillis();
-    if (lastProgress == 0) {
+    long out = output.getAsLong();
+    if (!started) {
+      started = true;
       firstNanos = now;
       firstCpu = cpu;
       firstGc = gc;
+      firstProgress = skip > 0 ? p : 0;
+      firstOutput = skip > 0 ? out : 0;
     }
     lastProgress = p;
-    lastOutput = output.getAsLong();
+    lastOutput = out;
     lastNanos = now;
     lastCpu = cpu;
     lastGc = gc;
@@ -107,8 +123,8 @@ public final class Measurement implements AutoCloseable {
     running = false;
     thread.interrupt();
     sample();
-    return new Drain(lastProgress, (lastNanos - firstNanos) / 1e9, (lastCpu - firstCpu) / 1e9, lastGc - firstGc,
-        heapMax, lastNanos, lastOutput);
+    return new Drain(lastProgress - firstProgress, (lastNanos - firstNanos) / 1e9, (lastCpu - firstCpu) / 1e9,
+        lastGc - firstGc, heapMax, lastNanos, lastOutput - firstOutput);
   }
 
   @Override
