@@ -166,26 +166,34 @@ public final class Growth implements Callable<Integer> {
           case TAG_VALUES -> sections.put(d, tagValues());
           default -> sections.put(d, density());
         }
+        // written after each dimension too, so that a long run's figures survive its interruption
+        Files.writeString(out.resolve("growth.md"), markdown(started, machine, loadBefore, sections),
+            StandardCharsets.UTF_8);
       }
     }
     Benchmark.deleteRecursively(checkpoints);
-    double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-    StringBuilder md = new StringBuilder();
-    md.append("## Cost growth ").append(started.truncatedTo(ChronoUnit.SECONDS)).append("\n\n");
-    md.append(String.format(Locale.ROOT, "Machine: %s; load average %.1f before, %.1f after (shared machine: other "
-        + "processes ran too). Took %d s. Parallelism %d, %d partitions per topic, checkpoints every %d s, step JVMs "
-        + "-Xmx%s, seed %d. Rates are of the warmed run (second run in the same JVM; the fresh run's in brackets).%n%n",
-        machine, loadBefore, loadAfter, Duration.between(started, Instant.now()).toSeconds(), parallelism, partitions,
-        checkpointInterval.toSeconds(), childHeap, seed));
-    sections.values().forEach(s -> md.append(s).append('\n'));
-    for (String f : failures) {
-      md.append("FAILED: ").append(f).append('\n');
-    }
+    String md = markdown(started, machine, loadBefore, sections);
     Files.writeString(out.resolve("growth.md"), md, StandardCharsets.UTF_8);
     System.out.println();
     System.out.println(md);
     say("written: " + out.resolve("growth.md") + "; logs in " + logs);
     return failures.isEmpty() ? 0 : 1;
+  }
+
+  private String markdown(Instant started, String machine, double loadBefore, Map<String, String> sections) {
+    double loadNow = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    StringBuilder md = new StringBuilder();
+    md.append("## Cost growth ").append(started.truncatedTo(ChronoUnit.SECONDS)).append("\n\n");
+    md.append(String.format(Locale.ROOT, "Machine: %s; load average %.1f before, %.1f at the end (shared machine: other "
+        + "processes ran too). Took %d s. Parallelism %d, %d partitions per topic, checkpoints every %d s, step JVMs "
+        + "-Xmx%s, seed %d. Rates are of the warmed run (second run in the same JVM; the fresh run's in brackets).%n%n",
+        machine, loadBefore, loadNow, Duration.between(started, Instant.now()).toSeconds(), parallelism, partitions,
+        checkpointInterval.toSeconds(), childHeap, seed));
+    sections.values().forEach(s -> md.append(s).append('\n'));
+    for (String f : failures) {
+      md.append("FAILED: ").append(f).append('\n');
+    }
+    return md.toString();
   }
 
   /** Service job: the same measured stream after 1k … 1M tickets that were opened and never closed. */
@@ -283,7 +291,9 @@ public final class Growth implements Callable<Integer> {
 
   /** Survey and service job: the same number of events over a long and a short span. */
   private String density() throws Exception {
-    StringBuilder md = new StringBuilder("### Event density: points per event\n\n");
+    StringBuilder md = new StringBuilder("### Event density: points per event\n\n"
+        + "Points per event here and for tag values: InfluxDB points written by the first checkpoint after the input "
+        + "(every window the watermark closed by then) per event.\n\n");
     List<GrowthTable.Row> surveyRows = new ArrayList<>();
     List<GrowthTable.Row> serviceRows = new ArrayList<>();
     List<SurveyResponse> templates = GrowthData.surveyTemplates(seed, InputData.spanStart(Duration.ofDays(1)), 20_000);
@@ -334,8 +344,9 @@ public final class Growth implements Callable<Integer> {
     RunSpec spec = new RunSpec(name, runId, kafka.bootstrapServers(), influx.url(), expected, parallelism,
         (int) checkpointInterval.toSeconds(), checkpoints.toAbsolutePath().toUri().toString(),
         logs.resolve(name + ".jsonl").toString(), false, null);
-    say("running " + name + " (" + Report.count(expected) + " records, " + Report.count(skip) + " of them before the "
-        + "measured span) fresh and warmed ...");
+    say(String.format(Locale.ROOT, "running %s (%s records, %s of them before the measured span) fresh and warmed; "
+        + "load average %.1f ...", name, Report.count(expected), Report.count(skip),
+        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
     try {
       List<RunResult> results = ChildJvm.run(spec, GrowthProcess.class,
           JSON.writeValueAsString(new GrowthProcess.Step(spec, job, args, skip)), childHeap, logs.resolve(name + ".log"),
