@@ -71,13 +71,13 @@ public final class Growth implements Callable<Integer> {
       description = "Churn job: subscribed customers per step (e.g. 10000,100000,1000000). Default: ${DEFAULT-VALUE}")
   List<Integer> subscribers;
 
-  @Option(names = "--tag-values", split = ",", defaultValue = "10,100,1000,10000",
-      description = "Survey job: distinct teams and distinct products per step; --max-tag-values is raised to the "
+  @Option(names = "--tag-values", split = ",", defaultValue = "10,100,1000",
+      description = "Survey job: distinct teams and distinct products per step (10000 takes long: tens of points per response); --max-tag-values is raised to the "
           + "step's value when it is above the default (" + TagCardinalityGuard.DEFAULT_MAX_VALUES + "), so nothing is "
           + "folded. Default: ${DEFAULT-VALUE}")
   List<Integer> tagValues;
 
-  @Option(names = "--surveys", defaultValue = "200000",
+  @Option(names = "--surveys", defaultValue = "100000",
       description = "Survey job: responses per tag-value and density step. Default: ${DEFAULT-VALUE}")
   long surveys;
 
@@ -89,7 +89,7 @@ public final class Growth implements Callable<Integer> {
           + "each of these spans: low and high density. Default: ${DEFAULT-VALUE}")
   List<Duration> densitySpans;
 
-  @Option(names = "--density-interactions", defaultValue = "100000",
+  @Option(names = "--density-interactions", defaultValue = "50000",
       description = "Service job: interactions per density step (0 skips the service job there). Default: ${DEFAULT-VALUE}")
   long densityInteractions;
 
