@@ -6,6 +6,8 @@
 # infra/bench/target/bench/. Options: infra/bench.sh --help (e.g. --surveys 5000000).
 # infra/bench.sh --jmh [JMH options] runs the JMH micro-benchmarks of the per-event hot paths
 # instead (io.cxmonitor.bench.jmh; short settings unless given, e.g. --jmh -f 2 -i 10 Input).
+# infra/bench.sh --growth [options] measures cost growth instead: open tickets, customers, distinct
+# tag values, event density (io.cxmonitor.bench.Growth; --growth --help; writes target/bench/growth.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source infra/prerequisites.sh
@@ -27,6 +29,11 @@ if [ "${1:-}" = --jmh ]; then
   # shellcheck disable=SC2086
   exec java $ADD_OPENS -Xmx1g -cp "$CP" org.openjdk.jmh.Main "${defaults[@]}" "$@"
 fi
+main=io.cxmonitor.bench.Benchmark
+if [ "${1:-}" = --growth ]; then
+  shift
+  main=io.cxmonitor.bench.Growth
+fi
 # shellcheck disable=SC2086
 exec java $ADD_OPENS -Xmx3g -Djava.awt.headless=true -Djava.io.tmpdir="${TMPDIR:-/tmp}" \
-  -cp "$CP" io.cxmonitor.bench.Benchmark "$@"
+  -cp "$CP" "$main" "$@"

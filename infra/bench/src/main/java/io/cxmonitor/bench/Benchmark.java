@@ -243,7 +243,7 @@ public final class Benchmark implements Callable<Integer> {
   }
 
   /** Checkpoints are retained when a job is cancelled (the live run): gigabytes over a few runs. */
-  private static void deleteRecursively(Path dir) throws IOException {
+  static void deleteRecursively(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;
     }
@@ -254,12 +254,12 @@ public final class Benchmark implements Callable<Integer> {
     }
   }
 
-  private interface Starter<T> {
+  interface Starter<T> {
     T start() throws IOException, InterruptedException;
   }
 
   /** Starts a server with standard output muted: Kafka's storage formatting prints there, over the table. */
-  private static <T> T quietly(Starter<T> starter) throws IOException, InterruptedException {
+  static <T> T quietly(Starter<T> starter) throws IOException, InterruptedException {
     PrintStream stdout = System.out;
     System.setOut(new PrintStream(OutputStream.nullOutputStream()));
     try {

@@ -21,9 +21,15 @@ final class ChildJvm {
 
   /** Runs a runner fresh and warmed in one child JVM and returns both results. */
   static List<RunResult> run(RunSpec spec, String heap, Path log, Duration timeout) throws IOException, InterruptedException {
+    return run(spec, RunnerProcess.class, JSON.writeValueAsString(spec), heap, log, timeout);
+  }
+
+  /** Same, with another main class that takes {@code arg} and appends its results to the spec's result file. */
+  static List<RunResult> run(RunSpec spec, Class<?> main, String arg, String heap, Path log, Duration timeout)
+      throws IOException, InterruptedException {
     Files.deleteIfExists(Path.of(spec.resultFile()));
     Files.deleteIfExists(log);
-    Process p = start(spec, heap, log);
+    Process p = start(main, arg, heap, log);
     p.getOutputStream().close();
     if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
       stop(p);
@@ -41,6 +47,10 @@ final class ChildJvm {
 
   /** Starts the child; it runs until it is done or, in live mode, until its standard input is closed. */
   static Process start(RunSpec spec, String heap, Path log) throws IOException {
+    return start(RunnerProcess.class, JSON.writeValueAsString(spec), heap, log);
+  }
+
+  private static Process start(Class<?> main, String argument, String heap, Path log) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -50,7 +60,7 @@ final class ChildJvm {
     }
     cmd.addAll(List.of("-Xmx" + heap, "-Djava.awt.headless=true",
         "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
-        "-cp", System.getProperty("java.class.path"), RunnerProcess.class.getName(), JSON.writeValueAsString(spec)));
+        "-cp", System.getProperty("java.class.path"), main.getName(), argument));
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .start();
   }

@@ -55,12 +55,8 @@ final class InputData {
   static Filled fill(String bootstrapServers, long surveys, long interactions, Duration span, int customers, long seed)
       throws IOException {
     long t0 = System.nanoTime();
-    double ticketsPerMinute = interactions / INTERACTIONS_PER_TICKET / span.toMinutes();
-    Instant start = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(1)).plus(Duration.ofHours(START_HOUR));
-    Instant latestStart = Instant.now().minus(span).minus(Duration.ofMinutes(5));
-    if (start.isAfter(latestStart)) {
-      start = latestStart;
-    }
+    double ticketsPerMinute = ticketsPerMinute(interactions, span);
+    Instant start = spanStart(span);
     SimulationConfig config = SimulationConfig.defaults(seed, start, span)
         .withRate(ticketsPerMinute).withCustomers(customers, 0.002).withQueueEvents(true);
     CxSimulation world = new CxSimulation(config);
@@ -121,6 +117,18 @@ final class InputData {
     }
     return new Filled(counts, (System.nanoTime() - t0) / 1e9, templates, Instant.ofEpochMilli(firstEvent),
         Instant.ofEpochMilli(lastEvent));
+  }
+
+  /** Yesterday at {@link #START_HOUR} UTC, or earlier if a span from there would not end 5 minutes before now. */
+  static Instant spanStart(Duration span) {
+    Instant start = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(1)).plus(Duration.ofHours(START_HOUR));
+    Instant latestStart = Instant.now().minus(span).minus(Duration.ofMinutes(5));
+    return start.isAfter(latestStart) ? latestStart : start;
+  }
+
+  /** The generator's ticket rate that gives about {@code interactions} interaction events over {@code span}. */
+  static double ticketsPerMinute(long interactions, Duration span) {
+    return interactions / INTERACTIONS_PER_TICKET / span.toMinutes();
   }
 
   private static void count(Map<String, Long> counts, String topic) {

@@ -99,7 +99,8 @@ public final class LocalFlink implements AutoCloseable {
     cluster.cancelJob(id).get(1, TimeUnit.MINUTES);
   }
 
-  private JsonNode get(String path) throws IOException, InterruptedException {
+  /** A GET of the cluster's REST API, as JSON. */
+  JsonNode get(String path) throws IOException, InterruptedException {
     HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(rest.resolve(path)).timeout(Duration.ofSeconds(10)).build(),
         HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {

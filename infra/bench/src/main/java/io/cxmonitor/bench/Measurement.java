@@ -11,7 +11,9 @@ import java.util.function.LongSupplier;
  * far), the heap in use, and — whenever the progress moves — the process CPU time, GC time and the
  * CPU time of the benchmark's {@code influxd} ({@link InfluxdProcess}). The
  * drain is from the first record read to the moment all expected records are read (or, if that
- * count is never reached, the last moment the progress moved).
+ * count is never reached, the last moment the progress moved). With a {@code skip}, the drain
+ * starts once that many records are read (a preload such as open tickets stays out of the figures)
+ * and counts the records and output after that moment only.
  */
 public final class Measurement implements AutoCloseable {
   private static final long PERIOD_MILLIS = 10;
@@ -23,6 +25,7 @@ public final class Measurement implements AutoCloseable {
       (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
   private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
   private final List<GarbageCollectorMXBean> gcs = ManagementFactory.getGarbageCollectorMXBeans();
+  private final long skip;
   private final LongSupplier influxdCpu = InfluxdProcess.cpuNanos();
   private final Thread thread;
   private volatile boolean running = true;
@@ -31,6 +34,9 @@ public final class Measurement implements AutoCloseable {
   private long firstCpu;
   private long firstGc;
   private long firstInfluxdCpu;
+  private long firstProgress;
+  private long firstOutput;
+  private boolean started;
   private long lastNanos;
   private long lastCpu;
   private long lastGc;
@@ -54,9 +60,15 @@ public final class Measurement implements AutoCloseable {
    * when the progress moves) must be cheap and thread-safe.
    */
   public Measurement(LongSupplier progress, LongSupplier output, long expected) {
+    this(progress, output, expected, 0);
+  }
+
+  /** Same, with the drain starting once {@code skip} records are read. */
+  public Measurement(LongSupplier progress, LongSupplier output, long expected, long skip) {
     this.progress = progress;
     this.output = output;
     this.expected = expected;
+    this.skip = skip;
     this.thread = new Thread(this::loop, "bench-measurement");
     thread.setDaemon(true);
     thread.start();
@@ -79,21 +91,25 @@ public final class Measurement implements AutoCloseable {
       return;
     }
     long p = progress.getAsLong();
-    if (p == lastProgress) {
+    if (p == lastProgress || p == 0 || p < skip) {
       return;
     }
     long now = System.nanoTime();
     long cpu = os.getProcessCpuTime();
     long gc = gcMillis();
     long influxd = influxdCpu.getAsLong();
-    if (lastProgress == 0) {
+    long out = output.getAsLong();
+    if (!started) {
+      started = true;
       firstNanos = now;
       firstCpu = cpu;
       firstGc = gc;
       firstInfluxdCpu = influxd;
+      firstProgress = skip > 0 ? p : 0;
+      firstOutput = skip > 0 ? out : 0;
     }
     lastProgress = p;
-    lastOutput = output.getAsLong();
+    lastOutput = out;
     lastNanos = now;
     lastCpu = cpu;
     lastGc = gc;
@@ -119,8 +135,8 @@ public final class Measurement implements AutoCloseable {
     running = false;
     thread.interrupt();
     sample();
-    return new Drain(lastProgress, (lastNanos - firstNanos) / 1e9, (lastCpu - firstCpu) / 1e9, lastGc - firstGc,
-        heapMax, lastNanos, lastOutput,
+    return new Drain(lastProgress - firstProgress, (lastNanos - firstNanos) / 1e9, (lastCpu - firstCpu) / 1e9,
+        lastGc - firstGc, heapMax, lastNanos, lastOutput - firstOutput,
         firstInfluxdCpu < 0 || lastInfluxdCpu < 0 ? -1 : (lastInfluxdCpu - firstInfluxdCpu) / 1e9);
   }
 
