@@ -3,7 +3,6 @@ package io.cxmonitor.platform.influx;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
@@ -44,7 +43,7 @@ public final class KpiPointSerializer extends TypeSerializerSingleton<KpiPoint> 
 
   @Override
   public KpiPoint copy(KpiPoint from) {
-    // keys, tag values and field values are immutable; the maps are copied by the constructor (tags) and here
+    // the tags, keys and field values are immutable: only the fields map is copied
     return new KpiPoint(from.measurement(), from.tags(), new LinkedHashMap<>(from.fields()), from.timeMillis());
   }
 
@@ -61,10 +60,11 @@ public final class KpiPointSerializer extends TypeSerializerSingleton<KpiPoint> 
   @Override
   public void serialize(KpiPoint p, DataOutputView out) throws IOException {
     StringValue.writeString(p.measurement(), out);
-    out.writeInt(p.tags().size());
-    for (Map.Entry<String, String> tag : p.tags().entrySet()) {
-      StringValue.writeString(tag.getKey(), out);
-      StringValue.writeString(tag.getValue(), out);
+    SortedTags tags = (SortedTags) p.tags(); // what the point's constructor makes of any map
+    out.writeInt(tags.size());
+    for (int i = 0; i < tags.size(); i++) {
+      StringValue.writeString(tags.key(i), out);
+      StringValue.writeString(tags.value(i), out);
     }
     out.writeInt(p.fields().size());
     for (Map.Entry<String, Object> field : p.fields().entrySet()) {
@@ -84,9 +84,17 @@ public final class KpiPointSerializer extends TypeSerializerSingleton<KpiPoint> 
   public KpiPoint deserialize(DataInputView in) throws IOException {
     String measurement = StringValue.readString(in);
     int tagCount = in.readInt();
-    Map<String, String> tags = new TreeMap<>();
+    String[] keys = new String[tagCount];
+    String[] values = new String[tagCount];
     for (int i = 0; i < tagCount; i++) {
-      tags.put(StringValue.readString(in), StringValue.readString(in));
+      keys[i] = StringValue.readString(in);
+      values[i] = StringValue.readString(in);
+    }
+    SortedTags tags;
+    try {
+      tags = SortedTags.ofSorted(keys, values);
+    } catch (IllegalArgumentException e) {
+      throw new IOException("a " + measurement + " point's " + e.getMessage() + ": the data was not written by this serializer", e);
     }
     int fieldCount = in.readInt();
     Map<String, Object> fields = new LinkedHashMap<>(2 * fieldCount);

@@ -18,9 +18,10 @@ public final class LineProtocol {
   public static String line(KpiPoint p, BiConsumer<String, String> onReplaced) {
     StringBuilder sb = new StringBuilder(64 + 24 * p.fields().size());
     escapeKey(sb, safe(p.measurement(), onReplaced));
-    for (Map.Entry<String, String> tag : p.tags().entrySet()) {
-      String value = safe(tag.getValue(), onReplaced);
-      String key = safe(tag.getKey(), onReplaced);
+    SortedTags tags = (SortedTags) p.tags(); // what the point's constructor makes of any map
+    for (int i = 0; i < tags.size(); i++) {
+      String value = safe(tags.value(i), onReplaced);
+      String key = safe(tags.key(i), onReplaced);
       if (key.isEmpty() || value.isEmpty()) {
         continue; // the client drops empty tags too: line protocol cannot carry them
       }

@@ -14,6 +14,7 @@ import org.apache.flink.api.common.typeutils.SerializerTestBase;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.types.StringValue;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -121,6 +122,23 @@ class KpiPointSerializerTest extends SerializerTestBase<KpiPoint> {
         .isInstanceOf(IOException.class).hasMessageContaining("opened").hasMessageContaining("unknown kind 9");
     assertThatThrownBy(() -> KpiPointSerializer.INSTANCE.copy(new DataInputDeserializer(bytes), new DataOutputSerializer(64)))
         .isInstanceOf(IOException.class).hasMessageContaining("unknown kind 9");
+  }
+
+  @Test
+  void tagsOutOfOrderAreRefused() throws IOException {
+    DataOutputSerializer out = new DataOutputSerializer(64);
+    StringValue.writeString("cx_service", out);
+    out.writeInt(2);
+    for (String s : new String[] {"region", "emea", "channel", "chat"}) {
+      StringValue.writeString(s, out);
+    }
+    out.writeInt(1);
+    StringValue.writeString("opened", out);
+    out.writeByte(0);
+    out.writeLong(1);
+    out.writeLong(T0);
+    assertThatThrownBy(() -> KpiPointSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer())))
+        .isInstanceOf(IOException.class).hasMessageContaining("cx_service").hasMessageContaining("out of order");
   }
 
   private static KpiPoint randomPoint(Random random) {
