@@ -1,6 +1,7 @@
 package io.cxmonitor.platform.influx;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
@@ -8,13 +9,16 @@ import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
-import org.apache.flink.types.StringValue;
 
 /**
  * Flink's serializer of {@link KpiPoint}, which crosses a network boundary on its way to the
  * sink: without it Flink falls back to Kryo for the maps, which was a large share of the service
  * job's CPU. Layout: measurement, tag count, (key, value)…, field count, (key, kind byte, long or
- * double)…, time. Tags come back sorted, fields in the order they were built.
+ * double)…, time. Tags come back sorted, fields in the order they were built. A string is a
+ * variable-length header (0 for null, else 1 + length × 2 + 1 if any character is beyond Latin-1)
+ * and its bytes, or its UTF-16 chars: names and most tag values are ASCII, and Flink's
+ * {@code StringValue}, a thread-local lookup and a call per character, was most of this
+ * serializer's cost.
  *
  * <p>Points are stream records only, never state (the sink buffers lines, not points, and keeps no
  * state), so the layout may change freely between releases as long as the snapshot's version
@@ -59,16 +63,16 @@ public final class KpiPointSerializer extends TypeSerializerSingleton<KpiPoint> 
 
   @Override
   public void serialize(KpiPoint p, DataOutputView out) throws IOException {
-    StringValue.writeString(p.measurement(), out);
+    writeText(p.measurement(), out);
     SortedTags tags = (SortedTags) p.tags(); // what the point's constructor makes of any map
     out.writeInt(tags.size());
     for (int i = 0; i < tags.size(); i++) {
-      StringValue.writeString(tags.key(i), out);
-      StringValue.writeString(tags.value(i), out);
+      writeText(tags.key(i), out);
+      writeText(tags.value(i), out);
     }
     out.writeInt(p.fields().size());
     for (Map.Entry<String, Object> field : p.fields().entrySet()) {
-      StringValue.writeString(field.getKey(), out);
+      writeText(field.getKey(), out);
       if (field.getValue() instanceof Long l) {
         out.writeByte(LONG);
         out.writeLong(l);
@@ -82,13 +86,13 @@ public final class KpiPointSerializer extends TypeSerializerSingleton<KpiPoint> 
 
   @Override
   public KpiPoint deserialize(DataInputView in) throws IOException {
-    String measurement = StringValue.readString(in);
+    String measurement = readText(in);
     int tagCount = in.readInt();
     String[] keys = new String[tagCount];
     String[] values = new String[tagCount];
     for (int i = 0; i < tagCount; i++) {
-      keys[i] = StringValue.readString(in);
-      values[i] = StringValue.readString(in);
+      keys[i] = readText(in);
+      values[i] = readText(in);
     }
     SortedTags tags;
     try {
@@ -99,7 +103,7 @@ public final class KpiPointSerializer extends TypeSerializerSingleton<KpiPoint> 
     int fieldCount = in.readInt();
     Map<String, Object> fields = new LinkedHashMap<>(2 * fieldCount);
     for (int i = 0; i < fieldCount; i++) {
-      String key = StringValue.readString(in);
+      String key = readText(in);
       byte kind = in.readByte();
       switch (kind) {
         case LONG -> fields.put(key, in.readLong());
@@ -118,16 +122,16 @@ public final class KpiPointSerializer extends TypeSerializerSingleton<KpiPoint> 
 
   @Override
   public void copy(DataInputView in, DataOutputView out) throws IOException {
-    StringValue.copyString(in, out);
+    copyText(in, out);
     int tagCount = in.readInt();
     out.writeInt(tagCount);
     for (int i = 0; i < 2 * tagCount; i++) {
-      StringValue.copyString(in, out);
+      copyText(in, out);
     }
     int fieldCount = in.readInt();
     out.writeInt(fieldCount);
     for (int i = 0; i < fieldCount; i++) {
-      StringValue.copyString(in, out);
+      copyText(in, out);
       byte kind = in.readByte();
       if (kind != LONG && kind != DOUBLE) {
         throw new IOException("a field has the unknown kind " + kind + ": the data was not written by this serializer");
@@ -136,6 +140,82 @@ public final class KpiPointSerializer extends TypeSerializerSingleton<KpiPoint> 
       out.writeLong(in.readLong()); // a double travels as its 8 bytes too
     }
     out.writeLong(in.readLong());
+  }
+
+  private static final int MAX_LENGTH = (Integer.MAX_VALUE >> 1) - 1; // 1 + 2n + 1 stays an int
+
+  private static void writeText(String s, DataOutputView out) throws IOException {
+    if (s == null) {
+      out.writeByte(0);
+      return;
+    }
+    int n = s.length();
+    if (n > MAX_LENGTH) {
+      throw new IOException("a string of " + n + " characters is too long for a point");
+    }
+    boolean wide = false;
+    for (int i = 0; i < n && !wide; i++) {
+      wide = s.charAt(i) > 0xFF;
+    }
+    writeLength(out, 1 + (n << 1 | (wide ? 1 : 0)));
+    if (wide) {
+      for (int i = 0; i < n; i++) {
+        out.writeChar(s.charAt(i));
+      }
+    } else {
+      out.write(s.getBytes(StandardCharsets.ISO_8859_1));
+    }
+  }
+
+  private static String readText(DataInputView in) throws IOException {
+    int header = readLength(in);
+    if (header == 0) {
+      return null;
+    }
+    int n = (header - 1) >>> 1;
+    if (((header - 1) & 1) == 0) {
+      byte[] latin1 = new byte[n];
+      in.readFully(latin1);
+      return new String(latin1, StandardCharsets.ISO_8859_1);
+    }
+    char[] chars = new char[n];
+    for (int i = 0; i < n; i++) {
+      chars[i] = in.readChar();
+    }
+    return new String(chars);
+  }
+
+  private static void copyText(DataInputView in, DataOutputView out) throws IOException {
+    int header = readLength(in);
+    writeLength(out, header);
+    if (header != 0) {
+      int n = (header - 1) >>> 1;
+      out.write(in, ((header - 1) & 1) == 0 ? n : 2 * n);
+    }
+  }
+
+  /** 7 bits a byte, low bits first, the high bit set on every byte but the last. */
+  private static void writeLength(DataOutputView out, int value) throws IOException {
+    while ((value & ~0x7F) != 0) {
+      out.writeByte(value & 0x7F | 0x80);
+      value >>>= 7;
+    }
+    out.writeByte(value);
+  }
+
+  private static int readLength(DataInputView in) throws IOException {
+    int value = 0;
+    for (int shift = 0; shift < 32; shift += 7) {
+      int b = in.readUnsignedByte();
+      value |= (b & 0x7F) << shift;
+      if ((b & 0x80) == 0) {
+        if (value < 0) {
+          break;
+        }
+        return value;
+      }
+    }
+    throw new IOException("a string's length header is not one this serializer writes: the data was not written by it");
   }
 
   @Override

@@ -64,12 +64,18 @@ public final class LineProtocol {
 
   /** Escapes what line protocol reserves in measurements, tag keys, tag values and field keys. */
   private static void escapeKey(StringBuilder sb, String key) {
+    int start = 0; // appended in runs: most names need no escape and go in one copy
     for (int i = 0; i < key.length(); i++) {
       char c = key.charAt(i);
       if (c == ' ' || c == ',' || c == '=') {
-        sb.append('\\');
+        sb.append(key, start, i).append('\\');
+        start = i;
       }
-      sb.append(c);
+    }
+    if (start == 0) {
+      sb.append(key);
+    } else {
+      sb.append(key, start, key.length());
     }
   }
 
