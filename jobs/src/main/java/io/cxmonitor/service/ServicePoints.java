@@ -2,6 +2,7 @@ package io.cxmonitor.service;
 
 import io.cxmonitor.platform.influx.KpiPoint;
 import io.cxmonitor.platform.influx.PointTags;
+import io.cxmonitor.platform.influx.SortedTags;
 
 import static io.cxmonitor.platform.influx.InfluxSchema.*;
 import static io.cxmonitor.service.ServiceInfluxNames.*;
@@ -11,7 +12,6 @@ import io.cxmonitor.metrics.ServiceCounts;
 import io.cxmonitor.schemas.Channel;
 import io.cxmonitor.rules.RepeatContactRule;
 import io.cxmonitor.schemas.CloseReason;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -21,7 +21,7 @@ import org.HdrHistogram.Histogram;
 public final class ServicePoints {
   private ServicePoints() {}
 
-  public static Map<String, String> tags(Grouping grouping, String value, String window) {
+  public static SortedTags tags(Grouping grouping, String value, String window) {
     return PointTags.of(grouping, value, window, SERVICE_DIMENSION_TAGS);
   }
 
@@ -69,7 +69,7 @@ public final class ServicePoints {
    */
   public static void emit(Grouping grouping, String value, String window, long windowEnd, ServiceCounts c,
       long repeatWindowMs, PairFilter pairs, Consumer<KpiPoint> out) {
-    Map<String, String> tags = tags(grouping, value, window);
+    SortedTags tags = tags(grouping, value, window); // shared by the group's points: immutable
     out.accept(new KpiPoint(MEASUREMENT_FRT, tags, durationFields(c.frt(), c.frtMean()), windowEnd));
     out.accept(new KpiPoint(MEASUREMENT_TTR, tags, durationFields(c.ttr(), c.ttrMean()), windowEnd));
     out.accept(new KpiPoint(MEASUREMENT_QUEUE_TIME, tags, durationFields(c.queueTime(), c.queueTimeMean()), windowEnd));
@@ -124,18 +124,16 @@ public final class ServicePoints {
   }
 
   /** The provisional forward figure of this window's cohort, and the final one of the cohort a repeat window earlier. */
-  private static void forwardRepeat(Map<String, String> tags, long windowEnd, ServiceCounts c, long repeatWindowMs,
+  private static void forwardRepeat(SortedTags tags, long windowEnd, ServiceCounts c, long repeatWindowMs,
       Consumer<KpiPoint> out) {
-    Map<String, String> provisionalTags = new HashMap<>(tags);
-    provisionalTags.put(TAG_STATUS, STATUS_PROVISIONAL);
+    SortedTags provisionalTags = tags.with(TAG_STATUS, STATUS_PROVISIONAL);
     Map<String, Object> p = new LinkedHashMap<>();
     p.put(FIELD_FOLLOWED, c.fwdFollowed);
     p.put(FIELD_OPEN_CONTACTS, Math.max(0, c.contacts - c.fwdFollowed - c.fwdExpired));
     PointTags.rate(p, RATE_REPEAT_FORWARD, c.fwdFollowed, c.contacts);
     out.accept(new KpiPoint(MEASUREMENT_REPEAT_FORWARD, provisionalTags, p, windowEnd));
     if (c.fwdFinal > 0) {
-      Map<String, String> finalTags = new HashMap<>(tags);
-      finalTags.put(TAG_STATUS, STATUS_FINAL);
+      SortedTags finalTags = tags.with(TAG_STATUS, STATUS_FINAL);
       Map<String, Object> f = new LinkedHashMap<>();
       f.put(FIELD_FOLLOWED, c.fwdFinalFollowed);
       PointTags.rate(f, RATE_REPEAT_FORWARD, c.fwdFinalFollowed, c.fwdFinal);

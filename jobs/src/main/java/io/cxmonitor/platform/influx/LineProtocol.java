@@ -18,9 +18,10 @@ public final class LineProtocol {
   public static String line(KpiPoint p, BiConsumer<String, String> onReplaced) {
     StringBuilder sb = new StringBuilder(64 + 24 * p.fields().size());
     escapeKey(sb, safe(p.measurement(), onReplaced));
-    for (Map.Entry<String, String> tag : p.tags().entrySet()) {
-      String value = safe(tag.getValue(), onReplaced);
-      String key = safe(tag.getKey(), onReplaced);
+    SortedTags tags = (SortedTags) p.tags(); // what the point's constructor makes of any map
+    for (int i = 0; i < tags.size(); i++) {
+      String value = safe(tags.value(i), onReplaced);
+      String key = safe(tags.key(i), onReplaced);
       if (key.isEmpty() || value.isEmpty()) {
         continue; // the client drops empty tags too: line protocol cannot carry them
       }
@@ -63,12 +64,18 @@ public final class LineProtocol {
 
   /** Escapes what line protocol reserves in measurements, tag keys, tag values and field keys. */
   private static void escapeKey(StringBuilder sb, String key) {
+    int start = 0; // appended in runs: most names need no escape and go in one copy
     for (int i = 0; i < key.length(); i++) {
       char c = key.charAt(i);
       if (c == ' ' || c == ',' || c == '=') {
-        sb.append('\\');
+        sb.append(key, start, i).append('\\');
+        start = i;
       }
-      sb.append(c);
+    }
+    if (start == 0) {
+      sb.append(key);
+    } else {
+      sb.append(key, start, key.length());
     }
   }
 

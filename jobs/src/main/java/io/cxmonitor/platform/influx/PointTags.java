@@ -5,7 +5,6 @@ import static io.cxmonitor.platform.influx.InfluxSchema.*;
 import io.cxmonitor.platform.stats.ConfidenceIntervals;
 import io.cxmonitor.platform.windows.Grouping;
 import io.cxmonitor.platform.stats.Interval;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,16 +16,14 @@ public final class PointTags {
    * Tags of a grouped point: the window (if any), the grouped dimension's value and {@code all}
    * for the job's other dimensions.
    */
-  public static Map<String, String> of(Grouping grouping, String value, String window, List<String> dimensions) {
-    Map<String, String> tags = new HashMap<>(8);
-    if (window != null) {
-      tags.put(TAG_WINDOW, window);
-    }
-    for (String dim : dimensions) {
-      tags.put(dim, Grouping.ALL);
-    }
+  public static SortedTags of(Grouping grouping, String value, String window, List<String> dimensions) {
+    int n = dimensions.size() + (window == null ? 0 : 1);
+    String[] keys = new String[n];
+    String[] values = new String[n];
+    int grouped = -1;
+    String tag = null;
     if (grouping != Grouping.OVERALL) {
-      String tag = switch (grouping) {
+      tag = switch (grouping) {
         case CHANNEL -> TAG_CHANNEL;
         case REGION -> TAG_REGION;
         case TEAM -> TAG_TEAM;
@@ -35,12 +32,20 @@ public final class PointTags {
         case PLAN -> TAG_PLAN;
         case OVERALL -> throw new AssertionError();
       };
-      if (!dimensions.contains(tag)) {
+      grouped = dimensions.indexOf(tag);
+      if (grouped < 0) {
         throw new IllegalArgumentException("these KPIs are not grouped by " + tag + " (dimensions " + dimensions + ")");
       }
-      tags.put(tag, value);
     }
-    return tags;
+    for (int i = 0; i < dimensions.size(); i++) {
+      keys[i] = dimensions.get(i);
+      values[i] = i == grouped ? value : Grouping.ALL;
+    }
+    if (window != null) {
+      keys[n - 1] = TAG_WINDOW;
+      values[n - 1] = window;
+    }
+    return SortedTags.sorting(keys, values);
   }
 
   /** A rate in %, its Wilson interval and n; with n = 0 only n is written. */
