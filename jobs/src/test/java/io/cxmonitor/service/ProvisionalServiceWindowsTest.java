@@ -21,9 +21,10 @@ class ProvisionalServiceWindowsTest {
 
   @Test
   void aLiveLikeRunLeavesInfluxAsARunWithoutProvisionalPoints() throws Exception {
-    List<Step> script = ProvisionalRuns.randomScript(7, MIN, T0, 3 * 3600, S, 30 * S,
+    // 2 s steps and interval: two hours of event time around the day-long gap
+    List<Step> script = ProvisionalRuns.randomScript(7, MIN, T0, 3600, 2 * S, 30 * S,
         List.of("overall=all", "channel=chat", "team=tier1"), ProvisionalServiceWindowsTest::random);
-    ProvisionalRuns.assertSameFinalContent(run(S, script), run(0, script));
+    ProvisionalRuns.assertSameFinalContent(run(2 * S, script), run(0, script));
   }
 
   private static ProvisionalRuns.Run run(long interval, List<Step> script) throws Exception {

@@ -178,9 +178,9 @@ public abstract class RollingWindows<P, A extends Rollable<A>> extends KeyedProc
         Types.TUPLE(Types.LONG, Types.LONG), TypeInformation.of(type)));
     latePartialsMerged = getRuntimeContext().getMetricGroup().counter("latePartialsMerged");
     latePartialsDropped = getRuntimeContext().getMetricGroup().counter("latePartialsDropped");
-    // Another backend, or the heap one behind a decorator (e.g. latency tracking), prepares at every change.
     provisionalMillis = Provisional.intervalMillis(getRuntimeContext().getGlobalJobParameters());
     latestOpen = getRuntimeContext().getState(new ValueStateDescriptor<>("provisional-latest-open", Long.class));
+    // Another backend, or the heap one behind a decorator (e.g. latency tracking), prepares at every change.
     unprepared = hour instanceof AbstractHeapState<?, ?, ?> && day instanceof AbstractHeapState<?, ?, ?>
         ? java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()) : null;
   }
