@@ -130,8 +130,8 @@ class AlertRuleOutageITCase {
     String survey = "region=all,team=all,product=all";
     List<String> lines = new ArrayList<>(reports("surveys", T - 2 * H, T + 15 * MIN));
     lines.addAll(reports("service", T - 2 * H, T + 15 * MIN));
-    lines.add("cx_csat,window=1h,channel=zalo_oa," + survey + " top2_pct=50,n=40i " + (T - MIN));
-    lines.add("cx_csat,window=1h,channel=chat," + survey + " top2_pct=75,n=400i " + (T - MIN));
+    lines.add("cx_csat,window=1h,channel=zalo_oa," + survey + " top2_pct=50,n=40i,provisional=0i " + (T - MIN)); // final points, as the job writes them
+    lines.add("cx_csat,window=1h,channel=chat," + survey + " top2_pct=75,n=400i,provisional=0i " + (T - MIN));
     String db = database(lines);
 
     RuleStates jobs = new RuleStates(noData);

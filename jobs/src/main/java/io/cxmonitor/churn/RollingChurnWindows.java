@@ -100,6 +100,17 @@ public final class RollingChurnWindows extends RollingWindows<ChurnPartial, Chur
   }
 
   /**
+   * Counted events only: the gauge changes that also make a window non-empty can cancel out, so a
+   * provisional point of them might never be overwritten by a final one.
+   */
+  @Override
+  protected boolean hasData(ChurnCounts c) {
+    return c.subscriptions != 0 || c.cancellations != 0 || c.renewals != 0 || c.mrrExpansion != 0 || c.mrrContraction != 0
+        || c.enteredRisk != 0 || c.recovered != 0 || c.churnedAtRisk != 0 || c.followUpsCreated != 0 || c.followUpsOnTime != 0
+        || c.followUpsLate != 0 || c.followUpsOverdue != 0;
+  }
+
+  /**
    * Whether bucket {@code b} (the current tick) and the one before held nothing but cohort
    * corrections; a late rewrite of an earlier bucket is always written.
    */

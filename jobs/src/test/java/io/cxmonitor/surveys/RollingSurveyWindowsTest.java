@@ -100,7 +100,8 @@ class RollingSurveyWindowsTest {
     List<KpiPoint> last = drain();
     assertThat(last).as("only the 24h window, which just emptied").hasSize(3)
         .allSatisfy(p -> assertThat(p.tags()).containsEntry("window", "24h"));
-    assertThat(last).allSatisfy(p -> assertThat(p.fields()).containsOnlyKeys("n").containsEntry("n", 0L));
+    assertThat(last).allSatisfy(p -> assertThat(p.fields()).containsOnlyKeys("n", "provisional").containsEntry("n", 0L)
+        .containsEntry("provisional", 0L));
     assertThat(harness.numKeyedStateEntries()).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
     closeMinute(M0 + 3000);

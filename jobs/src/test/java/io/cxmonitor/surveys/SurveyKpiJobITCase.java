@@ -1,5 +1,7 @@
 package io.cxmonitor.surveys;
 
+import io.cxmonitor.platform.influx.InfluxSchema;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -133,7 +135,10 @@ class SurveyKpiJobITCase {
             assertThat(fields.get(f.getKey())).as("%s %s", key, f.getKey())
                 .isNotNull().isCloseTo(f.getValue(), within(1e-9 * Math.max(1, Math.abs(f.getValue()))));
           }
-          assertThat(fields.keySet()).as("fields of %s", key).containsExactlyInAnyOrderElementsOf(p.fields().keySet());
+          // every window point ends final (field provisional = 0; InfluxDB contract)
+          assertThat(fields.get(InfluxSchema.FIELD_PROVISIONAL)).as("%s provisional", key).isEqualTo(0.0);
+          assertThat(fields.keySet().stream().filter(f -> !f.equals(InfluxSchema.FIELD_PROVISIONAL)))
+              .as("fields of %s", key).containsExactlyInAnyOrderElementsOf(p.fields().keySet());
           compared++;
         }
       }

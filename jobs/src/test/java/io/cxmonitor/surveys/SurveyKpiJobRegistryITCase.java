@@ -1,5 +1,7 @@
 package io.cxmonitor.surveys;
 
+import io.cxmonitor.platform.influx.InfluxSchema;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -319,7 +321,10 @@ class SurveyKpiJobRegistryITCase {
       String key = ExpectedSurveyKpis.key(p.measurement(), p.tags(), p.time());
       Map<String, Double> fields = actual.get(key);
       assertThat(fields).as("missing point %s", key).isNotNull();
-      assertThat(fields.keySet()).as("fields of %s", key).containsExactlyInAnyOrderElementsOf(p.fields().keySet());
+      // every window point ends final (field provisional = 0; InfluxDB contract)
+      assertThat(fields.get(InfluxSchema.FIELD_PROVISIONAL)).as("%s provisional", key).isEqualTo(0.0);
+      assertThat(fields.keySet().stream().filter(f -> !f.equals(InfluxSchema.FIELD_PROVISIONAL)))
+          .as("fields of %s", key).containsExactlyInAnyOrderElementsOf(p.fields().keySet());
       p.fields().forEach((f, v) -> assertThat(fields.get(f)).as("%s %s", key, f)
           .isCloseTo(v, within(1e-9 * Math.max(1, Math.abs(v)))));
     }

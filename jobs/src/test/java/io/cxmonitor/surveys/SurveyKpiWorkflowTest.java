@@ -116,7 +116,8 @@ class SurveyKpiWorkflowTest {
     var day = points.series(MEASUREMENT_NPS, tags(WINDOW_24H));
     assertThat(day.get(MINUTE_2_END)).containsEntry(FIELD_N, 7L);
     assertThat(day.lastKey()).isEqualTo(MINUTE_2_END.plus(Duration.ofDays(1)));
-    assertThat(day.lastEntry().getValue()).containsOnlyKeys(FIELD_N).containsEntry(FIELD_N, 0L);
+    assertThat(day.lastEntry().getValue()).containsOnlyKeys(FIELD_N, FIELD_PROVISIONAL).containsEntry(FIELD_N, 0L)
+        .containsEntry(FIELD_PROVISIONAL, 0L);
 
     assertThat(points.pipelineTotals(JOB)).containsOnly(
         entry(FIELD_EVENTS_TOTAL, 7L), entry(FIELD_LATE_TOTAL, 1L), entry(FIELD_INVALID_TOTAL, 1L), entry(FIELD_UNDECODABLE_TOTAL, 1L));

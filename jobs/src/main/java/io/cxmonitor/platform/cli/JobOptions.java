@@ -10,6 +10,7 @@ import io.cxmonitor.platform.kafka.RejectedPointsToDeadLetters;
 import io.cxmonitor.platform.kafka.ValueFormat;
 import io.cxmonitor.platform.kafka.Topics;
 import io.cxmonitor.platform.pipeline.RetainedCheckpoints;
+import io.cxmonitor.platform.windows.Provisional;
 import io.cxmonitor.platform.windows.TagCardinalityGuard;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -175,6 +176,12 @@ public final class JobOptions {
           + "Default: ${DEFAULT-VALUE}")
   public int maxTagValues;
 
+  @Option(names = "--provisional-interval", defaultValue = "PT1S",
+      description = "How often the open buckets' values are written as provisional points (field provisional = 1) "
+          + "before the watermark closes them; the final point overwrites each. PT0S turns them off. "
+          + "Default: ${DEFAULT-VALUE}")
+  public Duration provisionalInterval;
+
   @Option(names = "--bind-address", defaultValue = "127.0.0.1",
       description = "Address the embedded Flink cluster of a local run listens on: REST/web UI, RPC, BLOB server and "
           + "data exchange. 0.0.0.0 opens them to the network. Ignored when the job is submitted to a cluster. "
@@ -208,6 +215,10 @@ public final class JobOptions {
     if (deadLetterMaxBytes < 1024 || deadLetterMaxBytes > MAX_DEAD_LETTER_BYTES) {
       throw new CommandLine.ParameterException(cmd, "--dead-letter-max-bytes must be between 1024 and "
           + MAX_DEAD_LETTER_BYTES + " (Kafka refuses requests over 1 MiB by default), got " + deadLetterMaxBytes);
+    }
+    if (provisionalInterval.isNegative() || (!provisionalInterval.isZero() && provisionalInterval.toMillis() < 10)) {
+      throw new CommandLine.ParameterException(cmd, "--provisional-interval must be PT0S (off) or at least PT0.01S, got "
+          + provisionalInterval);
     }
     if (maxTagValues < 1) {
       throw new CommandLine.ParameterException(cmd, "--max-tag-values must be at least 1, got " + maxTagValues);
@@ -334,7 +345,8 @@ public final class JobOptions {
     }
     env.getConfig().enableObjectReuse();
     Configuration parameters = new Configuration();
-    parameters.set(PipelineOptions.GLOBAL_JOB_PARAMETERS, Map.of(TagCardinalityGuard.PARAMETER, Integer.toString(maxTagValues)));
+    parameters.set(PipelineOptions.GLOBAL_JOB_PARAMETERS, Map.of(TagCardinalityGuard.PARAMETER, Integer.toString(maxTagValues),
+        Provisional.PARAMETER, Long.toString(provisionalInterval.toMillis())));
     env.configure(parameters);
     env.enableCheckpointing(checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
     Configuration conf = new Configuration();

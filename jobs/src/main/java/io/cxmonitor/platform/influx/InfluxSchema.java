@@ -54,6 +54,12 @@ public final class InfluxSchema {
   public static final String FIELD_N = "n";
   public static final String FIELD_CI_LOW = "ci_low";
   public static final String FIELD_CI_HIGH = "ci_high";
+  /**
+   * On every window point (1m, 1h, 24h): 1 while the point is provisional (its bucket is still
+   * open; the value can still grow), 0 once it is final. The final point overwrites the provisional
+   * one (same series and time).
+   */
+  public static final String FIELD_PROVISIONAL = "provisional";
 
   // --- cx_pipeline: per job and subtask, cumulative since the job's first start, exact across
   // restarts (the counters are checkpointed), timestamp = processing time of the report ---

@@ -26,6 +26,11 @@ import org.slf4j.LoggerFactory;
  * beyond the cap are written as {@code other}, counted ({@code tag_values_folded_total}) and logged
  * once per grouping.
  *
+ * <p>With {@code --provisional-interval} ({@link Provisional}) it also ships what its open buckets
+ * gained every interval of processing time, as deltas (the maps are emptied as at a checkpoint), so
+ * the rolling windows can write provisional points; downstream sums the partials of a bucket, so the
+ * totals stay exact. An interval in which nothing arrived ships nothing.
+ *
  * @param <F> fact
  * @param <A> aggregate
  * @param <P> partial shipped downstream
@@ -39,6 +44,7 @@ public abstract class FactPreAggregator<F, A extends Rollable<A>, P> extends Cou
   private transient TreeMap<Long, Map<String, A>[]> open;
   private transient TagCardinalityGuard tagGuard;
   private transient ListState<String> admittedTagValues;
+  private transient long provisionalMillis;
 
   protected FactPreAggregator(String job, long bucketMillis, long statsIntervalMillis, Grouping... groupings) {
     super(job, bucketMillis, statsIntervalMillis);
@@ -122,6 +128,20 @@ public abstract class FactPreAggregator<F, A extends Rollable<A>, P> extends Cou
   public void open() throws Exception {
     super.open();
     open = new TreeMap<>();
+    provisionalMillis = Provisional.intervalMillis(getRuntimeContext().getGlobalJobParameters());
+    if (provisionalMillis > 0) {
+      scheduleShipment();
+    }
+  }
+
+  private void scheduleShipment() {
+    long now = getProcessingTimeService().getCurrentProcessingTime();
+    getProcessingTimeService().registerTimer(Provisional.nextShipment(now, provisionalMillis), t -> {
+      if (!open.isEmpty()) {
+        flush();
+      }
+      scheduleShipment();
+    });
   }
 
   @Override

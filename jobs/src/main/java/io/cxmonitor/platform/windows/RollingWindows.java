@@ -43,6 +43,18 @@ import org.apache.flink.util.Collector;
  * the group has stopped ticking it is dropped and counted, because the history it would need is
  * gone.
  *
+ * <p><b>Provisional points.</b> With {@code --provisional-interval} ({@link Provisional}), a partial
+ * for a bucket that has not ticked schedules a processing-time timer (one per key and interval, so
+ * nothing is done for a group that received nothing). It writes, marked provisional, each open
+ * bucket's own window and the 1 h and 24 h values as they will be at the latest open bucket (the
+ * running sums, plus the open buckets, minus the buckets that will have left), with the times the
+ * final points of those buckets will have. Every final point is marked final, so it overwrites the
+ * marker with the value. A provisional point is written only for a value that {@link
+ * #hasData} says holds counted events: more partials only add to it, so the tick that follows
+ * writes the same series and time (its own window always, the 1 h and 24 h ones because they are
+ * not empty), and a subclass's points of that value are a subset of the final ones. Corrections
+ * waiting for a later tick are not in the provisional values.
+ *
  * <p><b>Serialised form.</b> An aggregate keeps parts of itself (e.g. duration histograms) in a
  * live form and brings its serialised fields up to date in {@link Rollable#prepareForStorage()}.
  * A state backend that serialises on every write (RocksDB) needs that before each update. The heap
@@ -75,6 +87,10 @@ public abstract class RollingWindows<P, A extends Rollable<A>> extends KeyedProc
   private transient Counter latePartialsDropped;
   /** Heap state: aggregates changed since the last snapshot, prepared for storage in the next one. Else null. */
   private transient java.util.Set<A> unprepared;
+  /** {@code --provisional-interval} in ms; 0 = no provisional points. */
+  private transient long provisionalMillis;
+  /** The latest bucket a partial arrived for while it was open (only with provisional points). */
+  private transient ValueState<Long> latestOpen;
 
   protected RollingWindows(Class<A> type, long bucketMillis) {
     if (bucketMillis <= 0 || 3_600_000L % bucketMillis != 0) {
@@ -112,6 +128,22 @@ public abstract class RollingWindows<P, A extends Rollable<A>> extends KeyedProc
   }
 
   /**
+   * Whether a provisional point of this value is certain to be overwritten: it holds counted events,
+   * which later partials of its buckets can only add to, so the final value is not empty either and
+   * the final point has every field the provisional one has. By default, not {@link Rollable#isEmpty}
+   * (right where the counts in it only grow); a subclass whose emptiness includes gauge changes (which
+   * can cancel out) says which counts.
+   */
+  protected boolean hasData(A aggregate) {
+    return !aggregate.isEmpty();
+  }
+
+  /** The last bucket that ticked, or null when the group is not ticking. */
+  protected final Long lastTick() throws Exception {
+    return lastTick.value();
+  }
+
+  /**
    * Called once per tick with the minute's aggregate (null if none) before the windows are
    * emitted; returns whether the group must keep ticking even with an empty 24 h window (e.g. a
    * backlog gauge that is still non-zero).
@@ -146,6 +178,8 @@ public abstract class RollingWindows<P, A extends Rollable<A>> extends KeyedProc
         Types.TUPLE(Types.LONG, Types.LONG), TypeInformation.of(type)));
     latePartialsMerged = getRuntimeContext().getMetricGroup().counter("latePartialsMerged");
     latePartialsDropped = getRuntimeContext().getMetricGroup().counter("latePartialsDropped");
+    provisionalMillis = Provisional.intervalMillis(getRuntimeContext().getGlobalJobParameters());
+    latestOpen = getRuntimeContext().getState(new ValueStateDescriptor<>("provisional-latest-open", Long.class));
     // Another backend, or the heap one behind a decorator (e.g. latency tracking), prepares at every change.
     unprepared = hour instanceof AbstractHeapState<?, ?, ?> && day instanceof AbstractHeapState<?, ?, ?>
         ? java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()) : null;
@@ -200,11 +234,20 @@ public abstract class RollingWindows<P, A extends Rollable<A>> extends KeyedProc
         return;
       }
       latePartialsMerged.inc();
-      mergeLate(ctx.getCurrentKey(), minute, last, counts, out);
+      mergeLate(ctx.getCurrentKey(), minute, last, counts, Provisional.marking(out, 0));
       return;
     }
     merge(minute, counts);
     ctx.timerService().registerEventTimeTimer(minuteEnd);
+    if (provisionalMillis > 0) {
+      Long latest = latestOpen.value();
+      if (latest == null || minute > latest) {
+        latestOpen.update(minute);
+      }
+      // one timer per key and time: the partials of one interval are written together
+      ctx.timerService().registerProcessingTimeTimer(
+          Provisional.nextWrite(ctx.timerService().currentProcessingTime(), provisionalMillis));
+    }
   }
 
   /** Keeps a correction for the tick of bucket {@code known}, summed with others of the same two buckets. */
@@ -334,6 +377,10 @@ public abstract class RollingWindows<P, A extends Rollable<A>> extends KeyedProc
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<KpiPoint> out) throws Exception {
+    if (ctx.timeDomain() == org.apache.flink.streaming.api.TimeDomain.PROCESSING_TIME) {
+      emitProvisional(ctx.getCurrentKey(), Provisional.marking(out, 1));
+      return;
+    }
     long m = (timestamp + 1) / bucketMillis - 1;
     Long last = lastTick.value();
     if (last != null && m <= last) {
@@ -342,10 +389,11 @@ public abstract class RollingWindows<P, A extends Rollable<A>> extends KeyedProc
     String key = ctx.getCurrentKey();
     // A group that has not ticked yet can have corrections too (e.g. a queue outcome of a ticket
     // transferred to its team, dated before it): they join the windows as of the bucket before m.
-    applyCorrections(key, m, last == null ? m - 1 : last, out);
+    Collector<KpiPoint> finals = Provisional.marking(out, 0);
+    applyCorrections(key, m, last == null ? m - 1 : last, finals);
     Tick<A> tick = advance(m);
     boolean keep = keepTicking(key, m, tick.entering(), out);
-    emitWindows(key, tick, out);
+    emitWindows(key, tick, finals);
 
     // At the end of a bounded input the watermark is +infinity: a gauge that would keep the group
     // ticking (open backlog) must not tick forever.
@@ -358,6 +406,78 @@ public abstract class RollingWindows<P, A extends Rollable<A>> extends KeyedProc
       lastTick.update(m);
       ctx.timerService().registerEventTimeTimer(timestamp + bucketMillis);
     }
+  }
+
+  /**
+   * The provisional points: each open bucket's own window, and the 1 h and 24 h windows as they will
+   * be at the latest open bucket, each only where {@link #hasData}. Open buckets are those after the
+   * last tick (all of them when the group is not ticking); each has its event-time timer, so each
+   * will tick and write its final points.
+   */
+  private void emitProvisional(String key, Collector<KpiPoint> out) throws Exception {
+    Long lastTicked = lastTick.value();
+    Long latestSeen = latestOpen.value();
+    if (latestSeen == null || (lastTicked != null && latestSeen <= lastTicked)) {
+      latestOpen.clear(); // everything it saw has ticked
+      return;
+    }
+    java.util.TreeMap<Long, A> open = new java.util.TreeMap<>();
+    if (lastTicked != null && latestSeen - lastTicked <= hourBuckets) {
+      for (long b = lastTicked + 1; b <= latestSeen; b++) { // usually one or two buckets
+        A a = minutes.get(b);
+        if (a != null) {
+          open.put(b, a);
+        }
+      }
+    } else {
+      for (var e : minutes.entries()) {
+        if (lastTicked == null || e.getKey() > lastTicked) {
+          open.put(e.getKey(), e.getValue());
+        }
+      }
+    }
+    if (open.isEmpty()) {
+      return;
+    }
+    long latest = open.lastKey();
+    for (var e : open.entrySet()) {
+      if (bucketWindow != null && hasData(e.getValue())) {
+        emitChange(key, bucketWindow, e.getKey(), e.getValue(), null, null, out);
+      } else if (bucketWindow == null && e.getKey() < latest && hasData(e.getValue())) {
+        // the bucket is an hour: its own window is the 1 h window (the latest one is written below)
+        emitChange(key, InfluxSchema.WINDOW_1H, e.getKey(), e.getValue(), null, null, out);
+      }
+    }
+    A h = projected(hour, hourBuckets, lastTicked, latest, open);
+    if (hasData(h)) {
+      emitChange(key, InfluxSchema.WINDOW_1H, latest, h, null, null, out);
+    }
+    A d = projected(day, dayBuckets, lastTicked, latest, open);
+    if (hasData(d)) {
+      emitChange(key, InfluxSchema.WINDOW_24H, latest, d, null, null, out);
+    }
+  }
+
+  /**
+   * A window of {@code length} buckets as it will be at bucket {@code latest} with what is known now:
+   * its running sum at the last tick, plus the open buckets that will still be in it, minus the ticked
+   * buckets that will have left it. A bucket that ticks and leaves before {@code latest} counts for neither.
+   */
+  private A projected(ValueState<A> running, int length, Long lastTicked, long latest, java.util.SortedMap<Long, A> open)
+      throws Exception {
+    A w = lastTicked == null || running.value() == null ? empty() : copy(running.value());
+    for (A a : open.tailMap(latest - length + 1).values()) {
+      w.add(a);
+    }
+    if (lastTicked != null) {
+      for (long j = lastTicked - length + 1; j <= Math.min(lastTicked, latest - length); j++) {
+        A leaving = minutes.get(j);
+        if (leaving != null) {
+          w.subtract(leaving);
+        }
+      }
+    }
+    return w;
   }
 
   /**
@@ -416,6 +536,10 @@ public abstract class RollingWindows<P, A extends Rollable<A>> extends KeyedProc
     hour.clear();
     day.clear();
     lastTick.clear();
+    Long latest = latestOpen.value();
+    if (latest != null && latest <= m) {
+      latestOpen.clear();
+    }
     // Corrections known in a later bucket stay, with their timers: one can belong to a group that
     // had nothing else (a queue outcome of a ticket transferred to this team since it queued).
     clearExtra();
