@@ -176,7 +176,7 @@ public final class JobOptions {
           + "Default: ${DEFAULT-VALUE}")
   public int maxTagValues;
 
-  @Option(names = "--provisional-interval", defaultValue = "PT1S",
+  @Option(names = "--provisional-interval", defaultValue = "PT0.5S",
       description = "How often the open buckets' values are written as provisional points (field provisional = 1) "
           + "before the watermark closes them; the final point overwrites each. PT0S turns them off. "
           + "Default: ${DEFAULT-VALUE}")

@@ -48,8 +48,15 @@ public record InfluxSinkOptions(
     }
   }
 
+  /**
+   * How often a writer sends what it holds when its batch is not full. Short, so that a provisional point
+   * (written every {@code --provisional-interval}) is visible within a second of its events; a writer with
+   * nothing buffered sends nothing, and a busy one sends full batches before the timer.
+   */
+  public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofMillis(100);
+
   public static InfluxSinkOptions defaults(String url, String database) {
-    return new InfluxSinkOptions(url, database, null, PasswordSource.NONE, 5_000, Duration.ofSeconds(1),
+    return new InfluxSinkOptions(url, database, null, PasswordSource.NONE, 5_000, DEFAULT_FLUSH_INTERVAL,
         Duration.ofMinutes(2), Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofSeconds(10), true, null);
   }
 
