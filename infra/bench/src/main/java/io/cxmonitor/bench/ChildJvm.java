@@ -16,6 +16,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class ChildJvm {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * JVM options for every child, separated by spaces (e.g. a flight recording:
+   * {@code -XX:StartFlightRecording=filename=/tmp/run.jfr,settings=profile}).
+   */
+  static final String EXTRA_OPTIONS_ENV = "CX_BENCH_CHILD_OPTS";
 
   private ChildJvm() {}
 
@@ -57,6 +62,10 @@ final class ChildJvm {
       if (arg.startsWith("--add-opens") || arg.startsWith("--add-exports")) {
         cmd.add(arg);
       }
+    }
+    String extra = System.getenv(EXTRA_OPTIONS_ENV);
+    if (extra != null && !extra.isBlank()) {
+      cmd.addAll(List.of(extra.trim().split("\\s+")));
     }
     cmd.addAll(List.of("-Xmx" + heap, "-Djava.awt.headless=true",
         "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
