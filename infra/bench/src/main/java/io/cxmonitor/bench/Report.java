@@ -55,6 +55,9 @@ final class Report {
     md.append("| latency | samples | p50 | p99 | max |\n|---|---:|---:|---:|---:|\n");
     row(md, "window close → point visible (after the watermark passes the window end)", l.closeToVisible());
     row(md, "event → all its window's points visible", l.eventToVisible());
+    if (l.eventToProvisional() != null && l.eventToProvisional().count() > 0) {
+      row(md, "event → provisional point visible (the overall 1m NPS point counts it)", l.eventToProvisional());
+    }
     return md.toString();
   }
 

@@ -55,4 +55,15 @@ class ReportTest {
     assertThat(Files.size(png)).isPositive();
     assertThat(ImageIO.read(png.toFile()).getWidth()).isEqualTo(900);
   }
+
+  @Test
+  void latencyTableHasTheProvisionalRowWhenTheProbeMeasuredIt() {
+    Percentiles close = new Percentiles(144, 0.24, 0.47, 0.47);
+    Percentiles event = new Percentiles(1000, 59.4, 89.1, 90.2);
+    String without = Report.latencyTable(new LatencyProbe.Result(1000, 150, 2, 1000, close, event, new Percentiles(0, 0, 0, 0)));
+    assertThat(without).contains("| window close → point visible (after the watermark passes the window end) | 144 | 0.24 s | 0.47 s | 0.47 s |")
+        .doesNotContain("provisional");
+    String with = Report.latencyTable(new LatencyProbe.Result(1000, 150, 2, 1000, close, event, new Percentiles(900, 0.57, 0.87, 0.95)));
+    assertThat(with).contains("| event → provisional point visible (the overall 1m NPS point counts it) | 900 | 0.57 s | 0.87 s | 0.95 s |");
+  }
 }
