@@ -138,11 +138,6 @@ public abstract class RollingWindows<P, A extends Rollable<A>> extends KeyedProc
     return !aggregate.isEmpty();
   }
 
-  /** The last bucket that ticked, or null when the group is not ticking. */
-  protected final Long lastTick() throws Exception {
-    return lastTick.value();
-  }
-
   /**
    * Called once per tick with the minute's aggregate (null if none) before the windows are
    * emitted; returns whether the group must keep ticking even with an empty 24 h window (e.g. a
