@@ -14,7 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A real Apicurio Registry 2.x (in-memory H2 storage) started as a child {@code java} process on a
+ * A real Apicurio Registry 2.x (H2 storage in a file of its working directory) started as a child {@code java} process on a
  * free loopback port, for tests that speak the Confluent schema registry API it serves at
  * {@code /apis/ccompat/v7} ({@link #confluentUrl()}).
  *
@@ -23,8 +23,10 @@ import java.util.regex.Pattern;
  * {@value #HOME_PROPERTY} (or the environment variable {@value #HOME_ENV}). It runs with the JVM
  * that runs the tests. {@link #close()} stops it and deletes its working directory; a JVM shutdown
  * hook does the same if the JVM exits first. {@link #stop()} and {@link #restart()} take it away and
- * bring it back on the same port, for outage tests: its storage is in memory, so a restarted
- * registry has forgotten every schema.
+ * bring it back on the same port, for outage tests: like a real registry after an outage it comes
+ * back with every schema it had, under the same ids. (With Apicurio's default in-memory storage a
+ * restarted registry would answer 404 for the ids it had until they were registered again, and a
+ * job asking in between would rightly dead-letter the record as "unknown schema id".)
  */
 public final class SchemaRegistry implements AutoCloseable {
   /** System property naming the unpacked registry distribution (the directory with the runner jar). */
@@ -120,6 +122,8 @@ public final class SchemaRegistry implements AutoCloseable {
     // The registry maps REGISTRY_*, QUARKUS_* and APICURIO_* variables onto its configuration; ignore them.
     pb.environment().keySet().removeIf(k -> k.startsWith("REGISTRY_") || k.startsWith("QUARKUS_")
         || k.startsWith("APICURIO_") || k.startsWith("JAVA_TOOL_OPTIONS") || k.startsWith("JDK_JAVA_OPTIONS"));
+    // storage that outlives a restart (the default is jdbc:h2:mem:registry_db)
+    pb.environment().put("REGISTRY_DATASOURCE_URL", "jdbc:h2:file:" + dir.resolve("storage").resolve("registry_db"));
     return pb.start();
   }
 
@@ -290,8 +294,8 @@ public final class SchemaRegistry implements AutoCloseable {
   }
 
   /**
-   * Starts the registry again on the same port and waits until it is ready; with in-memory storage
-   * it starts empty. Stops it first if it is still running.
+   * Starts the registry again on the same port and waits until it is ready, with every schema it had
+   * under the same ids. Stops it first if it is still running.
    */
   public synchronized void restart() throws IOException, InterruptedException {
     if (closed) {

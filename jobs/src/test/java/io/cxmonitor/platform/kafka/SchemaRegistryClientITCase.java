@@ -32,9 +32,7 @@ class SchemaRegistryClientITCase {
           .isInstanceOf(SchemaRegistryClient.RegistryUnavailableException.class)
           .hasMessageContaining("schema id " + others).hasMessageContaining("attempts");
 
-      registry.restart(); // in-memory: register again, in the same order, for the same ids
-      assertThat(registry.register("s-value", current.toString())).isEqualTo(surveys);
-      assertThat(registry.register("o-value", other.toString())).isEqualTo(others);
+      registry.restart(); // back with its schemas
       assertThat(client.writerSchema(others)).isEqualTo(other);
     }
   }
