@@ -1,7 +1,7 @@
 package io.cxmonitor.platform.influx;
 
+import io.cxmonitor.platform.serialization.CompactIo;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
@@ -64,16 +64,16 @@ public final class KpiPointSerializer extends TypeSerializerSingleton<KpiPoint> 
 
   @Override
   public void serialize(KpiPoint p, DataOutputView out) throws IOException {
-    writeText(p.measurement(), out);
+    CompactIo.writeText(out, p.measurement());
     SortedTags tags = (SortedTags) p.tags(); // what the point's constructor makes of any map
     out.writeInt(tags.size());
     for (int i = 0; i < tags.size(); i++) {
-      writeText(tags.key(i), out);
-      writeText(tags.value(i), out);
+      CompactIo.writeText(out, tags.key(i));
+      CompactIo.writeText(out, tags.value(i));
     }
     out.writeInt(p.fields().size());
     for (Map.Entry<String, Object> field : p.fields().entrySet()) {
-      writeText(field.getKey(), out);
+      CompactIo.writeText(out, field.getKey());
       if (field.getValue() instanceof Long l) {
         out.writeByte(LONG);
         out.writeLong(l);
@@ -87,13 +87,13 @@ public final class KpiPointSerializer extends TypeSerializerSingleton<KpiPoint> 
 
   @Override
   public KpiPoint deserialize(DataInputView in) throws IOException {
-    String measurement = readText(in);
+    String measurement = CompactIo.readText(in);
     int tagCount = in.readInt();
     String[] keys = new String[tagCount];
     String[] values = new String[tagCount];
     for (int i = 0; i < tagCount; i++) {
-      keys[i] = readText(in);
-      values[i] = readText(in);
+      keys[i] = CompactIo.readText(in);
+      values[i] = CompactIo.readText(in);
     }
     SortedTags tags;
     try {
@@ -104,7 +104,7 @@ public final class KpiPointSerializer extends TypeSerializerSingleton<KpiPoint> 
     int fieldCount = in.readInt();
     Map<String, Object> fields = new LinkedHashMap<>(2 * fieldCount);
     for (int i = 0; i < fieldCount; i++) {
-      String key = readText(in);
+      String key = CompactIo.readText(in);
       byte kind = in.readByte();
       switch (kind) {
         case LONG -> fields.put(key, in.readLong());
@@ -123,16 +123,16 @@ public final class KpiPointSerializer extends TypeSerializerSingleton<KpiPoint> 
 
   @Override
   public void copy(DataInputView in, DataOutputView out) throws IOException {
-    copyText(in, out);
+    CompactIo.copyText(in, out);
     int tagCount = in.readInt();
     out.writeInt(tagCount);
     for (int i = 0; i < 2 * tagCount; i++) {
-      copyText(in, out);
+      CompactIo.copyText(in, out);
     }
     int fieldCount = in.readInt();
     out.writeInt(fieldCount);
     for (int i = 0; i < fieldCount; i++) {
-      copyText(in, out);
+      CompactIo.copyText(in, out);
       byte kind = in.readByte();
       if (kind != LONG && kind != DOUBLE) {
         throw new IOException("a field has the unknown kind " + kind + ": the data was not written by this serializer");
@@ -141,82 +141,6 @@ public final class KpiPointSerializer extends TypeSerializerSingleton<KpiPoint> 
       out.writeLong(in.readLong()); // a double travels as its 8 bytes too
     }
     out.writeLong(in.readLong());
-  }
-
-  private static final int MAX_LENGTH = (Integer.MAX_VALUE >> 1) - 1; // 1 + 2n + 1 stays an int
-
-  private static void writeText(String s, DataOutputView out) throws IOException {
-    if (s == null) {
-      out.writeByte(0);
-      return;
-    }
-    int n = s.length();
-    if (n > MAX_LENGTH) {
-      throw new IOException("a string of " + n + " characters is too long for a point");
-    }
-    boolean wide = false;
-    for (int i = 0; i < n && !wide; i++) {
-      wide = s.charAt(i) > 0xFF;
-    }
-    writeLength(out, 1 + (n << 1 | (wide ? 1 : 0)));
-    if (wide) {
-      for (int i = 0; i < n; i++) {
-        out.writeChar(s.charAt(i));
-      }
-    } else {
-      out.write(s.getBytes(StandardCharsets.ISO_8859_1));
-    }
-  }
-
-  private static String readText(DataInputView in) throws IOException {
-    int header = readLength(in);
-    if (header == 0) {
-      return null;
-    }
-    int n = (header - 1) >>> 1;
-    if (((header - 1) & 1) == 0) {
-      byte[] latin1 = new byte[n];
-      in.readFully(latin1);
-      return new String(latin1, StandardCharsets.ISO_8859_1);
-    }
-    char[] chars = new char[n];
-    for (int i = 0; i < n; i++) {
-      chars[i] = in.readChar();
-    }
-    return new String(chars);
-  }
-
-  private static void copyText(DataInputView in, DataOutputView out) throws IOException {
-    int header = readLength(in);
-    writeLength(out, header);
-    if (header != 0) {
-      int n = (header - 1) >>> 1;
-      out.write(in, ((header - 1) & 1) == 0 ? n : 2 * n);
-    }
-  }
-
-  /** 7 bits a byte, low bits first, the high bit set on every byte but the last. */
-  private static void writeLength(DataOutputView out, int value) throws IOException {
-    while ((value & ~0x7F) != 0) {
-      out.writeByte(value & 0x7F | 0x80);
-      value >>>= 7;
-    }
-    out.writeByte(value);
-  }
-
-  private static int readLength(DataInputView in) throws IOException {
-    int value = 0;
-    for (int shift = 0; shift < 32; shift += 7) {
-      int b = in.readUnsignedByte();
-      value |= (b & 0x7F) << shift;
-      if ((b & 0x80) == 0) {
-        if (value < 0) {
-          break;
-        }
-        return value;
-      }
-    }
-    throw new IOException("a string's length header is not one this serializer writes: the data was not written by it");
   }
 
   @Override

@@ -22,6 +22,7 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -76,6 +77,8 @@ public final class TicketLifecycleFunction extends HorizonKeyedProcessFunction<S
   /** Open tickets older than this are closed as stale; 0 = never. */
   private final long maxTicketAgeMs;
 
+  /** Flink's POJO serializer in releases before {@link TicketStateSerializer}; tests of the migration set it back. */
+  private TypeSerializer<TicketState> stateSerializer = TicketStateSerializer.INSTANCE;
   private transient ValueState<TicketState> state;
   private transient Counter duplicates;
   private transient Counter orphans;
@@ -98,10 +101,16 @@ public final class TicketLifecycleFunction extends HorizonKeyedProcessFunction<S
 
   @Override
   public void open(OpenContext openContext) {
-    state = getRuntimeContext().getState(new ValueStateDescriptor<>("ticket", TicketState.class));
+    state = getRuntimeContext().getState(new ValueStateDescriptor<>("ticket", stateSerializer));
     duplicates = getRuntimeContext().getMetricGroup().counter("duplicateOrIgnoredTicketEvents");
     orphans = getRuntimeContext().getMetricGroup().counter("ticketsNeverOpened");
     stale = getRuntimeContext().getMetricGroup().counter("ticketsClosedAsStale");
+  }
+
+  /** This function with its state written by {@code serializer}: for tests of a savepoint of an earlier release. */
+  TicketLifecycleFunction withStateSerializer(TypeSerializer<TicketState> serializer) {
+    this.stateSerializer = serializer;
+    return this;
   }
 
   /** Contacts that wait in a queue under the channel fallback ({@link QueuePolicy.Mode#CHANNEL}). */

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cxmonitor.rules.SlaPolicy;
 import io.cxmonitor.service.TicketFact;
 import io.cxmonitor.service.TicketFact.Kind;
-import io.cxmonitor.metrics.TicketState;
 import io.cxmonitor.schemas.Channel;
 import io.cxmonitor.schemas.CloseReason;
 import io.cxmonitor.schemas.InteractionEvent;
@@ -17,11 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.serialization.SerializerConfigImpl;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
-import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -522,22 +517,6 @@ class TicketLifecycleFunctionTest {
     advanceTo(T0.plus(maxAge).plus(Duration.ofDays(1)));
     assertThat(facts()).as("no resolution-SLA breach (72 h) after the stale close").isEmpty();
     assertCleared();
-  }
-
-  @Test
-  void oneOpenTicketCostsAFewHundredBytesOfState() throws Exception {
-    TicketState s = new TicketState();
-    s.customerId = "cust-000123";
-    s.channel = "zalo_oa";
-    s.team = "digital-care";
-    s.region = "central";
-    s.priority = "normal";
-    s.openedAt = T0.toEpochMilli();
-    TypeSerializer<TicketState> serializer = TypeInformation.of(TicketState.class).createSerializer(new SerializerConfigImpl());
-    DataOutputSerializer out = new DataOutputSerializer(256);
-    serializer.serialize(s, out);
-    System.out.printf("one open ticket: %d bytes serialised state (+ key and timers)%n", out.length());
-    assertThat(out.length()).isBetween(60, 300);
   }
 
   // --- provisional FCR ---

@@ -1,6 +1,7 @@
 package io.cxmonitor.bench.jmh;
 
 import io.cxmonitor.metrics.TicketState;
+import io.cxmonitor.service.tickets.TicketStateSerializer;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
@@ -18,8 +19,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * The per-ticket state as the service job's state backend handles it: Flink's own serializer for
- * {@link TicketState} (the POJO serializer the job gets), serialize, deserialize and copy of a
+ * The per-ticket state as the service job's state backend handles it: the job's
+ * {@link TicketStateSerializer} ({@code compact}) against Flink's POJO serializer that earlier
+ * releases used ({@code pojo}), serialize, deserialize and copy of a
  * typical open ticket (replied to, not resolved) and a resolved one, built from generated events.
  * The bytes per state are printed at setup; they are what a full heap snapshot writes per ticket,
  * before the key and the state backend's own framing.
@@ -31,6 +33,9 @@ public class TicketStateBenchmark {
   @Param({"open", "resolved"})
   public String ticket;
 
+  @Param({"compact", "pojo"})
+  public String format;
+
   private TypeSerializer<TicketState> serializer;
   private TicketState state;
   private final DataOutputSerializer out = new DataOutputSerializer(512);
@@ -39,7 +44,8 @@ public class TicketStateBenchmark {
 
   @Setup
   public void setUp() throws IOException {
-    serializer = TypeInformation.of(TicketState.class).createSerializer(new SerializerConfigImpl());
+    serializer = format.equals("compact") ? TicketStateSerializer.INSTANCE
+        : TypeInformation.of(TicketState.class).createSerializer(new SerializerConfigImpl());
     state = ticket.equals("open") ? Samples.get().openTicket : Samples.get().resolvedTicket;
     out.clear();
     serializer.serialize(state, out);
