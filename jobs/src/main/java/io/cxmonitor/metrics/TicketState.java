@@ -29,11 +29,16 @@ public final class TicketState {
   public long abandonedAt = UNKNOWN;
   /** Latest customer reply; a reply after the first agent reply rules out first-contact resolution. */
   public long lastCustomerReplyAt = UNKNOWN;
-  /** Event-time deadlines with a registered timer, UNKNOWN if none. */
+  /** Event-time deadlines, UNKNOWN if none; the earliest has a timer ({@link #wakeAt}). */
   public long frtDue = UNKNOWN;
   public long ttrDue = UNKNOWN;
   public long fcrDue = UNKNOWN;
   public long cleanupAt = UNKNOWN;
+  /**
+   * The ticket's one timer, at or before its earliest deadline and pending event; UNKNOWN if none
+   * is known (states restored from releases that registered a timer per deadline and event).
+   */
+  public long wakeAt = UNKNOWN;
 
   public boolean everResolved;
   public boolean open;
@@ -56,7 +61,7 @@ public final class TicketState {
   public boolean closed;
   public long closedAt;
   public boolean closedStale;
-  /** A stale timer is registered at {@link #staleDue}. */
+  /** The ticket is closed as stale at {@link #staleDue} if still open then. */
   public boolean staleTimer;
   public long staleDue;
   /**

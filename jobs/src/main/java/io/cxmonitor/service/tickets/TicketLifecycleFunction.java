@@ -24,6 +24,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -133,10 +134,34 @@ public final class TicketLifecycleFunction extends HorizonKeyedProcessFunction<S
     long watermark = ctx.timerService().currentWatermark();
     if (t <= watermark) {
       apply(s, watermark, ctx, out); // late (only after an idle partition resumes): nothing earlier is still to come, apply now
-    } else {
-      ctx.timerService().registerEventTimeTimer(t);
     }
+    wake(s, ctx.timerService(), Long.MIN_VALUE, watermark);
     state.update(s);
+  }
+
+  /**
+   * Makes sure a timer fires at or before the ticket's earliest deadline after {@code deadlinesAfter}
+   * and its earliest pending event after {@code pendingAfter}: one timer for the ticket
+   * ({@link TicketState#wakeAt}), not one per deadline and event, which was two thirds of an open
+   * ticket's checkpoint. A later deadline gets its timer when it is the earliest; a timer left for a
+   * deadline that went away fires and finds nothing due.
+   */
+  private static void wake(TicketState s, TimerService timers, long deadlinesAfter, long pendingAfter) {
+    long next = Long.MAX_VALUE;
+    for (long due : new long[] {s.frtDue, s.ttrDue, s.fcrDue, s.cleanupAt, s.staleTimer ? s.staleDue : TicketState.UNKNOWN}) {
+      if (due != TicketState.UNKNOWN && due > deadlinesAfter) {
+        next = Math.min(next, due);
+      }
+    }
+    for (int i = 0; i < s.pendingCount(); i++) {
+      if (s.pendingAt[i] > pendingAfter) {
+        next = Math.min(next, s.pendingAt[i]);
+      }
+    }
+    if (next != Long.MAX_VALUE && (s.wakeAt == TicketState.UNKNOWN || next < s.wakeAt)) {
+      timers.registerEventTimeTimer(next);
+      s.wakeAt = next;
+    }
   }
 
   /** The ticket's state; for its first event a new one, forgotten after the orphan timeout unless OPENED comes. */
@@ -147,7 +172,6 @@ public final class TicketLifecycleFunction extends HorizonKeyedProcessFunction<S
       s.customerId = e.getCustomerId();
       setDimensions(s, e);
       s.cleanupAt = t + orphanTimeoutMs;
-      ctx.timerService().registerEventTimeTimer(s.cleanupAt);
     }
     return s;
   }
@@ -158,10 +182,14 @@ public final class TicketLifecycleFunction extends HorizonKeyedProcessFunction<S
     if (s == null) {
       return;
     }
+    if (s.wakeAt != TicketState.UNKNOWN && s.wakeAt <= ts) {
+      s.wakeAt = TicketState.UNKNOWN; // this is it (or a timer of a state restored from before wakeAt)
+    }
     apply(s, ts, ctx, out);
     if (!decides(ts, ctx.timerService().currentWatermark())) {
       // End of a bounded input, and this deadline is after the latest event time: it has not
       // passed. No breach, no final outcome, no stale close; the ticket stays as it is.
+      wake(s, ctx.timerService(), ts, ts);
       state.update(s);
       return;
     }
@@ -196,6 +224,7 @@ public final class TicketLifecycleFunction extends HorizonKeyedProcessFunction<S
       clear(s, ts, ctx);
       return;
     }
+    wake(s, ctx.timerService(), ts, ts);
     state.update(s);
   }
 
@@ -306,7 +335,6 @@ public final class TicketLifecycleFunction extends HorizonKeyedProcessFunction<S
     s.openedAt = t;
     s.open = true;
     out.collect(fact(Kind.OPENED, s, t));
-    ctx.timerService().deleteEventTimeTimer(s.cleanupAt);
     s.cleanupAt = TicketState.UNKNOWN;
     if (queue.mode() == QueuePolicy.Mode.CHANNEL && isQueued(channelOf(s))) {
       enterQueue(s, t, out);
@@ -315,13 +343,10 @@ public final class TicketLifecycleFunction extends HorizonKeyedProcessFunction<S
     // the deadline whether it was late, whatever the arrival order
     Priority p = Priority.values()[s.priorityOrdinal];
     s.frtDue = sla.due(SlaKind.FIRST_RESPONSE, p, t);
-    ctx.timerService().registerEventTimeTimer(s.frtDue);
     s.ttrDue = sla.due(SlaKind.RESOLUTION, p, t);
-    ctx.timerService().registerEventTimeTimer(s.ttrDue);
     if (maxTicketAgeMs > 0) {
       s.staleTimer = true;
       s.staleDue = t + maxTicketAgeMs;
-      ctx.timerService().registerEventTimeTimer(s.staleDue);
     }
     if (replyBefore != TicketState.UNKNOWN) {
       agentReplied(s, Math.max(t, replyBefore), out);
@@ -393,10 +418,7 @@ public final class TicketLifecycleFunction extends HorizonKeyedProcessFunction<S
     s.reopened = true;
     s.reopenedAt = Math.max(s.reopenedAt, t);
     out.collect(fact(Kind.REOPENED, s, t));
-    if (s.fcrDue != TicketState.UNKNOWN) {
-      ctx.timerService().deleteEventTimeTimer(s.fcrDue);
-      s.fcrDue = TicketState.UNKNOWN;
-    }
+    s.fcrDue = TicketState.UNKNOWN;
   }
 
   private void abandoned(TicketState s, long t, Context ctx, Collector<TicketFact> out) {
@@ -408,8 +430,8 @@ public final class TicketLifecycleFunction extends HorizonKeyedProcessFunction<S
     s.open = false;
     s.abandonedAt = t;
     out.collect(fact(Kind.ABANDONED, s, t));
-    deleteSlaTimers(s, ctx);
-    scheduleCleanup(s, t + abandonedGraceMs, ctx);
+    endSla(s);
+    s.cleanupAt = t + abandonedGraceMs;
   }
 
   /** Ends an open ticket without resolution (CLOSED, or stale when {@link TicketState#closedStale}). */
@@ -421,12 +443,9 @@ public final class TicketLifecycleFunction extends HorizonKeyedProcessFunction<S
     TicketFact closed = fact(Kind.CLOSED, s, t).withFlag(s.closedStale);
     closed.closeReason = reason;
     out.collect(closed);
-    deleteSlaTimers(s, ctx);
-    if (s.fcrDue != TicketState.UNKNOWN) {
-      ctx.timerService().deleteEventTimeTimer(s.fcrDue); // reopened, then closed: no resolution to judge
-      s.fcrDue = TicketState.UNKNOWN;
-    }
-    scheduleCleanup(s, t + abandonedGraceMs, ctx);
+    endSla(s);
+    s.fcrDue = TicketState.UNKNOWN; // reopened, then closed: no resolution to judge
+    s.cleanupAt = t + abandonedGraceMs;
   }
 
   private void resolve(TicketState s, long t, Context ctx, Collector<TicketFact> out) {
@@ -446,31 +465,16 @@ public final class TicketLifecycleFunction extends HorizonKeyedProcessFunction<S
     // SLA timers stay: a resolution after the deadline that arrives before the watermark passes
     // it must not hide the breach; the timer checks whether the ticket was open at the deadline.
     s.fcrDue = t + reopenWindowMs;
-    ctx.timerService().registerEventTimeTimer(s.fcrDue);
   }
 
-  private static void deleteSlaTimers(TicketState s, Context ctx) {
-    if (s.frtDue != TicketState.UNKNOWN) {
-      ctx.timerService().deleteEventTimeTimer(s.frtDue);
-      s.frtDue = TicketState.UNKNOWN;
-    }
-    if (s.ttrDue != TicketState.UNKNOWN) {
-      ctx.timerService().deleteEventTimeTimer(s.ttrDue);
-      s.ttrDue = TicketState.UNKNOWN;
-    }
+  private static void endSla(TicketState s) {
+    s.frtDue = TicketState.UNKNOWN;
+    s.ttrDue = TicketState.UNKNOWN;
   }
 
-  private static void scheduleCleanup(TicketState s, long at, Context ctx) {
-    if (s.cleanupAt != TicketState.UNKNOWN) {
-      ctx.timerService().deleteEventTimeTimer(s.cleanupAt);
-    }
-    s.cleanupAt = at;
-    ctx.timerService().registerEventTimeTimer(at);
-  }
-
-  /** Forgets the ticket: its state and every timer it still has. */
+  /** Forgets the ticket: its state and every timer it may still have. */
   private void clear(TicketState s, long now, Context ctx) {
-    for (long t : new long[] {s.frtDue, s.ttrDue, s.fcrDue, s.cleanupAt}) {
+    for (long t : new long[] {s.wakeAt, s.frtDue, s.ttrDue, s.fcrDue, s.cleanupAt}) {
       if (t != TicketState.UNKNOWN && t > now) {
         ctx.timerService().deleteEventTimeTimer(t);
       }

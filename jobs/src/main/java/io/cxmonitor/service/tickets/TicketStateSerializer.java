@@ -41,7 +41,7 @@ public final class TicketStateSerializer extends TypeSerializerSingleton<TicketS
       "low", "normal", "high", "urgent", "unknown");
 
   // bits of the header
-  private static final int TIMES = 14;
+  private static final int TIMES = 15;
   private static final int FLAGS = 11;
   private static final long PENDING = 1L << (TIMES + FLAGS);
   private static final long PRIORITY_ORDINAL = PENDING << 1;
@@ -89,14 +89,14 @@ public final class TicketStateSerializer extends TypeSerializerSingleton<TicketS
     return -1;
   }
 
-  /** The times in layout order; the defaults of the last three (0) predate {@link TicketState#UNKNOWN}'s use. */
+  /** The times in layout order; the defaults of queueEnteredAt, closedAt and staleDue (0) predate {@link TicketState#UNKNOWN}'s use. */
   private static long[] times(TicketState s) {
     return new long[] {s.openedAt, s.firstReplyAt, s.resolvedAt, s.firstResolvedAt, s.reopenedAt, s.abandonedAt,
-        s.lastCustomerReplyAt, s.frtDue, s.ttrDue, s.fcrDue, s.cleanupAt, s.queueEnteredAt, s.closedAt, s.staleDue};
+        s.lastCustomerReplyAt, s.frtDue, s.ttrDue, s.fcrDue, s.cleanupAt, s.queueEnteredAt, s.closedAt, s.staleDue, s.wakeAt};
   }
 
   private static long absent(int i) {
-    return i < 11 ? TicketState.UNKNOWN : 0L;
+    return i < 11 || i == 14 ? TicketState.UNKNOWN : 0L;
   }
 
   private static void setTimes(TicketState s, long[] t) {
@@ -114,6 +114,7 @@ public final class TicketStateSerializer extends TypeSerializerSingleton<TicketS
     s.queueEnteredAt = t[11];
     s.closedAt = t[12];
     s.staleDue = t[13];
+    s.wakeAt = t[14];
   }
 
   private static boolean[] flags(TicketState s) {

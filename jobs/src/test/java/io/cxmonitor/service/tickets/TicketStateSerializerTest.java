@@ -75,6 +75,7 @@ class TicketStateSerializerTest {
     s.ttrDue = s.openedAt + Duration.ofHours(72).toMillis();
     s.staleTimer = true;
     s.staleDue = s.openedAt + Duration.ofDays(30).toMillis();
+    s.wakeAt = s.frtDue;
     int compact = bytes(COMPACT, s).length;
     int pojo = bytes(POJO, s).length;
     System.out.printf("an open ticket: %d bytes (Flink's POJO serializer: %d)%n", compact, pojo);
@@ -205,6 +206,7 @@ class TicketStateSerializerTest {
     s.queueEnteredAt = r.nextBoolean() ? 0 : time(r, base);
     s.closedAt = r.nextBoolean() ? 0 : time(r, base);
     s.staleDue = r.nextBoolean() ? 0 : time(r, base);
+    s.wakeAt = time(r, base);
     s.everResolved = r.nextBoolean();
     s.open = r.nextBoolean();
     s.reopened = r.nextBoolean();
