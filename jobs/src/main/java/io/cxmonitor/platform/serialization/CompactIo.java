@@ -2,6 +2,7 @@ package io.cxmonitor.platform.serialization;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -15,7 +16,38 @@ public final class CompactIo {
   /** Longest string a header can describe: 1 + 2n + 1 stays an int. */
   private static final int MAX_TEXT_LENGTH = (Integer.MAX_VALUE >> 1) - 1;
 
+  /**
+   * Tag values that {@link #writeTagValue} writes as one byte (their index + 1): the channels and
+   * priorities of the schemas' enums as tag values, and "unknown". Append only: the list is part
+   * of every layout that uses it.
+   */
+  private static final List<String> KNOWN_TAG_VALUES = List.of(
+      "phone", "email", "chat", "sms", "zalo_oa", "social", "app", "web", "store", "other",
+      "low", "normal", "high", "urgent", "unknown");
+
   private CompactIo() {}
+
+  /** A nullable tag value: one byte if it is one of {@link #KNOWN_TAG_VALUES}, else 0 and the text. */
+  public static void writeTagValue(DataOutputView out, String value) throws IOException {
+    int known = value == null ? -1 : KNOWN_TAG_VALUES.indexOf(value);
+    out.writeByte(known + 1);
+    if (known < 0) {
+      writeText(out, value);
+    }
+  }
+
+  /** Reads what {@link #writeTagValue} wrote. */
+  public static String readTagValue(DataInputView in) throws IOException {
+    int code = in.readUnsignedByte();
+    if (code == 0) {
+      return readText(in);
+    }
+    if (code > KNOWN_TAG_VALUES.size()) {
+      throw new IOException("tag value code " + code + " is not one of this release's " + KNOWN_TAG_VALUES.size()
+          + ": the data was written by a newer release");
+    }
+    return KNOWN_TAG_VALUES.get(code - 1);
+  }
 
   /** 7 bits a byte, low bits first, the high bit set on every byte but the last; {@code value} ≥ 0. */
   public static void writeVarInt(DataOutputView out, int value) throws IOException {

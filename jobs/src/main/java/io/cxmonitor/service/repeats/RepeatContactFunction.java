@@ -18,8 +18,9 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.base.ListSerializer;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.util.Collector;
 
 /**
@@ -56,6 +57,8 @@ public final class RepeatContactFunction extends HorizonKeyedProcessFunction<Str
   private final RepeatContactRule rule;
   /** Follow-ups later than this after their contact can change no provisional window (the longest is a day). */
   private final long provisionalHorizonMs;
+  /** Flink's POJO serializer in releases before {@link ContactSerializer}; tests of the migration set it back. */
+  private TypeSerializer<Contact> contactSerializer = ContactSerializer.INSTANCE;
   private transient ValueState<Contact> last;
   private transient MapState<Long, List<Contact>> pending;
   /** Contacts whose forward outcome is not final yet, by contact time. */
@@ -72,12 +75,18 @@ public final class RepeatContactFunction extends HorizonKeyedProcessFunction<Str
     this.provisionalHorizonMs = provisionalHorizonMs;
   }
 
+  /** This function with its contacts written by {@code serializer}: for tests of a savepoint of an earlier release. */
+  RepeatContactFunction withContactSerializer(TypeSerializer<Contact> serializer) {
+    this.contactSerializer = serializer;
+    return this;
+  }
+
   @Override
   public void open(OpenContext openContext) {
-    TypeInformation<List<Contact>> contacts = Types.LIST(TypeInformation.of(Contact.class));
-    last = getRuntimeContext().getState(new ValueStateDescriptor<>("last-contact", Contact.class));
-    pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-contacts", Types.LONG, contacts));
-    awaiting = getRuntimeContext().getMapState(new MapStateDescriptor<>("forward-awaiting", Types.LONG, contacts));
+    TypeSerializer<List<Contact>> contacts = new ListSerializer<>(contactSerializer);
+    last = getRuntimeContext().getState(new ValueStateDescriptor<>("last-contact", contactSerializer));
+    pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-contacts", LongSerializer.INSTANCE, contacts));
+    awaiting = getRuntimeContext().getMapState(new MapStateDescriptor<>("forward-awaiting", LongSerializer.INSTANCE, contacts));
   }
 
   @Override

@@ -2,13 +2,10 @@ package io.cxmonitor.service.tickets;
 
 import io.cxmonitor.metrics.TicketState;
 import io.cxmonitor.platform.serialization.CompactIo;
+import io.cxmonitor.platform.serialization.CompactStateSerializer;
+import io.cxmonitor.platform.serialization.PojoMigratingSnapshot;
 import java.io.IOException;
-import java.util.List;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
-import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
-import org.apache.flink.api.java.typeutils.runtime.PojoSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -22,23 +19,17 @@ import org.apache.flink.core.memory.DataOutputView;
  * whether events are pending; the strings; the known times, the first in full and each next one
  * as the difference to the one before (a ticket's times are hours apart, not decades: 3–4 bytes
  * each); the priority ordinal; the pending events. Channel and priority, whose values come from
- * the schemas' enums, are one byte when they are one of the values listed here (append only: the
- * list is part of the layout).
+ * the schemas' enums, are one byte ({@link CompactIo#writeTagValue}).
  *
  * <p>Savepoints taken before this serializer hold the state in Flink's POJO format: the snapshot
  * says so ({@link Snapshot#resolveSchemaCompatibility}), and Flink reads them with the POJO
  * serializer and writes them again with this one (on the heap backend as it restores, on RocksDB
  * by migrating every entry).
  */
-public final class TicketStateSerializer extends TypeSerializerSingleton<TicketState> {
+public final class TicketStateSerializer extends CompactStateSerializer<TicketState> {
   private static final long serialVersionUID = 1L;
 
   public static final TicketStateSerializer INSTANCE = new TicketStateSerializer();
-
-  /** Tag values written as one byte (their index + 1); 0 means the value follows as text. Append only. */
-  private static final List<String> KNOWN_VALUES = List.of(
-      "phone", "email", "chat", "sms", "zalo_oa", "social", "app", "web", "store", "other",
-      "low", "normal", "high", "urgent", "unknown");
 
   // bits of the header
   private static final int TIMES = 15;
@@ -48,11 +39,6 @@ public final class TicketStateSerializer extends TypeSerializerSingleton<TicketS
   private static final long ALL_BITS = (PRIORITY_ORDINAL << 1) - 1;
 
   private TicketStateSerializer() {}
-
-  @Override
-  public boolean isImmutableType() {
-    return false;
-  }
 
   @Override
   public TicketState createInstance() {
@@ -77,16 +63,6 @@ public final class TicketStateSerializer extends TypeSerializerSingleton<TicketS
     to.pendingText = from.pendingText == null ? null : from.pendingText.clone();
     to.pendingSelfService = from.pendingSelfService == null ? null : from.pendingSelfService.clone();
     return to;
-  }
-
-  @Override
-  public TicketState copy(TicketState from, TicketState reuse) {
-    return copy(from);
-  }
-
-  @Override
-  public int getLength() {
-    return -1;
   }
 
   /** The times in layout order; the defaults of queueEnteredAt, closedAt and staleDue (0) predate {@link TicketState#UNKNOWN}'s use. */
@@ -153,11 +129,11 @@ public final class TicketStateSerializer extends TypeSerializerSingleton<TicketS
     CompactIo.writeVarLong(out, header);
 
     CompactIo.writeText(out, s.customerId);
-    writeValue(out, s.channel);
+    CompactIo.writeTagValue(out, s.channel);
     CompactIo.writeText(out, s.team);
     CompactIo.writeText(out, s.region);
     CompactIo.writeText(out, s.product);
-    writeValue(out, s.priority);
+    CompactIo.writeTagValue(out, s.priority);
     CompactIo.writeText(out, s.queueTeam);
 
     long previous = 0;
@@ -194,11 +170,11 @@ public final class TicketStateSerializer extends TypeSerializerSingleton<TicketS
     }
     TicketState s = new TicketState();
     s.customerId = CompactIo.readText(in);
-    s.channel = readValue(in);
+    s.channel = CompactIo.readTagValue(in);
     s.team = CompactIo.readText(in);
     s.region = CompactIo.readText(in);
     s.product = CompactIo.readText(in);
-    s.priority = readValue(in);
+    s.priority = CompactIo.readTagValue(in);
     s.queueTeam = CompactIo.readText(in);
 
     long[] times = new long[TIMES];
@@ -238,36 +214,6 @@ public final class TicketStateSerializer extends TypeSerializerSingleton<TicketS
   }
 
   @Override
-  public TicketState deserialize(TicketState reuse, DataInputView in) throws IOException {
-    return deserialize(in);
-  }
-
-  @Override
-  public void copy(DataInputView in, DataOutputView out) throws IOException {
-    serialize(deserialize(in), out);
-  }
-
-  private static void writeValue(DataOutputView out, String value) throws IOException {
-    int known = value == null ? -1 : KNOWN_VALUES.indexOf(value);
-    out.writeByte(known + 1);
-    if (known < 0) {
-      CompactIo.writeText(out, value);
-    }
-  }
-
-  private static String readValue(DataInputView in) throws IOException {
-    int code = in.readUnsignedByte();
-    if (code == 0) {
-      return CompactIo.readText(in);
-    }
-    if (code > KNOWN_VALUES.size()) {
-      throw new IOException("tag value code " + code + " is not one of this serializer's " + KNOWN_VALUES.size()
-          + ": the data was written by a newer release");
-    }
-    return KNOWN_VALUES.get(code - 1);
-  }
-
-  @Override
   public TypeSerializerSnapshot<TicketState> snapshotConfiguration() {
     return new Snapshot();
   }
@@ -276,48 +222,10 @@ public final class TicketStateSerializer extends TypeSerializerSingleton<TicketS
     return INSTANCE;
   }
 
-  /**
-   * Names the serializer and its layout version. State written by Flink's POJO serializer of
-   * {@link TicketState} (savepoints of earlier releases) is read with that serializer and written
-   * again with this one.
-   */
-  public static final class Snapshot implements TypeSerializerSnapshot<TicketState> {
-    private static final int VERSION = 1;
-
-    public Snapshot() {}
-
-    @Override
-    public int getCurrentVersion() {
-      return VERSION;
-    }
-
-    @Override
-    public void writeSnapshot(DataOutputView out) {}
-
-    @Override
-    public void readSnapshot(int readVersion, DataInputView in, ClassLoader classLoader) throws IOException {
-      if (readVersion != VERSION) {
-        throw new IOException("ticket state layout version " + readVersion + " is newer than this release's ("
-            + VERSION + "): resume from a savepoint of this release or an older one");
-      }
-    }
-
-    @Override
-    public TypeSerializer<TicketState> restoreSerializer() {
-      return INSTANCE;
-    }
-
-    @Override
-    public TypeSerializerSchemaCompatibility<TicketState> resolveSchemaCompatibility(
-        TypeSerializerSnapshot<TicketState> oldSnapshot) {
-      if (oldSnapshot instanceof Snapshot) {
-        return TypeSerializerSchemaCompatibility.compatibleAsIs();
-      }
-      if (oldSnapshot instanceof PojoSerializerSnapshot<TicketState> pojo
-          && pojo.restoreSerializer().createInstance() instanceof TicketState) {
-        return TypeSerializerSchemaCompatibility.compatibleAfterMigration();
-      }
-      return TypeSerializerSchemaCompatibility.incompatible();
+  /** Layout version 1; state of Flink's POJO serializer of {@link TicketState} migrates. */
+  public static final class Snapshot extends PojoMigratingSnapshot<TicketState> {
+    public Snapshot() {
+      super(TicketState.class, () -> INSTANCE, 1);
     }
   }
 }

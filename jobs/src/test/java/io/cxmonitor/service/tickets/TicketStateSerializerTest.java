@@ -6,15 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.cxmonitor.metrics.TicketState;
 import io.cxmonitor.rules.SlaPolicy;
 import io.cxmonitor.schemas.InteractionEvent;
+import io.cxmonitor.service.PojoStateMigration;
 import io.cxmonitor.service.TicketFact;
-import io.cxmonitor.tools.generator.CxSimulation;
-import io.cxmonitor.tools.generator.GeneratedRecord;
-import io.cxmonitor.tools.generator.SimulationConfig;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -22,12 +18,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
-import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.runtime.state.StateBackend;
-import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
-import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -92,87 +83,12 @@ class TicketStateSerializerTest {
   @ParameterizedTest
   @ValueSource(strings = {"heap", "rocksdb"})
   void aSavepointWithPojoStatesResumesWithTheSameFacts(String backend) throws Exception {
-    List<StreamRecord<InteractionEvent>> input = interactions();
-    int half = input.size() / 2;
-
-    var uninterrupted = harness(backend, COMPACT);
-    uninterrupted.open();
-    List<String> expected = feed(uninterrupted, input);
-    uninterrupted.close();
-
-    var before = harness(backend, POJO);
-    before.open();
-    List<String> actual = feed(before, input.subList(0, half));
-    long watermark = lastWatermark(input.subList(0, half));
-    OperatorSubtaskState savepoint = before.snapshot(1, watermark);
-    before.close();
-
-    var after = harness(backend, COMPACT);
-    after.initializeState(savepoint);
-    after.open();
-    after.processWatermark(watermark); // the restored watermark, as a restored job's sources resend it
-    actual.addAll(feed(after, input.subList(half, input.size())));
-    after.close();
-
-    assertThat(expected).hasSizeGreaterThan(1_000);
-    assertThat(actual).containsExactlyElementsOf(expected);
-  }
-
-  private static KeyedOneInputStreamOperatorTestHarness<String, InteractionEvent, TicketFact> harness(String backend,
-      TypeSerializer<TicketState> serializer) throws Exception {
-    var h = new KeyedOneInputStreamOperatorTestHarness<String, InteractionEvent, TicketFact>(
+    int facts = PojoStateMigration.assertResumesAsUninterrupted(backend, pojo -> new KeyedOneInputStreamOperatorTestHarness<>(
         new KeyedProcessOperator<>(new TicketLifecycleFunction(new SlaPolicy("NORMAL=PT4H", "NORMAL=PT72H"),
             Duration.ofDays(7).toMillis(), Duration.ofDays(2).toMillis(), Duration.ofDays(1).toMillis(),
-            QueuePolicy.defaults(), Duration.ofDays(3).toMillis()).withStateSerializer(serializer)),
-        InteractionEvent::getTicketId, Types.STRING);
-    StateBackend b = backend.equals("rocksdb") ? new EmbeddedRocksDBStateBackend() : new HashMapStateBackend();
-    h.setStateBackend(b);
-    return h;
-  }
-
-  /** A day of the generator's interactions, in arrival order, with a watermark 30 s behind after each minute. */
-  private static List<StreamRecord<InteractionEvent>> interactions() {
-    List<StreamRecord<InteractionEvent>> out = new ArrayList<>();
-    CxSimulation sim = new CxSimulation(SimulationConfig.defaults(5, Instant.parse("2026-06-01T00:00:00Z"),
-        Duration.ofDays(1)).withRate(4).withDisorder(0.1, Duration.ofSeconds(20), 0).withQueueEvents(true));
-    while (sim.hasNext()) {
-      GeneratedRecord r = sim.next();
-      if (r.record() instanceof InteractionEvent e) {
-        out.add(new StreamRecord<>(e, e.getEventTime().toEpochMilli()));
-      }
-    }
-    return out;
-  }
-
-  /** The minute-aligned watermark 30 s behind the newest event time in {@code max}. */
-  private static long watermarkFor(long max) {
-    return Math.floorDiv(max - 30_000, 60_000) * 60_000;
-  }
-
-  private static long lastWatermark(List<StreamRecord<InteractionEvent>> records) {
-    return watermarkFor(records.stream().mapToLong(StreamRecord::getTimestamp).max().orElseThrow());
-  }
-
-  /** Feeds the records with a minute-aligned watermark 30 s behind the newest event; returns the facts emitted. */
-  private static List<String> feed(KeyedOneInputStreamOperatorTestHarness<String, InteractionEvent, TicketFact> h,
-      List<StreamRecord<InteractionEvent>> records) throws Exception {
-    long max = Long.MIN_VALUE;
-    long watermark = Long.MIN_VALUE;
-    for (StreamRecord<InteractionEvent> r : records) {
-      h.processElement(new StreamRecord<>(r.getValue(), r.getTimestamp()));
-      max = Math.max(max, r.getTimestamp());
-      long next = watermarkFor(max);
-      if (next > watermark) {
-        watermark = next;
-        h.processWatermark(watermark);
-      }
-    }
-    List<String> facts = new ArrayList<>();
-    for (TicketFact f : h.extractOutputValues()) {
-      facts.add(f + " " + f.product);
-    }
-    h.getOutput().clear();
-    return facts;
+            QueuePolicy.defaults(), Duration.ofDays(3).toMillis()).withStateSerializer(pojo ? POJO : COMPACT)),
+        InteractionEvent::getTicketId, Types.STRING), (TicketFact f) -> f + " " + f.product);
+    assertThat(facts).isGreaterThan(1_000);
   }
 
   private static byte[] bytes(TypeSerializer<TicketState> serializer, TicketState s) throws IOException {
