@@ -46,8 +46,8 @@ import org.apache.flink.util.Collector;
  * <p>A customer's tickets arrive from different partitions (interactions are keyed by ticket),
  * so contacts are buffered until the watermark passes them and then handled in event-time
  * order: the result does not depend on arrival order. State: the buffered contacts (seconds'
- * worth), the latest contact, and the customer's contacts of the last window awaiting their final
- * outcome (about 100 bytes each), all cleared when the window after them has passed. Per contact
+ * worth), the latest contact (time, ticket and channel only), and the customer's contacts of the
+ * last window awaiting their final outcome (about 50 bytes each, {@link ContactSerializer}), all cleared when the window after them has passed. Per contact
  * the work is constant. At the end of a bounded input no outcome whose window ends after the
  * latest event time is finalised ({@link EventTimeHorizon}).
  */
@@ -132,7 +132,7 @@ public final class RepeatContactFunction extends HorizonKeyedProcessFunction<Str
     if (c.anonymous) {
       out.collect(fact(Kind.ANONYMOUS_CONTACT, c, c.at));
       if (previous == null) {
-        last.update(c); // keyed by its ticket id: remembered only to recognise a duplicate OPENED
+        last.update(latest(c)); // keyed by its ticket id: remembered only to recognise a duplicate OPENED
         ctx.timerService().registerEventTimeTimer(rule.forgetAt(c.at));
       }
       return;
@@ -149,7 +149,7 @@ public final class RepeatContactFunction extends HorizonKeyedProcessFunction<Str
       out.collect(repeat);
       followed(previous, c, out);
     }
-    last.update(c);
+    last.update(latest(c));
     add(awaiting, c);
     ctx.timerService().registerEventTimeTimer(rule.forgetAt(c.at));
   }
@@ -160,19 +160,23 @@ public final class RepeatContactFunction extends HorizonKeyedProcessFunction<Str
    * contact. A contact restored from a release that kept no outcomes is added here, followed.
    */
   private void followed(Contact earlier, Contact next, Collector<TicketFact> out) throws Exception {
-    if (next.at - earlier.at < provisionalHorizonMs) {
-      out.collect(fact(Kind.FORWARD_FOLLOWED, earlier, earlier.at));
-    }
+    boolean provisional = next.at - earlier.at < provisionalHorizonMs;
     List<Contact> atTime = awaiting.get(earlier.at);
     if (atTime == null) {
       atTime = new ArrayList<>(1);
     }
     for (Contact a : atTime) {
       if (a.ticketId.equals(earlier.ticketId)) {
+        if (provisional) {
+          out.collect(fact(Kind.FORWARD_FOLLOWED, a, a.at)); // its dimensions: the latest contact keeps none
+        }
         a.followed = true;
         awaiting.put(earlier.at, atTime);
         return;
       }
+    }
+    if (provisional) {
+      out.collect(fact(Kind.FORWARD_FOLLOWED, earlier, earlier.at));
     }
     earlier.followed = true;
     atTime.add(earlier);
@@ -215,6 +219,20 @@ public final class RepeatContactFunction extends HorizonKeyedProcessFunction<Str
     c.product = Grouping.tagValue(e.getProduct());
     c.anonymous = e.getAnonymous();
     return c;
+  }
+
+  /**
+   * What the customer's latest contact needs to judge the next one: time, ticket, channel and
+   * whether it was anonymous. Its dimensions are in its awaiting entry, so it does not hold them
+   * twice (a contact is kept for the whole repeat window, per open ticket).
+   */
+  private static Contact latest(Contact c) {
+    Contact l = new Contact();
+    l.at = c.at;
+    l.ticketId = c.ticketId;
+    l.channel = c.channel;
+    l.anonymous = c.anonymous;
+    return l;
   }
 
   private static RepeatContactRule.Contact judged(Contact c) {
