@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -46,8 +47,8 @@ import org.apache.flink.util.Collector;
  * <p>A customer's tickets arrive from different partitions (interactions are keyed by ticket),
  * so contacts are buffered until the watermark passes them and then handled in event-time
  * order: the result does not depend on arrival order. State: the buffered contacts (seconds'
- * worth), the latest contact (time, ticket and channel only), and the customer's contacts of the
- * last window awaiting their final outcome (about 50 bytes each, {@link ContactSerializer}), all cleared when the window after them has passed. Per contact
+ * worth) and the customer's contacts of the last window awaiting their final outcome (about 50
+ * bytes each, {@link ContactSerializer}; the newest of them is the latest contact), all cleared when the window after them has passed. Per contact
  * the work is constant. At the end of a bounded input no outcome whose window ends after the
  * latest event time is finalised ({@link EventTimeHorizon}).
  */
@@ -59,6 +60,10 @@ public final class RepeatContactFunction extends HorizonKeyedProcessFunction<Str
   private final long provisionalHorizonMs;
   /** Flink's POJO serializer in releases before {@link ContactSerializer}; tests of the migration set it back. */
   private TypeSerializer<Contact> contactSerializer = ContactSerializer.INSTANCE;
+  /**
+   * An anonymous caller's contact (keyed by its ticket id, never awaiting an outcome); in states
+   * restored from earlier releases also the customer's latest contact, until the next one.
+   */
   private transient ValueState<Contact> last;
   private transient MapState<Long, List<Contact>> pending;
   /** Contacts whose forward outcome is not final yet, by contact time. */
@@ -121,7 +126,8 @@ public final class RepeatContactFunction extends HorizonKeyedProcessFunction<Str
   }
 
   private void handle(Contact c, OnTimerContext ctx, Collector<TicketFact> out) throws Exception {
-    Contact previous = last.value();
+    Contact kept = last.value();
+    Contact previous = newer(kept, newestAwaiting());
     RepeatContactRule.Contact next = judged(c);
     RepeatContactRule.Contact before = previous == null ? null : judged(previous);
     // only the latest contact is remembered, so a duplicate OPENED is recognised against that one
@@ -149,7 +155,9 @@ public final class RepeatContactFunction extends HorizonKeyedProcessFunction<Str
       out.collect(repeat);
       followed(previous, c, out);
     }
-    last.update(latest(c));
+    if (kept != null) {
+      last.clear(); // the latest contact is now the newest awaiting one
+    }
     add(awaiting, c);
     ctx.timerService().registerEventTimeTimer(rule.forgetAt(c.at));
   }
@@ -222,10 +230,34 @@ public final class RepeatContactFunction extends HorizonKeyedProcessFunction<Str
   }
 
   /**
-   * What the customer's latest contact needs to judge the next one: time, ticket, channel and
-   * whether it was anonymous. Its dimensions are in its awaiting entry, so it does not hold them
-   * twice (a contact is kept for the whole repeat window, per open ticket).
+   * The customer's newest contact awaiting its forward outcome (the last handled of those at the
+   * newest time): its latest contact, kept once. Contacts are forgotten when the window after them
+   * has passed, so a contact older than the window is no "latest contact" to judge against.
    */
+  private Contact newestAwaiting() throws Exception {
+    Contact newest = null;
+    long newestAt = Long.MIN_VALUE;
+    for (Map.Entry<Long, List<Contact>> e : awaiting.entries()) {
+      if (newest == null || e.getKey() > newestAt) {
+        List<Contact> atTime = e.getValue();
+        if (!atTime.isEmpty()) {
+          newestAt = e.getKey();
+          newest = atTime.get(atTime.size() - 1);
+        }
+      }
+    }
+    return newest;
+  }
+
+  /** The later of the contact in "last-contact" (an anonymous caller's, or one restored from an earlier release) and the newest awaiting one. */
+  private static Contact newer(Contact kept, Contact newestAwaiting) {
+    if (kept == null || newestAwaiting != null && newestAwaiting.at >= kept.at) {
+      return newestAwaiting;
+    }
+    return kept;
+  }
+
+  /** What an anonymous caller's contact keeps to recognise a duplicate OPENED: time, ticket, channel. */
   private static Contact latest(Contact c) {
     Contact l = new Contact();
     l.at = c.at;
