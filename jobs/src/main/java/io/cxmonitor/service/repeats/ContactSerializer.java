@@ -10,10 +10,9 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * The repeat-contact state's serializer: a contact in about half of the bytes of Flink's POJO
+ * The repeat-contact state's serializer: a contact in about two thirds of the bytes of Flink's POJO
  * format (which wrote its time as 8 bytes, each flag as a byte, each string with a null marker).
- * Every open ticket is a contact kept for the repeat window, twice (the customer's latest, and
- * awaiting its forward outcome). Layout (version 1): a flags byte, the time, the ticket id, the
+ * Every open ticket is a contact kept for the repeat window, awaiting its forward outcome. Layout (version 1): a flags byte, the time, the ticket id, the
  * dimensions (channel and priority one byte, {@link CompactIo#writeTagValue}). States of earlier
  * savepoints, written by the POJO serializer, migrate ({@link PojoMigratingSnapshot}).
  */
