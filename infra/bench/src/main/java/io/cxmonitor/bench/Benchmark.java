@@ -59,6 +59,12 @@ public final class Benchmark implements Callable<Integer> {
   @Option(names = "--parallelism", defaultValue = "2", description = "Parallelism of every job. Default: ${DEFAULT-VALUE}")
   int parallelism;
 
+  @Option(names = "--state-backend", defaultValue = LocalFlink.HASHMAP,
+      description = "State of the KPI jobs: " + LocalFlink.HASHMAP + " (heap, a full snapshot per checkpoint: the jobs' "
+          + "default) or " + LocalFlink.ROCKSDB + " (RocksDB, incremental checkpoints: the clusters' configuration). "
+          + "Default: ${DEFAULT-VALUE}")
+  String stateBackend;
+
   @Option(names = "--checkpoint-interval", defaultValue = "PT10S", description = "Of the KPI jobs. Default: ${DEFAULT-VALUE}")
   Duration checkpointInterval;
 
@@ -115,6 +121,7 @@ public final class Benchmark implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    LocalFlink.checkStateBackend(new CommandLine(this), stateBackend);
     List<Runner> selected = new ArrayList<>();
     for (String name : runners == null ? List.copyOf(Runners.all().keySet()) : runners) {
       selected.add(Runners.byName(name));
@@ -142,7 +149,7 @@ public final class Benchmark implements Callable<Integer> {
       for (Runner runner : selected) {
         RunSpec spec = new RunSpec(runner.name(), runId, kafka.bootstrapServers(), influx.url(), data.of(runner.inputs()),
             parallelism, (int) checkpointInterval.toSeconds(), checkpoints.toAbsolutePath().toUri().toString(),
-            logs.resolve(runner.name() + ".jsonl").toString(), false, null);
+            logs.resolve(runner.name() + ".jsonl").toString(), false, null, stateBackend);
         say("running " + runner.name() + " (" + Report.count(spec.expectedEvents()) + " events) fresh and warmed ...");
         try {
           for (RunResult r : ChildJvm.run(spec, childHeap, logs.resolve(runner.name() + ".log"), runTimeout)) {
@@ -168,7 +175,7 @@ public final class Benchmark implements Callable<Integer> {
         say("live latency probe: " + latencyRate + " responses/s for " + latencyDuration + " ...");
         RunSpec live = new RunSpec(Runners.SURVEY_JOB, runId, kafka.bootstrapServers(), influx.url(), 0, parallelism,
             (int) checkpointInterval.toSeconds(), checkpoints.toAbsolutePath().toUri().toString(), null, true,
-            logs.resolve("live.ready").toString());
+            logs.resolve("live.ready").toString(), stateBackend);
         try {
           latency = LatencyProbe.run(live, childHeap, logs.resolve("live-survey-job.log"), influx, data.surveyTemplates(),
               latencyDuration, latencyRate, OUT_OF_ORDERNESS);
@@ -199,9 +206,10 @@ public final class Benchmark implements Callable<Integer> {
         + "processes ran too). Took %d s.%n%n", machine, loadBefore, loadAfter,
         Duration.between(started, Instant.now()).toSeconds()));
     md.append(String.format(Locale.ROOT, "Data: %s; event time %s to %s (seed %d), %d partitions each; published in "
-        + "%.1f s. Parallelism %d, checkpoints every %d s (KPI jobs), runner JVMs -Xmx%s.%n%n", topics(data.records()),
+        + "%.1f s. Parallelism %d, checkpoints every %d s (KPI jobs, %s), runner JVMs -Xmx%s.%n%n", topics(data.records()),
         data.firstEvent().truncatedTo(ChronoUnit.MINUTES), data.lastEvent().truncatedTo(ChronoUnit.MINUTES), seed,
-        partitions, data.seconds(), parallelism, checkpointInterval.toSeconds(), childHeap));
+        partitions, data.seconds(), parallelism, checkpointInterval.toSeconds(), Report.stateBackend(stateBackend),
+        childHeap));
     md.append(Report.throughputTable(results)).append('\n');
     for (Runner r : selected) {
       md.append("- `").append(r.name()).append("`: ").append(r.description()).append(" — reads ")

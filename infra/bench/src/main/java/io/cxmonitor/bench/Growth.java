@@ -99,6 +99,12 @@ public final class Growth implements Callable<Integer> {
   @Option(names = "--parallelism", defaultValue = "2", description = "Parallelism of every job. Default: ${DEFAULT-VALUE}")
   int parallelism;
 
+  @Option(names = "--state-backend", defaultValue = LocalFlink.HASHMAP,
+      description = "State of the KPI jobs: " + LocalFlink.HASHMAP + " (heap, a full snapshot per checkpoint: the jobs' "
+          + "default) or " + LocalFlink.ROCKSDB + " (RocksDB, incremental checkpoints: the clusters' configuration). "
+          + "Default: ${DEFAULT-VALUE}")
+  String stateBackend;
+
   @Option(names = "--checkpoint-interval", defaultValue = "PT10S", description = "Default: ${DEFAULT-VALUE}")
   Duration checkpointInterval;
 
@@ -139,6 +145,7 @@ public final class Growth implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    LocalFlink.checkStateBackend(new CommandLine(this), stateBackend);
     for (String d : dimensions) {
       if (!List.of(OPEN_TICKETS, CUSTOMERS, TAG_VALUES, DENSITY).contains(d)) {
         throw new CommandLine.ParameterException(new CommandLine(this), "no dimension '" + d + "'; known: "
@@ -185,10 +192,10 @@ public final class Growth implements Callable<Integer> {
     StringBuilder md = new StringBuilder();
     md.append("## Cost growth ").append(started.truncatedTo(ChronoUnit.SECONDS)).append("\n\n");
     md.append(String.format(Locale.ROOT, "Machine: %s; load average %.1f before, %.1f at the end (shared machine: other "
-        + "processes ran too). Took %d s. Parallelism %d, %d partitions per topic, checkpoints every %d s, step JVMs "
+        + "processes ran too). Took %d s. Parallelism %d, %d partitions per topic, checkpoints every %d s (%s), step JVMs "
         + "-Xmx%s, seed %d. Rates are of the warmed run (second run in the same JVM; the fresh run's in brackets).%n%n",
         machine, loadBefore, loadNow, Duration.between(started, Instant.now()).toSeconds(), parallelism, partitions,
-        checkpointInterval.toSeconds(), childHeap, seed));
+        checkpointInterval.toSeconds(), Report.stateBackend(stateBackend), childHeap, seed));
     sections.values().forEach(s -> md.append(s).append('\n'));
     for (String f : failures) {
       md.append("FAILED: ").append(f).append('\n');
@@ -343,7 +350,7 @@ public final class Growth implements Callable<Integer> {
       throws InterruptedException {
     RunSpec spec = new RunSpec(name, runId, kafka.bootstrapServers(), influx.url(), expected, parallelism,
         (int) checkpointInterval.toSeconds(), checkpoints.toAbsolutePath().toUri().toString(),
-        logs.resolve(name + ".jsonl").toString(), false, null);
+        logs.resolve(name + ".jsonl").toString(), false, null, stateBackend);
     say(String.format(Locale.ROOT, "running %s (%s records, %s of them before the measured span) fresh and warmed; "
         + "load average %.1f ...", name, Report.count(expected), Report.count(skip),
         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));

@@ -42,7 +42,7 @@ public final class GrowthProcess {
   public static void main(String[] args) throws Exception {
     JobMain.useProjectLogging();
     Step step = JSON.readValue(args[0], Step.class);
-    try (LocalFlink flink = new LocalFlink(step.spec().parallelism())) {
+    try (LocalFlink flink = new LocalFlink(step.spec().parallelism(), step.spec().stateBackend())) {
       for (String jvm : RunnerProcess.JVM_RUNS) {
         RunContext ctx = new RunContext(step.spec(), jvm, flink);
         StreamExecutionEnvironment env = flink.environment();

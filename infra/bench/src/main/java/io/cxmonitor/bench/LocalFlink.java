@@ -11,8 +11,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -32,8 +34,28 @@ public final class LocalFlink implements AutoCloseable {
   private final MiniCluster cluster;
   private final URI rest;
 
-  public LocalFlink(int slots) throws Exception {
+  /** Heap state, a full snapshot per checkpoint: what a job gets unless its cluster configures otherwise. */
+  public static final String HASHMAP = "hashmap";
+  /** RocksDB with incremental checkpoints, as {@code infra/flink/config.yaml} and the Kubernetes deployments set it. */
+  public static final String ROCKSDB = "rocksdb";
+
+  /** Refuses a {@code --state-backend} that is neither {@link #HASHMAP} nor {@link #ROCKSDB}, saying which are. */
+  static void checkStateBackend(picocli.CommandLine cmd, String stateBackend) {
+    if (!HASHMAP.equals(stateBackend) && !ROCKSDB.equals(stateBackend)) {
+      throw new picocli.CommandLine.ParameterException(cmd, "--state-backend '" + stateBackend + "': use " + HASHMAP
+          + " (heap state, full snapshots) or " + ROCKSDB + " (RocksDB, incremental checkpoints)");
+    }
+  }
+
+  /** @param stateBackend {@link #HASHMAP} or {@link #ROCKSDB} for every job it runs */
+  public LocalFlink(int slots, String stateBackend) throws Exception {
     Configuration conf = JobOptions.localCluster("127.0.0.1", false, false);
+    if (ROCKSDB.equals(stateBackend)) {
+      conf.set(StateBackendOptions.STATE_BACKEND, ROCKSDB);
+      conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+    } else if (!HASHMAP.equals(stateBackend)) {
+      throw new IllegalArgumentException("state backend '" + stateBackend + "': use " + HASHMAP + " or " + ROCKSDB);
+    }
     conf.set(RestOptions.BIND_PORT, "0");
     conf.setString("metrics.reporter.bench.factory.class", BenchMetrics.Factory.class.getName());
     cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(conf)

@@ -182,4 +182,9 @@ final class Report {
     }
     ImageIO.write(image, "png", png.toFile());
   }
+
+  /** How the report names a {@link LocalFlink} state backend. */
+  static String stateBackend(String name) {
+    return LocalFlink.ROCKSDB.equals(name) ? "RocksDB state, incremental checkpoints" : "heap state, full snapshots";
+  }
 }

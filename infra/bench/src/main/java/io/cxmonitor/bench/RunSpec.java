@@ -15,6 +15,9 @@ package io.cxmonitor.bench;
  * @param live              run the survey job unbounded on the live topic until standard input
  *                          closes (the latency probe), instead of two bounded runs
  * @param readyFile         in live mode: written once the job runs
+ * @param stateBackend      {@link LocalFlink#HASHMAP} (heap state, full snapshots: the jobs' default) or
+ *                          {@link LocalFlink#ROCKSDB} (RocksDB with incremental checkpoints: the clusters' configuration)
  */
 public record RunSpec(String runner, String runId, String bootstrapServers, String influxUrl, long expectedEvents,
-    int parallelism, int checkpointSeconds, String checkpointDir, String resultFile, boolean live, String readyFile) {}
+    int parallelism, int checkpointSeconds, String checkpointDir, String resultFile, boolean live, String readyFile,
+    String stateBackend) {}

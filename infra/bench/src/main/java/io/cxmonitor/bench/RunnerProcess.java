@@ -26,7 +26,7 @@ public final class RunnerProcess {
   public static void main(String[] args) throws Exception {
     JobMain.useProjectLogging();
     RunSpec spec = JSON.readValue(args[0], RunSpec.class);
-    try (LocalFlink flink = new LocalFlink(spec.parallelism())) {
+    try (LocalFlink flink = new LocalFlink(spec.parallelism(), spec.stateBackend())) {
       if (spec.live()) {
         live(spec, flink);
       } else {

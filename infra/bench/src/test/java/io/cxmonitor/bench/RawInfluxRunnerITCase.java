@@ -130,7 +130,7 @@ class RawInfluxRunnerITCase {
     }
 
     RunSpec spec = new RunSpec(Runners.RAW_INFLUX, "it", kafka.bootstrapServers(), influx.url(), values.size(), 2, 10,
-        null, null, false, null);
+        null, null, false, null, LocalFlink.HASHMAP);
     RunContext ctx = new RunContext(spec, "fresh", null);
     RunResult result = Runners.byName(Runners.RAW_INFLUX).run(ctx);
 
