@@ -48,9 +48,10 @@ import org.apache.flink.util.Collector;
  * so contacts are buffered until the watermark passes them and then handled in event-time
  * order: the result does not depend on arrival order. State: the buffered contacts (seconds'
  * worth) and the customer's contacts of the last window awaiting their final outcome (about 50
- * bytes each, {@link ContactSerializer}; the newest of them is the latest contact), all cleared when the window after them has passed. Per contact
- * the work is constant. At the end of a bounded input no outcome whose window ends after the
- * latest event time is finalised ({@link EventTimeHorizon}).
+ * bytes each, {@link ContactSerializer}; the newest of them is the latest contact), all cleared
+ * when the window after them has passed. Per contact the work is constant, apart from finding the
+ * newest of the customer's contacts (a few). At the end of a bounded input no outcome whose window
+ * ends after the latest event time is finalised ({@link EventTimeHorizon}).
  */
 public final class RepeatContactFunction extends HorizonKeyedProcessFunction<String, InteractionEvent, TicketFact> {
   private static final long serialVersionUID = 1L;
