@@ -123,7 +123,7 @@ public final class TicketLifecycleFunction extends HorizonKeyedProcessFunction<S
   public void processElement(InteractionEvent e, Context ctx, Collector<TicketFact> out) throws Exception {
     long t = e.getEventTime().toEpochMilli();
     seen(t);
-    TicketState s = stateFor(e, t, ctx);
+    TicketState s = stateFor(e, t);
     if (e.getEventType() == InteractionType.OPENED && s.openedAt == TicketState.UNKNOWN && !hasPending(s, InteractionType.OPENED)) {
       setDimensions(s, e); // the ticket's dimensions are those of its OPENED; transfers change the team later
     }
@@ -165,7 +165,7 @@ public final class TicketLifecycleFunction extends HorizonKeyedProcessFunction<S
   }
 
   /** The ticket's state; for its first event a new one, forgotten after the orphan timeout unless OPENED comes. */
-  private TicketState stateFor(InteractionEvent e, long t, Context ctx) throws Exception {
+  private TicketState stateFor(InteractionEvent e, long t) throws Exception {
     TicketState s = state.value();
     if (s == null) {
       s = new TicketState();
@@ -206,7 +206,7 @@ public final class TicketLifecycleFunction extends HorizonKeyedProcessFunction<S
       if (s.open) {
         stale.inc();
         s.closedStale = true;
-        close(s, ts, null, ctx, out);
+        close(s, ts, null, out);
       }
     }
     if (ts == s.fcrDue) {
@@ -306,16 +306,16 @@ public final class TicketLifecycleFunction extends HorizonKeyedProcessFunction<S
       case RESOLVED -> {
         s.selfService |= selfService;
         if (s.open) {
-          resolve(s, t, ctx, out);
+          resolve(s, t, out);
         } else {
           duplicates.inc();
         }
       }
-      case REOPENED -> reopened(s, t, ctx, out);
-      case ABANDONED -> abandoned(s, t, ctx, out);
+      case REOPENED -> reopened(s, t, out);
+      case ABANDONED -> abandoned(s, t, out);
       case CLOSED -> {
         if (s.open) {
-          close(s, t, text, ctx, out);
+          close(s, t, text, out);
         } else {
           duplicates.inc(); // e.g. a helpdesk closing a resolved ticket: it ended with its resolution
         }
@@ -352,9 +352,9 @@ public final class TicketLifecycleFunction extends HorizonKeyedProcessFunction<S
       agentReplied(s, Math.max(t, replyBefore), out);
     }
     if (abandonedBefore != TicketState.UNKNOWN) {
-      abandoned(s, Math.max(t, abandonedBefore), ctx, out);
+      abandoned(s, Math.max(t, abandonedBefore), out);
     } else if (resolvedBefore != TicketState.UNKNOWN) {
-      resolve(s, Math.max(t, resolvedBefore), ctx, out);
+      resolve(s, Math.max(t, resolvedBefore), out);
     }
   }
 
@@ -409,7 +409,7 @@ public final class TicketLifecycleFunction extends HorizonKeyedProcessFunction<S
     }
   }
 
-  private void reopened(TicketState s, long t, Context ctx, Collector<TicketFact> out) {
+  private void reopened(TicketState s, long t, Collector<TicketFact> out) {
     if (s.open || !s.everResolved || s.abandonedAt != TicketState.UNKNOWN || s.closed) {
       duplicates.inc();
       return;
@@ -421,7 +421,7 @@ public final class TicketLifecycleFunction extends HorizonKeyedProcessFunction<S
     s.fcrDue = TicketState.UNKNOWN;
   }
 
-  private void abandoned(TicketState s, long t, Context ctx, Collector<TicketFact> out) {
+  private void abandoned(TicketState s, long t, Collector<TicketFact> out) {
     if (!s.open) {
       duplicates.inc();
       return;
@@ -435,7 +435,7 @@ public final class TicketLifecycleFunction extends HorizonKeyedProcessFunction<S
   }
 
   /** Ends an open ticket without resolution (CLOSED, or stale when {@link TicketState#closedStale}). */
-  private void close(TicketState s, long t, String reason, Context ctx, Collector<TicketFact> out) {
+  private void close(TicketState s, long t, String reason, Collector<TicketFact> out) {
     leaveQueue(s, Kind.QUEUE_ENDED, t, out);
     s.open = false;
     s.closed = true;
@@ -448,7 +448,7 @@ public final class TicketLifecycleFunction extends HorizonKeyedProcessFunction<S
     s.cleanupAt = t + abandonedGraceMs;
   }
 
-  private void resolve(TicketState s, long t, Context ctx, Collector<TicketFact> out) {
+  private void resolve(TicketState s, long t, Collector<TicketFact> out) {
     leaveQueue(s, Kind.QUEUE_ENDED, t, out);
     s.open = false;
     s.resolvedAt = t;
