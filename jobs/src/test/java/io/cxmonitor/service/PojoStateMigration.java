@@ -11,6 +11,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
@@ -112,5 +114,12 @@ public final class PojoStateMigration {
     }
     h.getOutput().clear();
     return facts;
+  }
+
+  /** {@code value} as {@code serializer} writes it: the tests compare states through these bytes. */
+  public static <T> byte[] bytes(TypeSerializer<T> serializer, T value) throws java.io.IOException {
+    DataOutputSerializer out = new DataOutputSerializer(64);
+    serializer.serialize(value, out);
+    return out.getCopyOfBuffer();
   }
 }

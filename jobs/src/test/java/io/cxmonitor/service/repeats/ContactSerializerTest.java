@@ -1,5 +1,6 @@
 package io.cxmonitor.service.repeats;
 
+import static io.cxmonitor.service.PojoStateMigration.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cxmonitor.functions.RepeatContactFunction.Contact;
@@ -15,7 +16,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
-import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -82,11 +82,5 @@ class ContactSerializerTest {
             .withContactSerializer(pojo ? POJO : COMPACT)),
         InteractionEvent::getCustomerId, Types.STRING), (TicketFact f) -> f + " " + f.product);
     assertThat(facts).isGreaterThan(1_000);
-  }
-
-  private static byte[] bytes(TypeSerializer<Contact> serializer, Contact c) throws IOException {
-    DataOutputSerializer out = new DataOutputSerializer(64);
-    serializer.serialize(c, out);
-    return out.getCopyOfBuffer();
   }
 }

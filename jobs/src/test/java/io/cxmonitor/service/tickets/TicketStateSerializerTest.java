@@ -1,5 +1,6 @@
 package io.cxmonitor.service.tickets;
 
+import static io.cxmonitor.service.PojoStateMigration.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -91,11 +92,6 @@ class TicketStateSerializerTest {
     assertThat(facts).isGreaterThan(1_000);
   }
 
-  private static byte[] bytes(TypeSerializer<TicketState> serializer, TicketState s) throws IOException {
-    DataOutputSerializer out = new DataOutputSerializer(64);
-    serializer.serialize(s, out);
-    return out.getCopyOfBuffer();
-  }
 
   private static TicketState randomState(Random r) {
     TicketState s = new TicketState();
