@@ -21,9 +21,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * The survey KPI pipeline:
  *
  * <pre>
- * Kafka surveys ─ decode+validate ─ watermarks ─ mark late ─keyBy(response id)─► deduplicate ─► pre-aggregate per minute × group ─keyBy(group)─► rolling 1m/1h/24h ─┐
- *                                                                                              ├─ late / invalid / undecodable ─► dead-letter topic              ├─► InfluxDB
- *                                                                                              └─ pipeline counters (and duplicates) ──────────────────────────┘
+ * Kafka surveys ─ decode+validate ─ watermarks ─ mark late ─keyBy(shard of response id)─► deduplicate ─► pre-aggregate per minute × group ─keyBy(group)─► rolling 1m/1h/24h ─┐
+ *                                                                                                       ├─ late / invalid / undecodable ─► dead-letter topic              ├─► InfluxDB
+ *                                                                                                       └─ pipeline counters (and duplicates) ──────────────────────────┘
  * </pre>
  */
 public final class SurveyKpiWorkflow {
@@ -61,8 +61,7 @@ public final class SurveyKpiWorkflow {
     // The pre-aggregator is chained to the deduplicator, so its watermark is the deduplicator's.
     SingleOutputStreamOperator<SurveyPartial> partials = surveys
         .keyBy(SurveyDeduplicator.KEY)
-        .process(new SurveyDeduplicator(bucket))
-        .name(SURVEY_DEDUPLICATE_NAME)
+        .transform(SURVEY_DEDUPLICATE_NAME, surveys.getType(), new SurveyDeduplicator(bucket))
         .uid(SURVEY_DEDUPLICATE)
         .transform(SURVEY_PRE_AGGREGATE_NAME, TypeInformation.of(SurveyPartial.class),
             new SurveyPreAggregator(settings.job(), bucket, settings.statsInterval().toMillis()))
