@@ -41,11 +41,18 @@ final class BodyWalk {
   private final byte[] bytes;
   private final Map<String, Set<String>> readerEnums;
   private final List<String> unknownSymbols = new ArrayList<>(0);
+  private final String root;
+  /**
+   * The path to the value at each depth, built only for a reason: a record field ({@link
+   * Schema.Field}), {@code "[]"} or {@code "<key>"}, or null (a union branch adds nothing).
+   */
+  private final Object[] segments = new Object[MAX_DEPTH + 2];
   private int pos;
 
-  private BodyWalk(byte[] bytes, int start, Map<String, Set<String>> readerEnums) {
+  private BodyWalk(byte[] bytes, int start, String root, Map<String, Set<String>> readerEnums) {
     this.bytes = bytes;
     this.pos = start;
+    this.root = root;
     this.readerEnums = readerEnums;
   }
 
@@ -78,103 +85,121 @@ final class BodyWalk {
    *     it is not checked for unknown symbols
    */
   static Outcome walk(Schema writer, byte[] bytes, int start, Map<String, Set<String>> readerEnums) {
-    BodyWalk w = new BodyWalk(bytes, start, readerEnums);
+    BodyWalk w = new BodyWalk(bytes, start, writer.getName(), readerEnums);
     try {
-      w.skip(writer, writer.getName(), 0);
+      w.skip(writer, 0);
       return new Outcome(Status.COMPLETE, w.pos, null, List.copyOf(w.unknownSymbols));
     } catch (Stop e) {
       return new Outcome(e.status, w.pos, e.getMessage(), List.copyOf(w.unknownSymbols));
     }
   }
 
-  private void skip(Schema s, String path, int depth) throws Stop {
+  /** The path of the value at {@code depth}, e.g. {@code SurveyResponse.comment}: for reasons only, so it is built then. */
+  private String path(int depth) {
+    StringBuilder path = new StringBuilder(root);
+    for (int i = 1; i <= depth; i++) {
+      if (segments[i] instanceof Schema.Field f) {
+        path.append('.').append(f.name());
+      } else if (segments[i] != null) {
+        path.append((String) segments[i]);
+      }
+    }
+    return path.toString();
+  }
+
+  private void skip(Schema s, int depth) throws Stop {
     if (depth > MAX_DEPTH) {
-      throw new Stop(Status.OVERSIZED, path + " is nested more than " + MAX_DEPTH + " levels deep");
+      throw new Stop(Status.OVERSIZED, path(depth) + " is nested more than " + MAX_DEPTH + " levels deep");
     }
     switch (s.getType()) {
       case NULL -> { }
-      case BOOLEAN -> advance(1, path);
-      case INT, LONG -> varLong(path);
-      case ENUM -> enumSymbol(s, path);
-      case FLOAT -> advance(4, path);
-      case DOUBLE -> advance(8, path);
-      case FIXED -> advance(s.getFixedSize(), path);
-      case STRING, BYTES -> advance(claimed(varLong(path), "bytes", path), path);
+      case BOOLEAN -> advance(1, depth);
+      case INT, LONG -> varLong(depth);
+      case ENUM -> enumSymbol(s, depth);
+      case FLOAT -> advance(4, depth);
+      case DOUBLE -> advance(8, depth);
+      case FIXED -> advance(s.getFixedSize(), depth);
+      case STRING, BYTES -> advance(claimed(varLong(depth), "bytes", depth), depth);
       case RECORD -> {
         for (Schema.Field f : s.getFields()) {
-          skip(f.schema(), path + "." + f.name(), depth + 1);
+          segments[depth + 1] = f;
+          skip(f.schema(), depth + 1);
         }
       }
       case UNION -> {
-        long branch = varLong(path);
+        long branch = varLong(depth);
         if (branch < 0 || branch >= s.getTypes().size()) {
-          throw new Stop(Status.MALFORMED, path + " has union branch " + branch + " of " + s.getTypes().size()
+          throw new Stop(Status.MALFORMED, path(depth) + " has union branch " + branch + " of " + s.getTypes().size()
               + " at byte " + (pos - 1));
         }
-        skip(s.getTypes().get((int) branch), path, depth + 1);
+        segments[depth + 1] = null;
+        skip(s.getTypes().get((int) branch), depth + 1);
       }
       case ARRAY, MAP -> {
-        for (long n = varLong(path); n != 0; n = varLong(path)) {
+        for (long n = varLong(depth); n != 0; n = varLong(depth)) {
           if (n < 0) { // a block that states its byte size, which must fit too
             n = -n;
-            claimed(varLong(path), "bytes", path);
+            claimed(varLong(depth), "bytes", depth);
           }
           // Every item takes at least a byte in our schemas; Avro sizes its list by this count.
-          long items = claimed(n, "items", path);
+          long items = claimed(n, "items", depth);
           for (long i = 0; i < items; i++) {
             if (s.getType() == Schema.Type.MAP) {
-              advance(claimed(varLong(path + "<key>"), "bytes", path + "<key>"), path + "<key>");
-              skip(s.getValueType(), path + "[]", depth + 1);
+              segments[depth + 1] = "<key>";
+              advance(claimed(varLong(depth + 1), "bytes", depth + 1), depth + 1);
+              segments[depth + 1] = "[]";
+              skip(s.getValueType(), depth + 1);
             } else {
-              skip(s.getElementType(), path + "[]", depth + 1);
+              segments[depth + 1] = "[]";
+              skip(s.getElementType(), depth + 1);
             }
           }
         }
       }
-      default -> throw new Stop(Status.MALFORMED, path + " has unsupported type " + s.getType());
+      default -> throw new Stop(Status.MALFORMED, path(depth) + " has unsupported type " + s.getType());
     }
   }
 
-  private void enumSymbol(Schema s, String path) throws Stop {
-    long index = varLong(path);
+  private void enumSymbol(Schema s, int depth) throws Stop {
+    long index = varLong(depth);
     List<String> symbols = s.getEnumSymbols();
     if (index < 0 || index >= symbols.size()) {
-      throw new Stop(Status.MALFORMED, path + " has enum index " + index + " but " + s.getName() + " has "
+      throw new Stop(Status.MALFORMED, path(depth) + " has enum index " + index + " but " + s.getName() + " has "
           + symbols.size() + " symbols");
     }
     Set<String> known = readerEnums.get(s.getFullName());
     String symbol = symbols.get((int) index);
     if (known != null && !known.contains(symbol)) {
-      unknownSymbols.add(path + " = " + symbol);
+      unknownSymbols.add(path(depth) + " = " + symbol);
     }
   }
 
-  private long claimed(long n, String unit, String path) throws Stop {
+  private long claimed(long n, String unit, int depth) throws Stop {
     int left = bytes.length - pos;
     if (n < 0 || n > left) {
-      throw new Stop(Status.OVERSIZED, path + " claims " + n + " " + unit + " where only " + left + " of the record's "
+      throw new Stop(Status.OVERSIZED, path(depth) + " claims " + n + " " + unit + " where only " + left + " of the record's "
           + bytes.length + " bytes are left: refused before allocating it");
     }
     return n;
   }
 
-  private void advance(long n, String path) throws Stop {
+  private void advance(long n, int depth) throws Stop {
     if (n > bytes.length - pos) {
-      throw truncated(path);
+      throw truncated(depth);
     }
     pos += (int) n;
   }
 
-  private Stop truncated(String path) {
-    return new Stop(Status.TRUNCATED, "truncated: the record's " + bytes.length + " bytes end inside " + path);
+  private Stop truncated(int depth) {
+    return new Stop(Status.TRUNCATED, "truncated: the record's " + bytes.length + " bytes end inside " + path(depth));
   }
 
   /** Avro's zig-zag variable-length long. */
-  private long varLong(String path) throws Stop {
+  private long varLong(int depth) throws Stop {
     long raw = 0;
     for (int shift = 0; shift < 70; shift += 7) {
       if (pos >= bytes.length) {
-        throw truncated(path);
+        throw truncated(depth);
       }
       int b = bytes[pos++] & 0xff;
       raw |= (long) (b & 0x7f) << shift;
@@ -182,7 +207,7 @@ final class BodyWalk {
         return (raw >>> 1) ^ -(raw & 1);
       }
     }
-    throw new Stop(Status.MALFORMED, path + " has a variable-length number longer than 10 bytes");
+    throw new Stop(Status.MALFORMED, path(depth) + " has a variable-length number longer than 10 bytes");
   }
 
   private static final class Stop extends Exception {

@@ -111,6 +111,11 @@ public final class WireFormat {
     private final Class<T> type;
     private final Map<String, Set<String>> readerEnums;
     private List<String> unknownSymbols = List.of();
+    /** The writer schema of the last record decoded, and its resolved reader: almost every record has the same. */
+    private long lastFingerprint;
+    private Schema lastWriter;
+    private org.apache.avro.specific.SpecificDatumReader<T> lastReader;
+    private org.apache.avro.io.BinaryDecoder bodyDecoder;
 
     Codec(Class<T> type, Schema schema) {
       this(type, schema, storeFor(schema.getName()));
@@ -263,9 +268,9 @@ public final class WireFormat {
       if (bytes.length == 0) {
         throw new DecodeException("empty record value (0 bytes)", null);
       }
-      String body = bodyProblem(bytes);
-      if (body != null) {
-        throw new DecodeException("corrupt " + schema.getName() + " body: " + body, null);
+      Schema writer = writerOf(bytes);
+      if (writer != null) {
+        return decodeShipped(bytes, writer, reuse);
       }
       try {
         return decoder.decode(bytes, reuse);
@@ -284,29 +289,52 @@ public final class WireFormat {
       }
     }
 
-    /**
-     * Walks the body of a record whose header names a schema of this store ({@link BodyWalk}):
-     * why it cannot be one record of that schema, or null (also when the header is not ours:
-     * Avro reports that in its own words).
-     */
-    private String bodyProblem(byte[] bytes) {
+    /** The writer schema a single-object header names, if this store has it; null otherwise (Avro then reports why in its own words). */
+    private Schema writerOf(byte[] bytes) {
       if (bytes.length < HEADER || bytes[0] != (byte) 0xC3 || bytes[1] != 0x01) {
         return null;
       }
-      Schema writer = store.findByFingerprint(fingerprintOf(bytes));
-      if (writer == null) {
-        return null;
+      long fingerprint = fingerprintOf(bytes);
+      if (lastWriter != null && fingerprint == lastFingerprint) {
+        return lastWriter;
       }
+      Schema writer = store.findByFingerprint(fingerprint);
+      if (writer != null) {
+        lastFingerprint = fingerprint;
+        lastWriter = writer;
+        lastReader = null;
+      }
+      return writer;
+    }
+
+    /**
+     * Walks the body of a record whose header names a schema of this store ({@link BodyWalk}) and
+     * decodes it if it is one whole record of that schema. Avro reads it from the array with a
+     * buffered decoder and a reader resolved once per writer schema: its own message decoder reads
+     * byte by byte from a stream.
+     */
+    private T decodeShipped(byte[] bytes, Schema writer, T reuse) throws DecodeException {
       BodyWalk.Outcome walk = BodyWalk.walk(writer, bytes, HEADER, readerEnums);
       if (walk.status() != BodyWalk.Status.COMPLETE) {
-        return walk.detail();
+        throw new DecodeException("corrupt " + schema.getName() + " body: " + walk.detail(), null);
       }
       if (walk.end() < bytes.length) {
-        return (bytes.length - walk.end()) + " trailing bytes after the record, which ends at byte " + walk.end()
-            + " of " + bytes.length + ": two records in one value, or a writer schema other than its fingerprint names";
+        throw new DecodeException("corrupt " + schema.getName() + " body: " + (bytes.length - walk.end())
+            + " trailing bytes after the record, which ends at byte " + walk.end()
+            + " of " + bytes.length + ": two records in one value, or a writer schema other than its fingerprint names", null);
       }
-      unknownSymbols = walk.unknownSymbols();
-      return null;
+      if (lastReader == null) {
+        lastReader = readerFor(writer, "the schema of fingerprint " + Fingerprints.headerHex(lastFingerprint));
+      }
+      try {
+        bodyDecoder = org.apache.avro.io.DecoderFactory.get().binaryDecoder(bytes, HEADER, bytes.length - HEADER, bodyDecoder);
+        T value = lastReader.read(reuse, bodyDecoder);
+        unknownSymbols = walk.unknownSymbols();
+        return value;
+      } catch (IOException | RuntimeException e) {
+        throw new DecodeException("corrupt " + schema.getName() + " body: " + e.getClass().getSimpleName()
+            + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+      }
     }
   }
 
