@@ -9,7 +9,6 @@ import io.cxmonitor.platform.kafka.MinuteAlignedWatermarks;
 import io.cxmonitor.schemas.SurveyResponse;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.typeinfo.TypeHint;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -53,8 +52,7 @@ public final class SurveyKpiWorkflow {
     DataStream<Decoded<SurveyResponse>> surveys = env
         .fromSource(source, watermarks, SURVEY_SOURCE_NAME)
         .uid(SURVEY_SOURCE)
-        .transform(SURVEY_LATENESS_NAME, TypeInformation.of(new TypeHint<Decoded<SurveyResponse>>() {}),
-            new SurveyLatenessCheck(bucket))
+        .transform(SURVEY_LATENESS_NAME, SurveyRecordTypeInfo.INSTANCE, new SurveyLatenessCheck(bucket))
         .uid(SURVEY_LATENESS);
 
     // The one shuffle of single responses: a response sent twice may arrive on any partition.
