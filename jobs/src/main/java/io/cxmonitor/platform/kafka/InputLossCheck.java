@@ -67,7 +67,12 @@ public final class InputLossCheck implements Serializable {
   private final boolean checkStartAgainstCommitted;
   private final boolean failOnLoss;
   private final OffsetsFactory offsets;
-  private transient Map<TopicPartition, Long> next;
+  /** Per partition, the offset expected next (−1 before its first record), in an array so a record updates it in place. */
+  private transient Map<TopicPartition, long[]> next;
+  /** The partition of the last record and its entry: records come in runs of one partition. */
+  private transient String lastTopic;
+  private transient int lastPartition;
+  private transient long[] lastExpected;
   private transient Counter lost;
 
   /**
@@ -145,6 +150,7 @@ public final class InputLossCheck implements Serializable {
 
   public void open(MetricGroup metrics) {
     next = new HashMap<>();
+    lastExpected = null;
     lost = metrics == null ? new SimpleCounter() : metrics.counter(METRIC);
   }
 
@@ -158,13 +164,21 @@ public final class InputLossCheck implements Serializable {
     if (next == null) {
       open(null);
     }
-    TopicPartition tp = new TopicPartition(topic, partition);
-    Long expected = next.put(tp, offset + 1);
-    if (expected == null) {
+    long[] entry = lastExpected;
+    if (entry == null || partition != lastPartition || !topic.equals(lastTopic)) {
+      entry = next.computeIfAbsent(new TopicPartition(topic, partition), tp -> new long[] {-1});
+      lastTopic = topic;
+      lastPartition = partition;
+      lastExpected = entry;
+    }
+    long expected = entry[0];
+    entry[0] = offset + 1;
+    if (expected < 0) {
       if (checkStartAgainstCommitted) {
-        checkStart(tp, offset);
+        checkStart(new TopicPartition(topic, partition), offset);
       }
     } else if (offset > expected) {
+      TopicPartition tp = new TopicPartition(topic, partition);
       Long logStart = lookUp(tp, o -> o.logStart(tp));
       if (logStart != null && logStart > expected) {
         report(tp, expected, offset, logStart, "the job had read up to offset " + (expected - 1));
