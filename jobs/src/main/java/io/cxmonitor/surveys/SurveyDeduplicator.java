@@ -3,17 +3,21 @@ package io.cxmonitor.surveys;
 import io.cxmonitor.platform.kafka.Decoded;
 import io.cxmonitor.schemas.SurveyResponse;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.flink.api.common.TaskInfo;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.runtime.state.KeyGroupRange;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.runtime.state.internal.InternalMapState;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.InternalTimer;
 import org.apache.flink.streaming.api.operators.InternalTimerService;
@@ -31,15 +35,18 @@ import org.slf4j.LoggerFactory;
  * after that every copy is late and dead-lettered as such by the pre-aggregator, so it is never
  * counted twice either way.
  *
- * <p>Per response: one state read, and for a first copy one write of its bucket's end. The ids of
- * each open bucket are also listed in memory, and when the watermark closes a bucket its ids are
- * cleared from that list: no timer per response (registering timers and taking them off the queue
- * were the largest single cost of the survey job). The list is not checkpointed: it is rebuilt
- * from the state when the job restores.
+ * <p>The ids are not kept under their own keys but in one map per key group and bucket: the
+ * state's key is a short key of the id's key group ({@link #groupKeys}), its namespace the bucket's
+ * end. Per response that is one look-up in the map and, for a first copy, one put; when the
+ * watermark closes a bucket, each key group's map of it is dropped whole. Kept under their own
+ * keys, ids needed a timer each, or a removal each: taking timers off the queue, and then the
+ * removals, were the largest single costs of the survey job. A key group's map moves with the key
+ * group when the job is rescaled, like the ids it holds.
  *
  * <p>Releases up to commit 6a56f07 kept a flag per id ({@code response-seen}) and a timer per id
- * at its bucket's end. Their savepoints are carried over when the job starts: each timer's time
- * becomes its id's bucket, and the flag and the timer are deleted.
+ * at its bucket's end. Their savepoints are carried over when the job starts: each timer's time is
+ * its id's bucket, the id goes into its key group's map of that bucket, and the flag and the timer
+ * are deleted.
  *
  * <p>Records that failed decoding or validation, and late ones, pass through untouched.
  */
@@ -57,17 +64,20 @@ final class SurveyDeduplicator extends AbstractStreamOperator<Decoded<SurveyResp
   static final KeySelector<Decoded<SurveyResponse>, String> KEY =
       d -> d.ok() ? d.value.getResponseId() : "\u0000" + d.partition + '/' + d.offset;
 
-  static final String STATE = "response-bucket";
+  static final String STATE = "response-ids";
   /** State and timers of the releases that kept a flag and a timer per id. */
   static final String LEGACY_STATE = "response-seen";
   private static final String LEGACY_TIMERS = "user-timers";
 
   private final long bucketMillis;
-  private transient ValueState<Long> bucketOf;
-  /** The ids remembered per open bucket, by bucket end: what to clear when the watermark passes it. */
-  private transient TreeMap<Long, List<String>> open;
-  private transient Long lastBucket;
-  private transient List<String> lastIds;
+  private transient InternalMapState<String, Long, String, Boolean> ids;
+  private transient int keyGroups;
+  private transient KeyGroupRange range;
+  /** Per key group of this subtask (index − range start), the key its ids are kept under. */
+  private transient String[] groupKeys;
+  /** The buckets that may hold ids, by end: what the watermark closes. */
+  private transient TreeSet<Long> open;
+  private transient long lastBucket;
   private transient long watermark;
   private transient boolean restored;
 
@@ -82,16 +92,43 @@ final class SurveyDeduplicator extends AbstractStreamOperator<Decoded<SurveyResp
   }
 
   @Override
+  @SuppressWarnings("unchecked")
   public void open() throws Exception {
     super.open();
-    bucketOf = getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
-        new ValueStateDescriptor<>(STATE, Types.LONG));
-    open = new TreeMap<>();
+    ids = (InternalMapState<String, Long, String, Boolean>) getOrCreateKeyedState(
+        LongSerializer.INSTANCE, new MapStateDescriptor<>(STATE, Types.STRING, Types.BOOLEAN));
+    TaskInfo task = getRuntimeContext().getTaskInfo();
+    keyGroups = task.getMaxNumberOfParallelSubtasks();
+    range = KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(
+        keyGroups, task.getNumberOfParallelSubtasks(), task.getIndexOfThisSubtask());
+    groupKeys = groupKeys(keyGroups, range);
+    open = new TreeSet<>();
+    lastBucket = Long.MIN_VALUE;
     watermark = Long.MIN_VALUE;
     if (restored) {
-      listRestoredIds();
+      try (var entries = getKeyedStateBackend().<Long>getKeysAndNamespaces(STATE)) {
+        entries.forEach(e -> open.add(e.f1));
+      }
       carryOverLegacyState();
     }
+  }
+
+  /**
+   * For each key group of {@code range}, the first of "0", "1", … "z", "10", … (base 36) that
+   * falls in it: the same key for a key group on every subtask and after every rescale.
+   */
+  static String[] groupKeys(int keyGroups, KeyGroupRange range) {
+    String[] keys = new String[range.getNumberOfKeyGroups()];
+    int found = 0;
+    for (int i = 0; found < keys.length; i++) {
+      String key = Integer.toString(i, 36);
+      int group = KeyGroupRangeAssignment.assignToKeyGroup(key, keyGroups);
+      if (range.contains(group) && keys[group - range.getStartKeyGroup()] == null) {
+        keys[group - range.getStartKeyGroup()] = key;
+        found++;
+      }
+    }
+    return keys;
   }
 
   @Override
@@ -100,57 +137,43 @@ final class SurveyDeduplicator extends AbstractStreamOperator<Decoded<SurveyResp
     if (d.ok()) {
       long bucketEnd = (Math.floorDiv(d.value.getEventTime().toEpochMilli(), bucketMillis) + 1) * bucketMillis - 1;
       if (bucketEnd > watermark) {
-        if (bucketOf.value() != null) {
+        String id = d.value.getResponseId();
+        selectMap(id, bucketEnd);
+        if (ids.contains(id)) {
           d.duplicate = true;
         } else {
-          remember(d.value.getResponseId(), bucketEnd);
+          ids.put(id, Boolean.TRUE);
         }
       }
     }
     output.collect(element);
   }
 
-  /** Stores the id's bucket (the current key is the id) and lists the id under it. */
-  private void remember(String id, long bucketEnd) throws Exception {
-    if (lastBucket == null || lastBucket != bucketEnd) {
-      lastIds = open.computeIfAbsent(bucketEnd, b -> new ArrayList<>());
-      lastBucket = open.ceilingKey(bucketEnd); // the map's own boxed key, shared by every id of the bucket
+  /** Makes the map of the id's key group and bucket the current one. */
+  private void selectMap(String id, long bucketEnd) {
+    setCurrentKey(groupKeys[KeyGroupRangeAssignment.assignToKeyGroup(id, keyGroups) - range.getStartKeyGroup()]);
+    ids.setCurrentNamespace(bucketEnd);
+    if (bucketEnd != lastBucket) {
+      open.add(bucketEnd);
+      lastBucket = bucketEnd;
     }
-    bucketOf.update(lastBucket);
-    lastIds.add(id);
   }
 
   @Override
   public void processWatermark(Watermark mark) throws Exception {
     watermark = Math.max(watermark, mark.getTimestamp());
-    for (Iterator<Map.Entry<Long, List<String>>> it = open.headMap(watermark, true).entrySet().iterator(); it.hasNext(); ) {
-      for (String id : it.next().getValue()) {
-        setCurrentKey(id);
-        bucketOf.clear();
+    while (!open.isEmpty() && open.first() <= watermark) {
+      ids.setCurrentNamespace(open.pollFirst());
+      for (String key : groupKeys) {
+        setCurrentKey(key);
+        ids.clear();
       }
-      it.remove();
+      lastBucket = Long.MIN_VALUE;
     }
-    lastBucket = null;
-    lastIds = null;
     super.processWatermark(mark);
   }
 
-  /** Lists the ids of a checkpoint of this release under their buckets. */
-  private void listRestoredIds() throws Exception {
-    List<String> ids;
-    try (var keys = getKeyedStateBackend().<VoidNamespace>getKeys(STATE, VoidNamespace.INSTANCE)) {
-      ids = keys.map(k -> (String) k).toList();
-    }
-    for (String id : ids) {
-      setCurrentKey(id);
-      Long bucketEnd = bucketOf.value();
-      if (bucketEnd != null) {
-        remember(id, bucketEnd);
-      }
-    }
-  }
-
-  /** Moves a savepoint's per-id flags and timers (releases up to commit 6a56f07) into this release's state. */
+  /** Moves a savepoint's per-id flags and timers (releases up to commit 6a56f07) into this release's maps. */
   private void carryOverLegacyState() throws Exception {
     InternalTimerService<VoidNamespace> legacyTimers =
         getInternalTimerService(LEGACY_TIMERS, VoidNamespaceSerializer.INSTANCE, new Triggerable<String, VoidNamespace>() {
@@ -160,25 +183,27 @@ final class SurveyDeduplicator extends AbstractStreamOperator<Decoded<SurveyResp
           @Override
           public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) {}
         });
-    List<String> ids = new ArrayList<>();
+    List<String> legacyIds = new ArrayList<>();
     List<Long> buckets = new ArrayList<>();
     legacyTimers.forEachEventTimeTimer((namespace, bucketEnd) -> {
-      ids.add((String) getCurrentKey());
+      legacyIds.add((String) getCurrentKey());
       buckets.add(bucketEnd);
     });
-    if (ids.isEmpty()) {
+    if (legacyIds.isEmpty()) {
       return;
     }
     ValueState<Boolean> seen = getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
         new ValueStateDescriptor<>(LEGACY_STATE, Types.BOOLEAN));
-    for (int i = 0; i < ids.size(); i++) {
-      setCurrentKey(ids.get(i));
+    for (int i = 0; i < legacyIds.size(); i++) {
+      String id = legacyIds.get(i);
+      setCurrentKey(id);
       legacyTimers.deleteEventTimeTimer(VoidNamespace.INSTANCE, buckets.get(i));
       if (seen.value() != null) {
         seen.clear();
-        remember(ids.get(i), buckets.get(i));
+        selectMap(id, buckets.get(i));
+        ids.put(id, Boolean.TRUE);
       }
     }
-    LOGGER.info("Carried over {} remembered response ids from a savepoint with a timer per id", ids.size());
+    LOGGER.info("Carried over {} remembered response ids from a savepoint with a timer per id", legacyIds.size());
   }
 }

@@ -13,8 +13,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
+import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.KeyGroupRange;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
@@ -24,13 +28,14 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The deduplicator's state: an id kept from its first copy until the watermark closes its minute,
- * no timers, the same after a restore, and the per-id flags and timers of earlier releases'
- * savepoints carried over. Expected flags come from a plain set of the ids seen in each open minute.
+ * in its key group's map of that minute, no timers, the same after a restore, and the per-id flags
+ * and timers of earlier releases' savepoints carried over. Expected flags come from a plain set of the ids seen in each open minute.
  */
 class SurveyDeduplicatorTest {
   private static final long MINUTE = 60_000L;
@@ -66,19 +71,19 @@ class SurveyDeduplicatorTest {
       SurveyResponse outOfRange = SurveyResponse.newBuilder(survey("a", t)).setNps(11).build();
       h.processElement(new StreamRecord<>(in.invalid(outOfRange), t.toEpochMilli()));
       assertThat(duplicateFlags(h)).containsExactly(false, true, false, false);
-      assertThat(ids(h, SurveyDeduplicator.STATE)).containsExactlyInAnyOrder("a", "b");
+      assertThat(remembered(h)).containsExactlyInAnyOrder("a", "b");
       assertThat(h.numEventTimeTimers()).isZero();
 
       h.processWatermark(minuteEnd.toEpochMilli() - 2);
-      assertThat(ids(h, SurveyDeduplicator.STATE)).hasSize(2);
+      assertThat(remembered(h)).hasSize(2);
       h.processWatermark(minuteEnd.toEpochMilli() - 1);
-      assertThat(ids(h, SurveyDeduplicator.STATE)).isEmpty();
+      assertThat(remembered(h)).isEmpty();
 
       // After its minute closed a copy is late: passed on unmarked (dead-lettered downstream), nothing kept.
       h.getOutput().clear();
       h.processElement(new StreamRecord<>(in.good(survey("a", t)), t.toEpochMilli()));
       assertThat(duplicateFlags(h)).containsExactly(false);
-      assertThat(ids(h, SurveyDeduplicator.STATE)).isEmpty();
+      assertThat(remembered(h)).isEmpty();
     }
   }
 
@@ -129,7 +134,7 @@ class SurveyDeduplicatorTest {
           }
           Set<String> remembered = new HashSet<>();
           seenPerMinute.forEach(remembered::addAll);
-          assertThat(ids(h, SurveyDeduplicator.STATE)).containsExactlyInAnyOrderElementsOf(remembered);
+          assertThat(remembered(h)).containsExactlyInAnyOrderElementsOf(remembered);
           assertThat(h.numEventTimeTimers()).isZero();
           flags.addAll(duplicateFlags(h));
           checkpoint = h.snapshot(minute * 2L + half, 0);
@@ -182,15 +187,15 @@ class SurveyDeduplicatorTest {
             h.processElement(new StreamRecord<>(in.good(survey(id, at)), at.toEpochMilli()));
           }
         }
-        assertThat(ids(h, SurveyDeduplicator.STATE)).containsExactlyInAnyOrderElementsOf(mine);
+        assertThat(remembered(h)).containsExactlyInAnyOrderElementsOf(mine);
         assertThat(duplicateFlags(h)).containsExactlyElementsOf(expected);
         duplicates += expected.size();
 
         // The carried-over ids are forgotten when their own minute closes: the first minute's at its end, the second's a minute later.
         h.processWatermark(T0.plusSeconds(60).toEpochMilli() - 1);
-        assertThat(ids(h, SurveyDeduplicator.STATE)).allMatch(id -> Integer.parseInt(id.substring(4)) % 2 == 1);
+        assertThat(remembered(h)).allMatch(id -> Integer.parseInt(id.substring(4)) % 2 == 1);
         h.processWatermark(T0.plusSeconds(120).toEpochMilli() - 1);
-        assertThat(ids(h, SurveyDeduplicator.STATE)).isEmpty();
+        assertThat(remembered(h)).isEmpty();
       }
     }
     assertThat(duplicates).isEqualTo(400);
@@ -204,6 +209,33 @@ class SurveyDeduplicatorTest {
       all.forEach(e -> keys.add(e.f0));
     }
     return keys;
+  }
+
+  /** The ids the deduplicator remembers, over all its maps, on either backend. */
+  private static List<String> remembered(KeyedOneInputStreamOperatorTestHarness<String, ?, ?> h) throws Exception {
+    KeyedStateBackend<String> backend = ((AbstractStreamOperator<?>) h.getOneInputOperator()).getKeyedStateBackend();
+    Set<Tuple2<String, Long>> maps = new HashSet<>(); // RocksDB lists a map once per entry
+    try (var all = backend.<Long>getKeysAndNamespaces(SurveyDeduplicator.STATE)) {
+      all.forEach(e -> maps.add(Tuple2.of(e.f0, e.f1)));
+    }
+    List<String> ids = new ArrayList<>();
+    MapStateDescriptor<String, Boolean> descriptor = new MapStateDescriptor<>(SurveyDeduplicator.STATE, Types.STRING, Types.BOOLEAN);
+    for (Tuple2<String, Long> map : maps) {
+      backend.setCurrentKey(map.f0);
+      backend.getPartitionedState(map.f1, LongSerializer.INSTANCE, descriptor).keys().forEach(ids::add);
+    }
+    return ids;
+  }
+
+  @Test
+  void keepsTheIdsOfAKeyGroupUnderOneKeyOfThatGroupWhateverTheSubtask() {
+    String[] all = SurveyDeduplicator.groupKeys(128, new KeyGroupRange(0, 127));
+    String[] first = SurveyDeduplicator.groupKeys(128, new KeyGroupRange(0, 63));
+    String[] second = SurveyDeduplicator.groupKeys(128, new KeyGroupRange(64, 127));
+    for (int g = 0; g < 128; g++) {
+      assertThat(KeyGroupRangeAssignment.assignToKeyGroup(all[g], 128)).isEqualTo(g);
+      assertThat(all[g]).isEqualTo(g < 64 ? first[g] : second[g - 64]);
+    }
   }
 
   @SuppressWarnings("unchecked")
