@@ -45,6 +45,8 @@ public final class DecodingDeserializer<T extends SpecificRecord> implements Kaf
   private transient SchemaRegistryClient registry;
   private transient org.apache.flink.metrics.Counter unknownSymbolRecords;
   private transient java.util.Set<String> loggedSymbols;
+  private transient String lastTopic;
+  private transient ValueFormat.Kind lastKind;
 
   public DecodingDeserializer(CodecFactory<T> codecFactory, Validator<T> validator, TypeInformation<Decoded<T>> producedType) {
     this(codecFactory, ValueFormat.SINGLE_OBJECT, validator, producedType);
@@ -83,7 +85,7 @@ public final class DecodingDeserializer<T extends SpecificRecord> implements Kaf
     byte[] bytes = record.value();
     d.rawValue = bytes;
     try {
-      T value = format.kindOf(record.topic()) == ValueFormat.Kind.CONFLUENT && !singleObject(bytes)
+      T value = kindOf(record.topic()) == ValueFormat.Kind.CONFLUENT && !singleObject(bytes)
           ? decodeConfluent(bytes) : codec.decode(bytes, null);
       String problem = validator.problem(value, System.currentTimeMillis());
       if (problem == null) {
@@ -100,6 +102,15 @@ public final class DecodingDeserializer<T extends SpecificRecord> implements Kaf
       d.failureReason = e.getMessage();
     }
     out.collect(d);
+  }
+
+  /** The topic's format, looked up again only when the topic changes (its name is hashed anew for every record otherwise). */
+  private ValueFormat.Kind kindOf(String topic) {
+    if (!topic.equals(lastTopic)) {
+      lastKind = format.kindOf(topic);
+      lastTopic = topic;
+    }
+    return lastKind;
   }
 
   /**
