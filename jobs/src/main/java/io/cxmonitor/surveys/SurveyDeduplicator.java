@@ -76,7 +76,7 @@ final class SurveyDeduplicator extends AbstractStreamOperator<Decoded<SurveyResp
   /** Per key group of this subtask (index − range start), the key its ids are kept under. */
   private transient String[] groupKeys;
   /** The buckets that may hold ids, by end: what the watermark closes. */
-  private transient TreeSet<Long> open;
+  private transient TreeSet<Long> openBuckets;
   private transient long lastBucket;
   private transient long watermark;
   private transient boolean restored;
@@ -102,12 +102,12 @@ final class SurveyDeduplicator extends AbstractStreamOperator<Decoded<SurveyResp
     range = KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(
         keyGroups, task.getNumberOfParallelSubtasks(), task.getIndexOfThisSubtask());
     groupKeys = groupKeys(keyGroups, range);
-    open = new TreeSet<>();
+    openBuckets = new TreeSet<>();
     lastBucket = Long.MIN_VALUE;
     watermark = Long.MIN_VALUE;
     if (restored) {
       try (var entries = getKeyedStateBackend().<Long>getKeysAndNamespaces(STATE)) {
-        entries.forEach(e -> open.add(e.f1));
+        entries.forEach(e -> openBuckets.add(e.f1));
       }
       carryOverLegacyState();
     }
@@ -154,7 +154,7 @@ final class SurveyDeduplicator extends AbstractStreamOperator<Decoded<SurveyResp
     setCurrentKey(groupKeys[KeyGroupRangeAssignment.assignToKeyGroup(id, keyGroups) - range.getStartKeyGroup()]);
     ids.setCurrentNamespace(bucketEnd);
     if (bucketEnd != lastBucket) {
-      open.add(bucketEnd);
+      openBuckets.add(bucketEnd);
       lastBucket = bucketEnd;
     }
   }
@@ -162,8 +162,8 @@ final class SurveyDeduplicator extends AbstractStreamOperator<Decoded<SurveyResp
   @Override
   public void processWatermark(Watermark mark) throws Exception {
     watermark = Math.max(watermark, mark.getTimestamp());
-    while (!open.isEmpty() && open.first() <= watermark) {
-      ids.setCurrentNamespace(open.pollFirst());
+    while (!openBuckets.isEmpty() && openBuckets.first() <= watermark) {
+      ids.setCurrentNamespace(openBuckets.pollFirst());
       for (String key : groupKeys) {
         setCurrentKey(key);
         ids.clear();

@@ -20,9 +20,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * The survey KPI pipeline:
  *
  * <pre>
- * Kafka surveys ─ decode+validate ─ watermarks ─ mark late ─keyBy(shard of response id)─► deduplicate ─► pre-aggregate per minute × group ─keyBy(group)─► rolling 1m/1h/24h ─┐
- *                                                                                                       ├─ late / invalid / undecodable ─► dead-letter topic              ├─► InfluxDB
- *                                                                                                       └─ pipeline counters (and duplicates) ──────────────────────────┘
+ * Kafka surveys ─ decode+validate ─ watermarks ─ mark late ─keyBy(response id)─► deduplicate ─► pre-aggregate per minute × group ─keyBy(group)─► rolling 1m/1h/24h ─┐
+ *                                                                                              ├─ late / invalid / undecodable ─► dead-letter topic              ├─► InfluxDB
+ *                                                                                              └─ pipeline counters (and duplicates) ──────────────────────────┘
  * </pre>
  */
 public final class SurveyKpiWorkflow {

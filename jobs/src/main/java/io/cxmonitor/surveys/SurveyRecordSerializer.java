@@ -96,7 +96,7 @@ final class SurveyRecordSerializer extends TypeSerializerSingleton<Decoded<Surve
         | (d.rawValue != null ? RAW_VALUE : 0);
     out.writeByte(flags);
     writeText(out, d.topic);
-    writeVarInt(out, d.partition);
+    writeVarLong(out, d.partition);
     writeVarLong(out, d.offset);
     out.writeLong(d.timestamp);
     if (d.rawKey != null) {
@@ -132,14 +132,14 @@ final class SurveyRecordSerializer extends TypeSerializerSingleton<Decoded<Surve
     writeText(out, r.getComment());
   }
 
-  /** A nullable score: 0 for null, else the value + 1 (scores are small and not negative, but any int round-trips). */
+  /** A nullable score: 0 for null, a score ≥ 0 as itself + 1, a negative one (never valid) as itself. */
   private static void writeScore(DataOutputView out, Integer score) throws IOException {
-    writeVarLong(out, score == null ? 0 : score.longValue() + 1);
+    writeVarLong(out, score == null ? 0 : score >= 0 ? score.longValue() + 1 : score.longValue());
   }
 
   private static Integer readScore(DataInputView in) throws IOException {
     long v = readVarLong(in);
-    return v == 0 ? null : (int) (v - 1);
+    return v == 0 ? null : (int) (v > 0 ? v - 1 : v);
   }
 
   private static void writeBytes(DataOutputView out, byte[] bytes) throws IOException {
@@ -158,7 +158,7 @@ final class SurveyRecordSerializer extends TypeSerializerSingleton<Decoded<Surve
     int flags = in.readUnsignedByte();
     Decoded<SurveyResponse> d = new Decoded<>();
     d.topic = readText(in);
-    d.partition = readVarInt(in);
+    d.partition = (int) readVarLong(in);
     d.offset = readVarLong(in);
     d.timestamp = in.readLong();
     if ((flags & RAW_KEY) != 0) {

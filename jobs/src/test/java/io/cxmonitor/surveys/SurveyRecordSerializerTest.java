@@ -53,6 +53,10 @@ class SurveyRecordSerializerTest {
         d.failureReason = "late: minute closed";
         d.value = null;
       }
+      if (i % 19 == 0 && d.ok()) { // scores no valid record has: the layout still carries them
+        int[] odd = {-1, Integer.MIN_VALUE, Integer.MAX_VALUE, -7};
+        d.value.setCsat(odd[(i / 19) % odd.length]);
+      }
       if (i % 3 == 0) {
         d.rawKey = ("key-" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
       }
