@@ -198,7 +198,18 @@ public final class WireFormat {
      */
     public T decodeBody(byte[] bytes, int offset, Schema writer, String writerName, T reuse) throws DecodeException {
       unknownSymbols = List.of();
-      org.apache.avro.specific.SpecificDatumReader<T> reader = readerFor(writer, writerName);
+      return walkAndRead(bytes, offset, writer, readerFor(writer, writerName), writerName, reuse);
+    }
+
+    /**
+     * Walks the body that starts at {@code offset} ({@link BodyWalk}) and decodes it if it is one
+     * whole record of {@code writer}. Avro reads it from the array with a buffered decoder (its own
+     * message decoder reads byte by byte from a stream).
+     *
+     * @param writerName how a reason names the writer schema
+     */
+    private T walkAndRead(byte[] bytes, int offset, Schema writer, org.apache.avro.specific.SpecificDatumReader<T> reader,
+        String writerName, T reuse) throws DecodeException {
       BodyWalk.Outcome walk = BodyWalk.walk(writer, bytes, offset, readerEnums);
       if (walk.status() != BodyWalk.Status.COMPLETE) {
         throw new DecodeException("corrupt " + schema.getName() + " body: " + walk.detail(), null);
@@ -209,8 +220,8 @@ public final class WireFormat {
             + ": two records in one value, or a writer schema other than " + writerName, null);
       }
       try {
-        T value = reader.read(reuse, org.apache.avro.io.DecoderFactory.get()
-            .binaryDecoder(bytes, offset, bytes.length - offset, null));
+        bodyDecoder = org.apache.avro.io.DecoderFactory.get().binaryDecoder(bytes, offset, bytes.length - offset, bodyDecoder);
+        T value = reader.read(reuse, bodyDecoder);
         unknownSymbols = walk.unknownSymbols();
         return value;
       } catch (IOException | RuntimeException e) {
@@ -307,34 +318,12 @@ public final class WireFormat {
       return writer;
     }
 
-    /**
-     * Walks the body of a record whose header names a schema of this store ({@link BodyWalk}) and
-     * decodes it if it is one whole record of that schema. Avro reads it from the array with a
-     * buffered decoder and a reader resolved once per writer schema: its own message decoder reads
-     * byte by byte from a stream.
-     */
+    /** Decodes a record whose header names {@code writer}, a schema of this store, with the reader resolved once for it. */
     private T decodeShipped(byte[] bytes, Schema writer, T reuse) throws DecodeException {
-      BodyWalk.Outcome walk = BodyWalk.walk(writer, bytes, HEADER, readerEnums);
-      if (walk.status() != BodyWalk.Status.COMPLETE) {
-        throw new DecodeException("corrupt " + schema.getName() + " body: " + walk.detail(), null);
-      }
-      if (walk.end() < bytes.length) {
-        throw new DecodeException("corrupt " + schema.getName() + " body: " + (bytes.length - walk.end())
-            + " trailing bytes after the record, which ends at byte " + walk.end()
-            + " of " + bytes.length + ": two records in one value, or a writer schema other than its fingerprint names", null);
-      }
       if (lastReader == null) {
         lastReader = readerFor(writer, "the schema of fingerprint " + Fingerprints.headerHex(lastFingerprint));
       }
-      try {
-        bodyDecoder = org.apache.avro.io.DecoderFactory.get().binaryDecoder(bytes, HEADER, bytes.length - HEADER, bodyDecoder);
-        T value = lastReader.read(reuse, bodyDecoder);
-        unknownSymbols = walk.unknownSymbols();
-        return value;
-      } catch (IOException | RuntimeException e) {
-        throw new DecodeException("corrupt " + schema.getName() + " body: " + e.getClass().getSimpleName()
-            + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
-      }
+      return walkAndRead(bytes, HEADER, writer, lastReader, "its fingerprint names", reuse);
     }
   }
 
