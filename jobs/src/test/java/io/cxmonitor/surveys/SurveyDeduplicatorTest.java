@@ -87,6 +87,28 @@ class SurveyDeduplicatorTest {
     }
   }
 
+  /** A restored operator forgets the ids of a minute when the watermark closes it, though no response of that minute came after the restore. */
+  @ParameterizedTest
+  @ValueSource(strings = {"hashmap", "rocksdb"})
+  void forgetsRestoredIdsWhenTheirMinuteCloses(String backend) throws Exception {
+    Instant t = T0.plusSeconds(15);
+    OperatorSubtaskState checkpoint;
+    try (var h = harness(backend, 128, 1, 0)) {
+      h.open();
+      for (String id : List.of("a", "b", "c")) {
+        h.processElement(new StreamRecord<>(in.good(survey(id, t)), t.toEpochMilli()));
+      }
+      checkpoint = h.snapshot(1, 0);
+    }
+    try (var h = harness(backend, 128, 1, 0)) {
+      h.initializeState(checkpoint);
+      h.open();
+      assertThat(remembered(h)).containsExactlyInAnyOrder("a", "b", "c");
+      h.processWatermark(T0.plusSeconds(60).toEpochMilli() - 1);
+      assertThat(remembered(h)).isEmpty();
+    }
+  }
+
   /**
    * Many responses over three minutes, with copies of the minute before that are late once it
    * closed, and a checkpoint restored in the middle of each minute: the ids the restored operator
