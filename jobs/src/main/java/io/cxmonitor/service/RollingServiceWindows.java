@@ -18,7 +18,7 @@ import org.apache.flink.util.Collector;
  * {@code cx.openTickets} of the subtask that holds the overall group (0 on the others, so the sum
  * over subtasks is the open tickets); after a restart it reads 0 until that group's next tick.
  */
-public final class RollingServiceWindows extends RollingWindows<ServicePartial, ServiceCounts> {
+public class RollingServiceWindows extends RollingWindows<ServicePartial, ServiceCounts> {
   private static final long serialVersionUID = 1L;
   private final long repeatWindowMs;
   private transient ValueState<Long> backlog;
@@ -108,5 +108,21 @@ public final class RollingServiceWindows extends RollingWindows<ServicePartial, 
     Grouping.Key k = Grouping.Key.parse(key);
     ServicePoints.emit(k.grouping(), k.value(), window, (minute + 1) * bucketMillis, counts, repeatWindowMs,
         ServicePoints.changedPairs(counts, added, removed), out::collect);
+  }
+
+  /**
+   * Only the measurements and channel pairs {@code gained} changes: the rest of the point written
+   * before at this series and time holds the same values (the whole point when {@code gained} is null).
+   */
+  @Override
+  protected void emitCorrected(String key, String window, long minute, ServiceCounts counts, ServiceCounts gained,
+      Collector<KpiPoint> out) {
+    if (gained == null) {
+      emitChange(key, window, minute, counts, null, null, out);
+      return;
+    }
+    Grouping.Key k = Grouping.Key.parse(key);
+    ServicePoints.emit(k.grouping(), k.value(), window, (minute + 1) * bucketMillis, counts, repeatWindowMs,
+        ServicePoints.gainedPairs(gained), ServicePoints.changedBy(gained), out::collect);
   }
 }

@@ -50,6 +50,66 @@ public final class ServicePoints {
     };
   }
 
+  /** The measurements of a window's points, as bits of a mask ({@link #changedBy}). */
+  public static final int FRT = 1;
+  public static final int TTR = 1 << 1;
+  public static final int QUEUE_TIME = 1 << 2;
+  public static final int SERVICE = 1 << 3;
+  public static final int FORWARD = 1 << 4;
+  public static final int PAIRS = 1 << 5;
+  public static final int ALL = (1 << 6) - 1;
+
+  /**
+   * The measurements whose points change when a window gains {@code gained}: each measurement's
+   * fields are read from its own counts only (checked field by field by {@code ServicePointsChangedByTest}).
+   */
+  public static int changedBy(ServiceCounts gained) {
+    int mask = 0;
+    if (gained.frt().getTotalCount() != 0 || gained.frtMedianSum != 0 || gained.frtMedianSumN != 0) {
+      mask |= FRT;
+    }
+    if (gained.ttr().getTotalCount() != 0 || gained.ttrMedianSum != 0 || gained.ttrMedianSumN != 0) {
+      mask |= TTR;
+    }
+    if (gained.queueTime().getTotalCount() != 0 || gained.queueMedianSum != 0 || gained.queueMedianSumN != 0) {
+      mask |= QUEUE_TIME;
+    }
+    if (gained.opened != 0 || gained.resolved != 0 || gained.queueEntered != 0 || gained.queueAbandoned != 0
+        || gained.queueAnswered != 0 || gained.queueAnsweredInServiceLevel != 0 || gained.queueLeft != 0
+        || gained.closed != 0 || gained.closedStale != 0 || nonZero(gained.closedByReason) || gained.anonymousContacts != 0
+        || gained.fcrProvisional != 0 || gained.fcrProvisionalYes != 0 || gained.reopened != 0 || gained.contacts != 0
+        || gained.repeats != 0 || gained.repeatsSwitched != 0 || gained.fcrFinal != 0 || gained.fcrYes != 0
+        || gained.selfService != 0 || gained.frtBreaches != 0 || gained.ttrBreaches != 0 || gained.resolvedFinal != 0
+        || gained.reopenedFinal != 0) {
+      mask |= SERVICE;
+    }
+    if (gained.contacts != 0 || gained.fwdFollowed != 0 || gained.fwdExpired != 0 || gained.fwdFinal != 0
+        || gained.fwdFinalFollowed != 0) {
+      mask |= FORWARD;
+    }
+    if (nonZero(gained.repeatPairs)) {
+      mask |= PAIRS;
+    }
+    return mask;
+  }
+
+  private static boolean nonZero(long[] counts) {
+    if (counts != null) {
+      for (long n : counts) {
+        if (n != 0) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The pairs whose count {@code gained} changes. */
+  public static PairFilter gainedPairs(ServiceCounts gained) {
+    long[] plus = gained.repeatPairs;
+    return pair -> plus != null && plus[pair] != 0;
+  }
+
   /** Every pair. */
   public static void emit(Grouping grouping, String value, String window, long windowEnd, ServiceCounts c,
       long repeatWindowMs, Consumer<KpiPoint> out) {
@@ -69,10 +129,50 @@ public final class ServicePoints {
    */
   public static void emit(Grouping grouping, String value, String window, long windowEnd, ServiceCounts c,
       long repeatWindowMs, PairFilter pairs, Consumer<KpiPoint> out) {
+    emit(grouping, value, window, windowEnd, c, repeatWindowMs, pairs, ALL, out);
+  }
+
+  /** Only the measurements in {@code measurements} (a mask of {@link #FRT} and the others). */
+  public static void emit(Grouping grouping, String value, String window, long windowEnd, ServiceCounts c,
+      long repeatWindowMs, PairFilter pairs, int measurements, Consumer<KpiPoint> out) {
+    if (measurements == 0) {
+      return;
+    }
     SortedTags tags = tags(grouping, value, window); // shared by the group's points: immutable
-    out.accept(new KpiPoint(MEASUREMENT_FRT, tags, durationFields(c.frt(), c.frtMean()), windowEnd));
-    out.accept(new KpiPoint(MEASUREMENT_TTR, tags, durationFields(c.ttr(), c.ttrMean()), windowEnd));
-    out.accept(new KpiPoint(MEASUREMENT_QUEUE_TIME, tags, durationFields(c.queueTime(), c.queueTimeMean()), windowEnd));
+    if ((measurements & FRT) != 0) {
+      out.accept(new KpiPoint(MEASUREMENT_FRT, tags, durationFields(c.frt(), c.frtMean()), windowEnd));
+    }
+    if ((measurements & TTR) != 0) {
+      out.accept(new KpiPoint(MEASUREMENT_TTR, tags, durationFields(c.ttr(), c.ttrMean()), windowEnd));
+    }
+    if ((measurements & QUEUE_TIME) != 0) {
+      out.accept(new KpiPoint(MEASUREMENT_QUEUE_TIME, tags, durationFields(c.queueTime(), c.queueTimeMean()), windowEnd));
+    }
+    if ((measurements & SERVICE) != 0) {
+      out.accept(new KpiPoint(MEASUREMENT_SERVICE, tags, serviceFields(c), windowEnd));
+    }
+    if ((measurements & FORWARD) != 0) {
+      forwardRepeat(tags, windowEnd, c, repeatWindowMs, out);
+    }
+    // an empty window has no pair counts; its pairs that were not zero before are written as zero
+    if ((measurements & PAIRS) != 0 && grouping == Grouping.OVERALL && (c.repeatPairs != null || pairs != ALL_PAIRS)) {
+      Channel[] channels = Channel.values();
+      for (Channel from : channels) {
+        for (Channel to : channels) {
+          int pair = from.ordinal() * channels.length + to.ordinal();
+          if (!pairs.write(pair)) {
+            continue;
+          }
+          long n = c.repeatPairs == null ? 0 : c.repeatPairs[pair];
+          Map<String, String> pairTags = Map.of(TAG_WINDOW, window, TAG_CHANNEL, Grouping.tagValue(from.name()),
+              TAG_TO_CHANNEL, Grouping.tagValue(to.name()));
+          out.accept(new KpiPoint(MEASUREMENT_REPEAT_PAIRS, pairTags, Map.of(FIELD_N, n), windowEnd));
+        }
+      }
+    }
+  }
+
+  private static Map<String, Object> serviceFields(ServiceCounts c) {
     Map<String, Object> f = new LinkedHashMap<>();
     f.put(FIELD_OPENED, c.opened);
     f.put(FIELD_RESOLVED, c.resolved);
@@ -103,24 +203,7 @@ public final class ServicePoints {
     PointTags.rate(f, RATE_SELF_SERVICE, c.selfService, c.resolved);
     PointTags.rate(f, RATE_REPEAT, c.repeats, c.contacts);
     PointTags.rate(f, RATE_REPEAT_SWITCHED, c.repeatsSwitched, c.repeats);
-    out.accept(new KpiPoint(MEASUREMENT_SERVICE, tags, f, windowEnd));
-    forwardRepeat(tags, windowEnd, c, repeatWindowMs, out);
-    // an empty window has no pair counts; its pairs that were not zero before are written as zero
-    if (grouping == Grouping.OVERALL && (c.repeatPairs != null || pairs != ALL_PAIRS)) {
-      Channel[] channels = Channel.values();
-      for (Channel from : channels) {
-        for (Channel to : channels) {
-          int pair = from.ordinal() * channels.length + to.ordinal();
-          if (!pairs.write(pair)) {
-            continue;
-          }
-          long n = c.repeatPairs == null ? 0 : c.repeatPairs[pair];
-          Map<String, String> pairTags = Map.of(TAG_WINDOW, window, TAG_CHANNEL, Grouping.tagValue(from.name()),
-              TAG_TO_CHANNEL, Grouping.tagValue(to.name()));
-          out.accept(new KpiPoint(MEASUREMENT_REPEAT_PAIRS, pairTags, Map.of(FIELD_N, n), windowEnd));
-        }
-      }
-    }
+    return f;
   }
 
   /** The provisional forward figure of this window's cohort, and the final one of the cohort a repeat window earlier. */

@@ -128,6 +128,25 @@ public abstract class RollingWindows<P, A extends Rollable<A>> extends KeyedProc
   }
 
   /**
+   * Writes again a point of a window already written at this time (by its tick or an earlier
+   * correction), now that corrections merged into the window made it gain {@code gained}: null
+   * when nothing known here says what was written before (the window was empty then; then the
+   * whole point is written). A subclass may leave out what {@code gained} cannot have changed:
+   * InfluxDB keeps the earlier write of each series and time, which holds the same values. By
+   * default, {@link #emitChange} with {@code gained} as what the window gained (null for the
+   * bucket's own window, see there).
+   */
+  protected void emitCorrected(String key, String window, long minute, A aggregate, A gained,
+      Collector<KpiPoint> out) throws Exception {
+    emitChange(key, window, minute, aggregate, window.equals(ownWindow()) ? null : gained, null, out);
+  }
+
+  /** The label of the bucket's own window: "1m" (the bucket length's label), or "1h" when the bucket is an hour. */
+  protected final String ownWindow() {
+    return bucketWindow != null ? bucketWindow : InfluxSchema.WINDOW_1H;
+  }
+
+  /**
    * Whether a provisional point of this value is certain to be overwritten: it holds counted events,
    * which later partials of its buckets can only add to, so the final value is not empty either and
    * the final point has every field the provisional one has. By default, not {@link Rollable#isEmpty}
@@ -271,9 +290,12 @@ public abstract class RollingWindows<P, A extends Rollable<A>> extends KeyedProc
     }
     A h = hour.value() == null ? empty() : hour.value();
     A d = day.value() == null ? empty() : day.value();
-    java.util.TreeSet<Long> rewritten = new java.util.TreeSet<>();
-    A applied = null;
-    boolean hourChanged = false;
+    boolean hourWasEmpty = h.isEmpty();
+    boolean dayWasEmpty = d.isEmpty();
+    // bucket → what its own point gained, or null where it held nothing before (written whole)
+    java.util.TreeMap<Long, A> rewritten = new java.util.TreeMap<>();
+    A hourGained = null;
+    A dayGained = null;
     var it = corrections.entries().iterator();
     while (it.hasNext()) {
       var e = it.next();
@@ -288,48 +310,62 @@ public abstract class RollingWindows<P, A extends Rollable<A>> extends KeyedProc
         continue;
       }
       latePartialsMerged.inc();
+      gain(rewritten, bucket, counts);
       merge(bucket, counts);
-      if (applied == null) {
-        applied = copy(counts);
-      } else {
-        applied.add(counts);
-      }
+      dayGained = plus(dayGained, counts);
       d.add(counts);
       if (bucket > last - hourBuckets) {
+        hourGained = plus(hourGained, counts);
         h.add(counts);
-        hourChanged = true;
       }
-      rewritten.add(bucket);
     }
     if (rewritten.isEmpty()) {
       return;
     }
     store(day, d);
-    if (hourChanged) {
+    if (hourGained != null) {
       store(hour, h);
     }
-    emitBehind(key, rewritten, last, hourChanged ? h : null, d, applied, out);
+    emitBehind(key, rewritten, last, hourGained == null ? null : h, hourWasEmpty ? null : hourGained, d,
+        dayWasEmpty ? null : dayGained, out);
+  }
+
+  /** Notes that {@code bucket}'s own point gains {@code counts}; before the first gain, whether it held anything. */
+  private void gain(java.util.SortedMap<Long, A> rewritten, long bucket, A counts) throws Exception {
+    if (!rewritten.containsKey(bucket)) {
+      rewritten.put(bucket, minutes.contains(bucket) ? plus(null, counts) : null);
+    } else if (rewritten.get(bucket) != null) {
+      rewritten.get(bucket).add(counts);
+    }
+  }
+
+  /** {@code sum + counts} in a new aggregate when {@code sum} is null (never stored, so never prepared). */
+  private A plus(A sum, A counts) {
+    if (sum == null) {
+      sum = empty();
+    }
+    sum.add(counts);
+    return sum;
   }
 
   /**
    * Writes again what merging partials into already written buckets changed: each bucket's own
    * point (the 1 h point when the bucket is an hour) and the 1 h (when {@code h} is not null) and
-   * 24 h points of the last tick. {@code merged}: everything merged (it covers what each of those
-   * points gained since it was written).
+   * 24 h points of the last tick, each with what it gained ({@link #emitCorrected}; a null gain:
+   * the point is written whole).
    */
-  private void emitBehind(String key, java.util.SortedSet<Long> buckets, long last, A h, A d, A merged,
-      Collector<KpiPoint> out) throws Exception {
-    for (long bucket : buckets) {
-      if (bucketWindow != null) {
-        emitChange(key, bucketWindow, bucket, minutes.get(bucket), null, null, out);
-      } else if (bucket < last) {
-        emitChange(key, InfluxSchema.WINDOW_1H, bucket, minutes.get(bucket), null, null, out);
+  private void emitBehind(String key, java.util.SortedMap<Long, A> buckets, long last, A h, A hourGained, A d,
+      A dayGained, Collector<KpiPoint> out) throws Exception {
+    for (var b : buckets.entrySet()) {
+      long bucket = b.getKey();
+      if (bucketWindow != null || bucket < last) {
+        emitCorrected(key, ownWindow(), bucket, minutes.get(bucket), b.getValue(), out);
       }
     }
     if (h != null) {
-      emitChange(key, InfluxSchema.WINDOW_1H, last, h, bucketWindow != null ? merged : null, null, out);
+      emitCorrected(key, InfluxSchema.WINDOW_1H, last, h, bucketWindow != null ? hourGained : buckets.get(last), out);
     }
-    emitChange(key, InfluxSchema.WINDOW_24H, last, d, merged, null, out);
+    emitCorrected(key, InfluxSchema.WINDOW_24H, last, d, dayGained, out);
   }
 
   /**
@@ -339,17 +375,22 @@ public abstract class RollingWindows<P, A extends Rollable<A>> extends KeyedProc
    * current 1 h and 24 h values — so no already-written figure stays short of it.
    */
   private void mergeLate(String key, long minute, long last, A counts, Collector<KpiPoint> out) throws Exception {
+    java.util.TreeMap<Long, A> rewritten = new java.util.TreeMap<>();
+    gain(rewritten, minute, counts);
     merge(minute, counts);
     A d = day.value();
+    boolean dayWasEmpty = d.isEmpty();
     d.add(counts);
     store(day, d);
     A h = null;
+    boolean hourWasEmpty = false;
     if (minute > last - hourBuckets) {
       h = hour.value();
+      hourWasEmpty = h.isEmpty();
       h.add(counts);
       store(hour, h);
     }
-    emitBehind(key, new java.util.TreeSet<>(java.util.List.of(minute)), last, h, d, counts, out);
+    emitBehind(key, rewritten, last, h, hourWasEmpty ? null : counts, d, dayWasEmpty ? null : counts, out);
   }
 
   private A merge(long minute, A counts) throws Exception {
