@@ -66,7 +66,9 @@ public class RollingServiceWindows extends RollingWindows<ServicePartial, Servic
 
   @Override
   protected ServiceCounts copy(ServiceCounts c) {
-    return ServiceCounts.copyOf(c);
+    ServiceCounts copy = new ServiceCounts(); // prepared for storage before it is stored (RollingWindows)
+    copy.add(c);
+    return copy;
   }
 
   @Override

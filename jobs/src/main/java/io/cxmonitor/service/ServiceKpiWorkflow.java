@@ -115,7 +115,7 @@ public final class ServiceKpiWorkflow {
   private static SingleOutputStreamOperator<ServicePartial> preAggregate(DataStream<TicketFact> ticketFacts,
       DataStream<TicketFact> repeatFacts, Settings s) {
     return ticketFacts.union(repeatFacts)
-        .transform(SERVICE_PRE_AGGREGATE_NAME, TypeInformation.of(ServicePartial.class),
+        .transform(SERVICE_PRE_AGGREGATE_NAME, ServicePartialTypeInfo.INSTANCE,
             new ServicePreAggregator(s.job() + ".facts", s.bucket().toMillis(), s.statsInterval().toMillis()))
         .uid(SERVICE_PRE_AGGREGATE);
   }

@@ -104,6 +104,6 @@ public final class ServicePreAggregator extends FactPreAggregator<TicketFact, Se
 
   @Override
   protected ServicePartial partial(Grouping g, String value, long bucket, ServiceCounts c) {
-    return new ServicePartial(g, value, bucket, c.seal());
+    return new ServicePartial(g, value, bucket, c); // shipped with its live histograms (ServicePartialSerializer)
   }
 }
