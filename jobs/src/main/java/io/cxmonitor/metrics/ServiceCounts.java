@@ -120,6 +120,34 @@ public final class ServiceCounts implements Rollable<ServiceCounts> {
     return queueTime;
   }
 
+  /** The first-response histogram when it holds values; null instead of an empty one (none is created). */
+  public Histogram frtIfAny() {
+    return ifAny(frt, frtEncoded, this::frt);
+  }
+
+  public Histogram ttrIfAny() {
+    return ifAny(ttr, ttrEncoded, this::ttr);
+  }
+
+  public Histogram queueTimeIfAny() {
+    return ifAny(queueTime, queueEncoded, this::queueTime);
+  }
+
+  private static Histogram ifAny(Histogram live, byte[] encoded, java.util.function.Supplier<Histogram> decoded) {
+    Histogram h = live != null ? live : encoded == null ? null : decoded.get();
+    return h == null || h.getTotalCount() == 0 ? null : h;
+  }
+
+  /** Replaces the histograms by these live ones (e.g. read from the wire); null: none. */
+  public void setHistograms(Histogram frt, Histogram ttr, Histogram queueTime) {
+    this.frt = frt;
+    this.ttr = ttr;
+    this.queueTime = queueTime;
+    frtEncoded = null;
+    ttrEncoded = null;
+    queueEncoded = null;
+  }
+
   /** Records a first response time (ms, at least 0). */
   public void recordFrt(long ms) {
     frtMedianSum += record(frt(), ms);

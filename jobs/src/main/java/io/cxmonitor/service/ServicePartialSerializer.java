@@ -9,9 +9,9 @@ import static io.cxmonitor.platform.serialization.CompactIo.writeVarLong;
 
 import io.cxmonitor.metrics.ServiceCounts;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.List;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.HistogramIterationValue;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
@@ -20,11 +20,11 @@ import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * Writes a {@link ServicePartial} across the service job's shuffle from the pre-aggregator to the
- * rolling windows: the counts as variable-length numbers, and each duration histogram as its
- * recorded values (value, count), read back into a histogram with the same counts at the same
- * indexes. Flink's POJO serializer wrote the histograms in their compressed storage form, so the
- * pre-aggregator deflated and the windows inflated every histogram of every partial (a zlib stream
- * each), with reflection per field besides.
+ * rolling windows: the counts as variable-length numbers, and each duration histogram that holds
+ * values in HdrHistogram's uncompressed form (none is created for an empty one). Flink's POJO
+ * serializer wrote the histograms in their compressed storage form, so the pre-aggregator
+ * deflated and the windows inflated every histogram of every partial (a zlib stream each), with
+ * reflection per field besides.
  *
  * <p>Only on the wire between two subtasks of one job, never in state or a savepoint, so the layout
  * may change with any release. {@link #FIELDS} names the fields of {@link ServiceCounts} it carries:
@@ -43,6 +43,9 @@ final class ServicePartialSerializer extends TypeSerializerSingleton<ServicePart
       "reopenedFinal", "anonymousContacts", "fwdFollowed", "fwdExpired", "fwdFinal", "fwdFinalFollowed",
       "fcrProvisional", "fcrProvisionalYes", "closedByReason", "frtMedianSum", "frtMedianSumN", "ttrMedianSum",
       "ttrMedianSumN", "queueMedianSum", "queueMedianSumN");
+
+  /** Per thread: the buffer histograms are encoded into before they are copied out (the serializer is shared). */
+  private static final ThreadLocal<ByteBuffer> BUFFER = ThreadLocal.withInitial(() -> ByteBuffer.allocate(4096));
 
   private ServicePartialSerializer() {}
 
@@ -99,9 +102,9 @@ final class ServicePartialSerializer extends TypeSerializerSingleton<ServicePart
     }
     writeCounts(out, c.repeatPairs);
     writeCounts(out, c.closedByReason);
-    writeHistogram(out, c.frt());
-    writeHistogram(out, c.ttr());
-    writeHistogram(out, c.queueTime());
+    writeHistogram(out, c.frtIfAny());
+    writeHistogram(out, c.ttrIfAny());
+    writeHistogram(out, c.queueTimeIfAny());
   }
 
   @Override
@@ -152,9 +155,7 @@ final class ServicePartialSerializer extends TypeSerializerSingleton<ServicePart
     c.queueMedianSumN = readVarLong(in);
     c.repeatPairs = readCounts(in);
     c.closedByReason = readCounts(in);
-    readHistogram(in, c.frt());
-    readHistogram(in, c.ttr());
-    readHistogram(in, c.queueTime());
+    c.setHistograms(readHistogram(in), readHistogram(in), readHistogram(in));
     p.counts = c;
     return p;
   }
@@ -184,28 +185,36 @@ final class ServicePartialSerializer extends TypeSerializerSingleton<ServicePart
   }
 
   /**
-   * The recorded values in ascending order, each as (count, the value's distance from the previous
-   * one), ended by a count of 0. A value is the highest equivalent value of its index, which
-   * recording puts back at the same index.
+   * A histogram in HdrHistogram's own uncompressed form (its counts with runs of zeros collapsed),
+   * after its length; 0 for none. The compressed form the state keeps adds a zlib stream.
    */
   private static void writeHistogram(DataOutputView out, Histogram h) throws IOException {
-    if (h.getTotalCount() != 0) {
-      long previous = 0;
-      for (HistogramIterationValue v : h.recordedValues()) {
-        writeVarLong(out, v.getCountAtValueIteratedTo());
-        writeVarLong(out, v.getValueIteratedTo() - previous);
-        previous = v.getValueIteratedTo();
-      }
+    if (h == null) {
+      writeVarInt(out, 0);
+      return;
     }
-    writeVarLong(out, 0);
+    ByteBuffer buffer = BUFFER.get();
+    int needed = h.getNeededByteBufferCapacity();
+    if (buffer.capacity() < needed) {
+      buffer = ByteBuffer.allocate(Math.max(needed, 2 * buffer.capacity()));
+      BUFFER.set(buffer);
+    }
+    buffer.clear();
+    int length = h.encodeIntoByteBuffer(buffer);
+    writeVarInt(out, length);
+    out.write(buffer.array(), 0, length);
   }
 
-  private static void readHistogram(DataInputView in, Histogram into) throws IOException {
-    long value = 0;
-    for (long count = readVarLong(in); count != 0; count = readVarLong(in)) {
-      value += readVarLong(in);
-      into.recordValueWithCount(value, count);
+  private static Histogram readHistogram(DataInputView in) throws IOException {
+    int length = readVarInt(in);
+    if (length == 0) {
+      return null;
     }
+    byte[] bytes = new byte[length];
+    in.readFully(bytes);
+    Histogram h = Histogram.decodeFromByteBuffer(ByteBuffer.wrap(bytes), 0);
+    h.setAutoResize(true);
+    return h;
   }
 
   @Override
