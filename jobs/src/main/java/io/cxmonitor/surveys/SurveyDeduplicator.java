@@ -3,7 +3,9 @@ package io.cxmonitor.surveys;
 import io.cxmonitor.platform.kafka.Decoded;
 import io.cxmonitor.schemas.SurveyResponse;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -17,6 +19,9 @@ import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.runtime.state.heap.AbstractHeapState;
+import org.apache.flink.runtime.state.heap.StateMap;
+import org.apache.flink.runtime.state.heap.StateTable;
 import org.apache.flink.runtime.state.internal.InternalMapState;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.InternalTimer;
@@ -71,6 +76,11 @@ final class SurveyDeduplicator extends AbstractStreamOperator<Decoded<SurveyResp
 
   private final long bucketMillis;
   private transient InternalMapState<String, Long, String, Boolean> ids;
+  /**
+   * Heap state: the table of the maps, reached by key group without making the group's key the
+   * current one (null on RocksDB, or a heap state behind a decorator).
+   */
+  private transient StateTable<String, Long, Map<String, Boolean>> table;
   private transient int keyGroups;
   private transient KeyGroupRange range;
   /** Per key group of this subtask (index − range start), the key its ids are kept under. */
@@ -97,6 +107,8 @@ final class SurveyDeduplicator extends AbstractStreamOperator<Decoded<SurveyResp
     super.open();
     ids = (InternalMapState<String, Long, String, Boolean>) getOrCreateKeyedState(
         LongSerializer.INSTANCE, new MapStateDescriptor<>(STATE, Types.STRING, Types.BOOLEAN));
+    table = ids instanceof AbstractHeapState<?, ?, ?> heap
+        ? ((AbstractHeapState<String, Long, Map<String, Boolean>>) heap).getStateTable() : null;
     TaskInfo task = getRuntimeContext().getTaskInfo();
     keyGroups = task.getMaxNumberOfParallelSubtasks();
     range = KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(
@@ -131,28 +143,57 @@ final class SurveyDeduplicator extends AbstractStreamOperator<Decoded<SurveyResp
     return keys;
   }
 
+  /**
+   * Flink would make the response id the current key before each record; nothing here reads state
+   * under it: {@link #processElement} picks the map of the id's key group itself.
+   */
+  @Override
+  public void setKeyContextElement(StreamRecord<Decoded<SurveyResponse>> record) {}
+
   @Override
   public void processElement(StreamRecord<Decoded<SurveyResponse>> element) throws Exception {
     Decoded<SurveyResponse> d = element.getValue();
     if (d.ok()) {
       long bucketEnd = (Math.floorDiv(d.value.getEventTime().toEpochMilli(), bucketMillis) + 1) * bucketMillis - 1;
       if (bucketEnd > watermark) {
-        String id = d.value.getResponseId();
-        selectMap(id, bucketEnd);
-        if (ids.contains(id)) {
-          d.duplicate = true;
-        } else {
-          ids.put(id, Boolean.TRUE);
-        }
+        d.duplicate = !firstCopy(d.value.getResponseId(), bucketEnd);
       }
     }
     output.collect(element);
+  }
+
+  /** Remembers the id in its key group's map of the bucket; false when it was there already. */
+  private boolean firstCopy(String id, long bucketEnd) throws Exception {
+    if (table == null) {
+      selectMap(id, bucketEnd);
+      if (ids.contains(id)) {
+        return false;
+      }
+      ids.put(id, Boolean.TRUE);
+      return true;
+    }
+    // what HeapMapState does, without setting the current key: the state map copies a map that a
+    // running snapshot still holds before handing it out
+    int keyGroup = KeyGroupRangeAssignment.assignToKeyGroup(id, keyGroups);
+    noteBucket(bucketEnd);
+    StateMap<String, Long, Map<String, Boolean>> maps = table.getMapForKeyGroup(keyGroup);
+    String groupKey = groupKeys[keyGroup - range.getStartKeyGroup()];
+    Map<String, Boolean> seen = maps.get(groupKey, bucketEnd);
+    if (seen == null) {
+      seen = new HashMap<>();
+      maps.put(groupKey, bucketEnd, seen);
+    }
+    return seen.putIfAbsent(id, Boolean.TRUE) == null;
   }
 
   /** Makes the map of the id's key group and bucket the current one. */
   private void selectMap(String id, long bucketEnd) {
     setCurrentKey(groupKeys[KeyGroupRangeAssignment.assignToKeyGroup(id, keyGroups) - range.getStartKeyGroup()]);
     ids.setCurrentNamespace(bucketEnd);
+    noteBucket(bucketEnd);
+  }
+
+  private void noteBucket(long bucketEnd) {
     if (bucketEnd != lastBucket) {
       openBuckets.add(bucketEnd);
       lastBucket = bucketEnd;
