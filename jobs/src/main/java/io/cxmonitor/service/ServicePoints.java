@@ -65,13 +65,13 @@ public final class ServicePoints {
    */
   public static int changedBy(ServiceCounts gained) {
     int mask = 0;
-    if (gained.frt().getTotalCount() != 0 || gained.frtMedianSum != 0 || gained.frtMedianSumN != 0) {
+    if (gained.frtIfAny() != null || gained.frtMedianSum != 0 || gained.frtMedianSumN != 0) {
       mask |= FRT;
     }
-    if (gained.ttr().getTotalCount() != 0 || gained.ttrMedianSum != 0 || gained.ttrMedianSumN != 0) {
+    if (gained.ttrIfAny() != null || gained.ttrMedianSum != 0 || gained.ttrMedianSumN != 0) {
       mask |= TTR;
     }
-    if (gained.queueTime().getTotalCount() != 0 || gained.queueMedianSum != 0 || gained.queueMedianSumN != 0) {
+    if (gained.queueTimeIfAny() != null || gained.queueMedianSum != 0 || gained.queueMedianSumN != 0) {
       mask |= QUEUE_TIME;
     }
     if (gained.opened != 0 || gained.resolved != 0 || gained.queueEntered != 0 || gained.queueAbandoned != 0
