@@ -1,6 +1,7 @@
 package io.cxmonitor.metrics;
 
-import io.cxmonitor.platform.stats.Durations;
+import io.cxmonitor.platform.stats.DurationValues;
+import io.cxmonitor.platform.stats.LiveDurations;
 import io.cxmonitor.platform.windows.Rollable;
 
 import io.cxmonitor.schemas.Channel;
@@ -86,9 +87,10 @@ public final class ServiceCounts implements Rollable<ServiceCounts> {
   public long queueMedianSum;
   public long queueMedianSumN;
 
-  private transient Histogram frt;
-  private transient Histogram ttr;
-  private transient Histogram queueTime;
+  /** The live side of each duration kind: its histogram, or its values while it has none (see {@link LiveDurations}). */
+  private final transient LiveDurations frt = new LiveDurations();
+  private final transient LiveDurations ttr = new LiveDurations();
+  private final transient LiveDurations queueTime = new LiveDurations();
 
   public ServiceCounts() {}
 
@@ -100,76 +102,85 @@ public final class ServiceCounts implements Rollable<ServiceCounts> {
   }
 
   public Histogram frt() {
-    if (frt == null) {
-      frt = Durations.decode(frtEncoded);
-    }
-    return frt;
+    return frt.histogram(frtEncoded);
   }
 
   public Histogram ttr() {
-    if (ttr == null) {
-      ttr = Durations.decode(ttrEncoded);
-    }
-    return ttr;
+    return ttr.histogram(ttrEncoded);
   }
 
   public Histogram queueTime() {
-    if (queueTime == null) {
-      queueTime = Durations.decode(queueEncoded);
-    }
-    return queueTime;
+    return queueTime.histogram(queueEncoded);
   }
 
   /** The first-response histogram when it holds values; null instead of an empty one (none is created). */
   public Histogram frtIfAny() {
-    return ifAny(frt, frtEncoded, this::frt);
+    return frt.ifAny(frtEncoded);
   }
 
   public Histogram ttrIfAny() {
-    return ifAny(ttr, ttrEncoded, this::ttr);
+    return ttr.ifAny(ttrEncoded);
   }
 
   public Histogram queueTimeIfAny() {
-    return ifAny(queueTime, queueEncoded, this::queueTime);
+    return queueTime.ifAny(queueEncoded);
   }
 
-  private static Histogram ifAny(Histogram live, byte[] encoded, java.util.function.Supplier<Histogram> decoded) {
-    Histogram h = live != null ? live : encoded == null ? null : decoded.get();
-    return h == null || h.getTotalCount() == 0 ? null : h;
+  /** The first response times recorded so far when they are not in a histogram (yet); else null. Not to be changed. */
+  public DurationValues frtValues() {
+    return frt.values();
+  }
+
+  public DurationValues ttrValues() {
+    return ttr.values();
+  }
+
+  public DurationValues queueTimeValues() {
+    return queueTime.values();
   }
 
   /** Replaces the histograms by these live ones (e.g. read from the wire); null: none. */
   public void setHistograms(Histogram frt, Histogram ttr, Histogram queueTime) {
-    this.frt = frt;
-    this.ttr = ttr;
-    this.queueTime = queueTime;
+    this.frt.set(frt, null);
+    this.ttr.set(ttr, null);
+    this.queueTime.set(queueTime, null);
     frtEncoded = null;
     ttrEncoded = null;
     queueEncoded = null;
   }
 
+  /** Sets the durations of each kind given as values (read from the wire), in place of its histogram. */
+  public void setValues(DurationValues frt, DurationValues ttr, DurationValues queueTime) {
+    if (frt != null) {
+      this.frt.set(null, frt);
+      frtEncoded = null;
+    }
+    if (ttr != null) {
+      this.ttr.set(null, ttr);
+      ttrEncoded = null;
+    }
+    if (queueTime != null) {
+      this.queueTime.set(null, queueTime);
+      queueEncoded = null;
+    }
+  }
+
   /** Records a first response time (ms, at least 0). */
   public void recordFrt(long ms) {
-    frtMedianSum += record(frt(), ms);
+    frtMedianSum += frt.record(frtEncoded, ms);
     frtMedianSumN++;
   }
 
   /** Records a time to resolution (ms, at least 0). */
   public void recordTtr(long ms) {
-    ttrMedianSum += record(ttr(), ms);
+    ttrMedianSum += ttr.record(ttrEncoded, ms);
     ttrMedianSumN++;
   }
 
   /** Records a queue time (ms, at least 0). */
   public void recordQueueTime(long ms) {
-    queueMedianSum += record(queueTime(), ms);
+    queueMedianSum += queueTime.record(queueEncoded, ms);
     queueMedianSumN++;
-  }
-
-  private static long record(Histogram h, long ms) {
-    long value = Math.max(0, ms);
-    h.recordValue(value);
-    return h.medianEquivalentValue(value);
   }
 
   /** Mean first response time (ms), as {@link Histogram#getMean()} computes it; 0 when none. */
@@ -194,17 +205,11 @@ public final class ServiceCounts implements Rollable<ServiceCounts> {
     return medianSumN == n && medianSum < (1L << 53) ? (double) medianSum / n : h.getMean();
   }
 
-  /** Writes the live histograms into the serialised fields. */
+  /** Writes the live histograms (and durations kept as values) into the serialised fields. */
   public ServiceCounts seal() {
-    if (frt != null) {
-      frtEncoded = frt.getTotalCount() == 0 ? null : Durations.encode(frt);
-    }
-    if (ttr != null) {
-      ttrEncoded = ttr.getTotalCount() == 0 ? null : Durations.encode(ttr);
-    }
-    if (queueTime != null) {
-      queueEncoded = queueTime.getTotalCount() == 0 ? null : Durations.encode(queueTime);
-    }
+    frtEncoded = frt.seal(frtEncoded);
+    ttrEncoded = ttr.seal(ttrEncoded);
+    queueEncoded = queueTime.seal(queueEncoded);
     return this;
   }
 
@@ -271,27 +276,9 @@ public final class ServiceCounts implements Rollable<ServiceCounts> {
         repeatPairs[i] += sign * o.repeatPairs[i];
       }
     }
-    if (o.frtEncoded != null || o.frt != null) {
-      if (sign > 0) {
-        frt().add(o.frt());
-      } else {
-        frt().subtract(o.frt());
-      }
-    }
-    if (o.ttrEncoded != null || o.ttr != null) {
-      if (sign > 0) {
-        ttr().add(o.ttr());
-      } else {
-        ttr().subtract(o.ttr());
-      }
-    }
-    if (o.queueEncoded != null || o.queueTime != null) {
-      if (sign > 0) {
-        queueTime().add(o.queueTime());
-      } else {
-        queueTime().subtract(o.queueTime());
-      }
-    }
+    frt.combine(frtEncoded, o.frt, o.frtEncoded, sign);
+    ttr.combine(ttrEncoded, o.ttr, o.ttrEncoded, sign);
+    queueTime.combine(queueEncoded, o.queueTime, o.queueEncoded, sign);
   }
 
   @Override
@@ -306,6 +293,7 @@ public final class ServiceCounts implements Rollable<ServiceCounts> {
         && frtBreaches == 0 && ttrBreaches == 0 && contacts == 0 && repeats == 0
         && queueEntered == 0 && queueLeft == 0 && closed == 0 && closedStale == 0 && resolvedFinal == 0
         && anonymousContacts == 0 && fwdFollowed == 0 && fwdExpired == 0 && fwdFinal == 0 && fcrProvisional == 0
-        && frt().getTotalCount() == 0 && ttr().getTotalCount() == 0 && queueTime().getTotalCount() == 0;
+        && frt.values() == null && ttr.values() == null && queueTime.values() == null
+        && frtIfAny() == null && ttrIfAny() == null && queueTimeIfAny() == null;
   }
 }

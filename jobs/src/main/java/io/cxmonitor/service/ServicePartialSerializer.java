@@ -8,6 +8,7 @@ import static io.cxmonitor.platform.serialization.CompactIo.writeVarInt;
 import static io.cxmonitor.platform.serialization.CompactIo.writeVarLong;
 
 import io.cxmonitor.metrics.ServiceCounts;
+import io.cxmonitor.platform.stats.DurationValues;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -20,8 +21,9 @@ import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * Writes a {@link ServicePartial} across the service job's shuffle from the pre-aggregator to the
- * rolling windows: the counts as variable-length numbers, and each duration histogram that holds
- * values in HdrHistogram's uncompressed form (none is created for an empty one). Flink's POJO
+ * rolling windows: the counts as variable-length numbers, and the durations of each kind that holds
+ * any: as the values themselves while the partial keeps them as values ({@link DurationValues}, a few
+ * per partial), else the histogram in HdrHistogram's uncompressed form. Flink's POJO
  * serializer wrote the histograms in their compressed storage form, so the pre-aggregator
  * deflated and the windows inflated every histogram of every partial (a zlib stream each), with
  * reflection per field besides.
@@ -43,6 +45,11 @@ final class ServicePartialSerializer extends TypeSerializerSingleton<ServicePart
       "reopenedFinal", "anonymousContacts", "fwdFollowed", "fwdExpired", "fwdFinal", "fwdFinalFollowed",
       "fcrProvisional", "fcrProvisionalYes", "closedByReason", "frtMedianSum", "frtMedianSumN", "ttrMedianSum",
       "ttrMedianSumN", "queueMedianSum", "queueMedianSumN");
+
+  /** What stands for the durations of one kind: none, a histogram, or the values. */
+  private static final int NONE = 0;
+  private static final int HISTOGRAM = 1;
+  private static final int VALUES = 2;
 
   /** Per thread: the buffer histograms are encoded into before they are copied out (the serializer is shared). */
   private static final ThreadLocal<ByteBuffer> BUFFER = ThreadLocal.withInitial(() -> ByteBuffer.allocate(4096));
@@ -102,9 +109,21 @@ final class ServicePartialSerializer extends TypeSerializerSingleton<ServicePart
     }
     writeCounts(out, c.repeatPairs);
     writeCounts(out, c.closedByReason);
-    writeHistogram(out, c.frtIfAny());
-    writeHistogram(out, c.ttrIfAny());
-    writeHistogram(out, c.queueTimeIfAny());
+    if (c.frtValues() != null) {
+      writeValues(out, c.frtValues());
+    } else {
+      writeHistogram(out, c.frtIfAny());
+    }
+    if (c.ttrValues() != null) {
+      writeValues(out, c.ttrValues());
+    } else {
+      writeHistogram(out, c.ttrIfAny());
+    }
+    if (c.queueTimeValues() != null) {
+      writeValues(out, c.queueTimeValues());
+    } else {
+      writeHistogram(out, c.queueTimeIfAny());
+    }
   }
 
   @Override
@@ -155,7 +174,18 @@ final class ServicePartialSerializer extends TypeSerializerSingleton<ServicePart
     c.queueMedianSumN = readVarLong(in);
     c.repeatPairs = readCounts(in);
     c.closedByReason = readCounts(in);
-    c.setHistograms(readHistogram(in), readHistogram(in), readHistogram(in));
+    Histogram[] histograms = new Histogram[3];
+    DurationValues[] values = new DurationValues[3];
+    for (int i = 0; i < 3; i++) {
+      int kind = in.readUnsignedByte();
+      if (kind == HISTOGRAM) {
+        histograms[i] = readHistogram(in);
+      } else if (kind == VALUES) {
+        values[i] = readValues(in);
+      }
+    }
+    c.setHistograms(histograms[0], histograms[1], histograms[2]);
+    c.setValues(values[0], values[1], values[2]);
     p.counts = c;
     return p;
   }
@@ -184,15 +214,34 @@ final class ServicePartialSerializer extends TypeSerializerSingleton<ServicePart
     return counts;
   }
 
+  /** Durations kept as values: how many, then each. */
+  private static void writeValues(DataOutputView out, DurationValues values) throws IOException {
+    out.writeByte(VALUES);
+    writeVarInt(out, values.size());
+    for (int i = 0; i < values.size(); i++) {
+      writeVarLong(out, values.get(i));
+    }
+  }
+
+  private static DurationValues readValues(DataInputView in) throws IOException {
+    int n = readVarInt(in);
+    DurationValues values = new DurationValues();
+    for (int i = 0; i < n; i++) {
+      values.add(readVarLong(in));
+    }
+    return n == 0 ? null : values;
+  }
+
   /**
    * A histogram in HdrHistogram's own uncompressed form (its counts with runs of zeros collapsed),
-   * after its length; 0 for none. The compressed form the state keeps adds a zlib stream.
+   * after its length. The compressed form the state keeps adds a zlib stream.
    */
   private static void writeHistogram(DataOutputView out, Histogram h) throws IOException {
     if (h == null) {
-      writeVarInt(out, 0);
+      out.writeByte(NONE);
       return;
     }
+    out.writeByte(HISTOGRAM);
     ByteBuffer buffer = BUFFER.get();
     int needed = h.getNeededByteBufferCapacity();
     if (buffer.capacity() < needed) {
@@ -207,9 +256,6 @@ final class ServicePartialSerializer extends TypeSerializerSingleton<ServicePart
 
   private static Histogram readHistogram(DataInputView in) throws IOException {
     int length = readVarInt(in);
-    if (length == 0) {
-      return null;
-    }
     byte[] bytes = new byte[length];
     in.readFully(bytes);
     Histogram h = Histogram.decodeFromByteBuffer(ByteBuffer.wrap(bytes), 0);

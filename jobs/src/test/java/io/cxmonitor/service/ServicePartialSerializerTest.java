@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link ServicePartialSerializer} gives back every field of a partial: each count (random values,
- * negative ones too), the arrays or their absence, and histograms with the same counts at the same
- * values, so every figure read from them (percentiles, mean, maximum) is the same.
+ * negative ones too), the arrays or their absence, and durations (as histograms, or as the values
+ * the pre-aggregator keeps) with the same counts at the same values, so every figure read from them
+ * (percentiles, mean, maximum) is the same.
  */
 class ServicePartialSerializerTest {
   @Test
@@ -39,8 +40,9 @@ class ServicePartialSerializerTest {
       DataOutputSerializer out = new DataOutputSerializer(64);
       ServicePartialSerializer.INSTANCE.serialize(p, out);
       ServicePartial back = ServicePartialSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+      ServicePartial copy = ServicePartialSerializer.INSTANCE.copy(p); // before reading p turns its values into histograms
       assertSame(p, back);
-      assertSame(p, ServicePartialSerializer.INSTANCE.copy(p));
+      assertSame(p, copy);
 
       DataOutputSerializer copied = new DataOutputSerializer(64);
       ServicePartialSerializer.INSTANCE.copy(new DataInputDeserializer(out.getCopyOfBuffer()), copied);
@@ -62,12 +64,23 @@ class ServicePartialSerializerTest {
     }
     c.repeatPairs = r.nextBoolean() ? null : r.longs(ServiceCounts.CHANNELS * ServiceCounts.CHANNELS, -3, 50).toArray();
     c.closedByReason = r.nextBoolean() ? null : r.longs(ServiceCounts.CLOSE_REASONS, 0, 9).toArray();
-    for (int i = r.nextInt(40); i > 0; i--) {
-      c.frt().recordValue(r.nextInt(3) == 0 ? 0 : (long) Math.exp(r.nextDouble() * 20));
-      c.ttr().recordValue((long) Math.exp(r.nextDouble() * 23));
-    }
-    for (int i = r.nextInt(3); i > 0; i--) {
-      c.queueTime().recordValueWithCount(r.nextInt(600_000), 1 + r.nextInt(1_000));
+    if (r.nextBoolean()) {
+      for (int i = r.nextInt(40); i > 0; i--) {
+        c.frt().recordValue(r.nextInt(3) == 0 ? 0 : (long) Math.exp(r.nextDouble() * 20));
+        c.ttr().recordValue((long) Math.exp(r.nextDouble() * 23));
+      }
+      for (int i = r.nextInt(3); i > 0; i--) {
+        c.queueTime().recordValueWithCount(r.nextInt(600_000), 1 + r.nextInt(1_000));
+      }
+    } else {
+      // as the pre-aggregator records them: kept as values up to DurationValues.MAX_VALUES, then a histogram
+      for (int i = r.nextInt(4) == 0 ? r.nextInt(100) : r.nextInt(4); i > 0; i--) {
+        c.recordFrt(r.nextInt(3) == 0 ? 0 : (long) Math.exp(r.nextDouble() * 20));
+        c.recordTtr((long) Math.exp(r.nextDouble() * 23));
+        if (r.nextBoolean()) {
+          c.recordQueueTime(r.nextInt(600_000));
+        }
+      }
     }
     if (r.nextBoolean()) {
       c.seal(); // as restored or copied counts carry them: the live histograms are what is written

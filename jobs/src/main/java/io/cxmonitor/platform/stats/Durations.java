@@ -15,7 +15,18 @@ public final class Durations {
   /** Significant value digits: relative error of any percentile ≤ 10^-2. */
   public static final int SIGNIFICANT_DIGITS = 2;
 
+  /**
+   * A histogram never recorded into: the bucket arithmetic of this precision, which does not depend
+   * on a histogram's range, read only.
+   */
+  private static final Histogram SHAPE = newHistogram();
+
   private Durations() {}
+
+  /** {@link Histogram#medianEquivalentValue} of {@code value} in a histogram of this precision. */
+  public static long medianEquivalent(long value) {
+    return SHAPE.medianEquivalentValue(value);
+  }
 
   public static Histogram newHistogram() {
     Histogram h = new Histogram(SIGNIFICANT_DIGITS);
