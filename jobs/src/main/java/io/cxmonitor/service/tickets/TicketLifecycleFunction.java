@@ -16,8 +16,9 @@ import io.cxmonitor.service.TicketFact;
 import io.cxmonitor.service.TicketFact.Kind;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -69,6 +70,9 @@ public final class TicketLifecycleFunction extends HorizonKeyedProcessFunction<S
       new OutputTag<>("sla-alerts", TypeInformation.of(SlaBreachAlert.class));
 
   private static final InteractionType[] TYPES = InteractionType.values();
+  /** Channels by the tag value a ticket keeps ({@link #setDimensions}). */
+  private static final Map<String, Channel> CHANNELS = Arrays.stream(Channel.values())
+      .collect(Collectors.toMap(c -> Grouping.tagValue(c.name()), c -> c));
 
   private final SlaRule sla;
   private final long reopenWindowMs;
@@ -236,27 +240,39 @@ public final class TicketLifecycleFunction extends HorizonKeyedProcessFunction<S
     if (n == 0) {
       return;
     }
-    Integer[] due = java.util.stream.IntStream.range(0, n).filter(i -> s.pendingAt[i] <= upTo).boxed().toArray(Integer[]::new);
-    if (due.length == 0) {
+    int[] due = new int[n];
+    int m = 0;
+    for (int i = 0; i < n; i++) {
+      if (s.pendingAt[i] <= upTo) {
+        // insertion in order: a ticket has a few pending events at most
+        int j = m++;
+        while (j > 0 && compare(s, due[j - 1], i) > 0) {
+          due[j] = due[j - 1];
+          j--;
+        }
+        due[j] = i;
+      }
+    }
+    if (m == 0) {
       return;
     }
-    Arrays.sort(due, order(s));
     boolean[] applied = new boolean[n];
     if (s.openedAt == TicketState.UNKNOWN) {
-      Integer open = null;
-      for (Integer i : due) {
-        if (TYPES[s.pendingType[i]] == InteractionType.OPENED) {
-          open = i;
+      int open = -1;
+      for (int k = 0; k < m; k++) {
+        if (TYPES[s.pendingType[due[k]]] == InteractionType.OPENED) {
+          open = due[k];
           break;
         }
       }
-      if (open == null) {
+      if (open < 0) {
         return; // held until OPENED comes
       }
       opened(s, s.pendingAt[open], ctx, out);
       applied[open] = true;
     }
-    for (Integer i : due) {
+    for (int k = 0; k < m; k++) {
+      int i = due[k];
       if (!applied[i]) {
         applyOne(s, TYPES[s.pendingType[i]], Math.max(s.pendingAt[i], s.openedAt), s.pendingText[i], s.pendingSelfService[i],
             ctx, out);
@@ -267,11 +283,18 @@ public final class TicketLifecycleFunction extends HorizonKeyedProcessFunction<S
   }
 
   /** Event time, then type in lifecycle order, then the payload: a total order, so ties do not depend on arrival. */
-  private static Comparator<Integer> order(TicketState s) {
-    return Comparator.<Integer>comparingLong(i -> s.pendingAt[i])
-        .thenComparingInt(i -> rank(TYPES[s.pendingType[i]]))
-        .thenComparing(i -> s.pendingText[i] == null ? "" : s.pendingText[i])
-        .thenComparing(i -> s.pendingSelfService[i]);
+  static int compare(TicketState s, int a, int b) {
+    int c = Long.compare(s.pendingAt[a], s.pendingAt[b]);
+    if (c == 0) {
+      c = Integer.compare(rank(TYPES[s.pendingType[a]]), rank(TYPES[s.pendingType[b]]));
+    }
+    if (c == 0) {
+      c = (s.pendingText[a] == null ? "" : s.pendingText[a]).compareTo(s.pendingText[b] == null ? "" : s.pendingText[b]);
+    }
+    if (c == 0) {
+      c = Boolean.compare(s.pendingSelfService[a], s.pendingSelfService[b]);
+    }
+    return c;
   }
 
   private static int rank(InteractionType type) {
@@ -541,7 +564,8 @@ public final class TicketLifecycleFunction extends HorizonKeyedProcessFunction<S
   }
 
   private static Channel channelOf(TicketState s) {
-    return Channel.valueOf(s.channel.toUpperCase(Locale.ROOT));
+    Channel c = CHANNELS.get(s.channel);
+    return c != null ? c : Channel.valueOf(s.channel.toUpperCase(Locale.ROOT));
   }
 
   // --- the pending buffer ---
