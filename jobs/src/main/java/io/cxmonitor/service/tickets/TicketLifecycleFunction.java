@@ -283,7 +283,7 @@ public final class TicketLifecycleFunction extends HorizonKeyedProcessFunction<S
   }
 
   /** Event time, then type in lifecycle order, then the payload: a total order, so ties do not depend on arrival. */
-  static int compare(TicketState s, int a, int b) {
+  private static int compare(TicketState s, int a, int b) {
     int c = Long.compare(s.pendingAt[a], s.pendingAt[b]);
     if (c == 0) {
       c = Integer.compare(rank(TYPES[s.pendingType[a]]), rank(TYPES[s.pendingType[b]]));
