@@ -182,6 +182,8 @@ final class ServicePartialSerializer extends TypeSerializerSingleton<ServicePart
         histograms[i] = readHistogram(in);
       } else if (kind == VALUES) {
         values[i] = readValues(in);
+      } else if (kind != NONE) {
+        throw new IOException("unknown form " + kind + " of a partial's durations: not written by this serializer");
       }
     }
     c.setHistograms(histograms[0], histograms[1], histograms[2]);

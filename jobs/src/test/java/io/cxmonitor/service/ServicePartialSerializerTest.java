@@ -50,6 +50,20 @@ class ServicePartialSerializerTest {
     }
   }
 
+  @Test
+  void refusesADurationFormItDoesNotKnow() throws Exception {
+    ServicePartial p = new ServicePartial(Grouping.values()[0], "chat", 42, new ServiceCounts()); // no durations
+    DataOutputSerializer out = new DataOutputSerializer(64);
+    ServicePartialSerializer.INSTANCE.serialize(p, out);
+    byte[] bytes = out.getCopyOfBuffer();
+    assertThat(bytes[bytes.length - 1]).as("the queue times' form comes last: none").isEqualTo((byte) 0);
+    ServicePartialSerializer.INSTANCE.deserialize(new DataInputDeserializer(bytes)); // as written: fine
+    bytes[bytes.length - 1] = 7;
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> ServicePartialSerializer.INSTANCE.deserialize(new DataInputDeserializer(bytes)))
+        .isInstanceOf(java.io.IOException.class).hasMessageContaining("unknown form 7");
+  }
+
   private static ServicePartial random(Random r) throws IllegalAccessException {
     ServiceCounts c = new ServiceCounts();
     for (Field f : ServiceCounts.class.getDeclaredFields()) {

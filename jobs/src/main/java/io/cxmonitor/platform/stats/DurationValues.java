@@ -6,10 +6,11 @@ import org.HdrHistogram.Histogram;
 /**
  * Durations (ms, at least 0) recorded while no histogram holds them yet: a partial of a few values
  * keeps them as they are, and they go into a histogram where one is needed. A histogram of
- * {@link Durations} takes a few kilobytes for values of hours, is reallocated as its range grows,
- * and is added to another by walking its whole counts array; a pre-aggregated partial usually holds
- * one to three values. Recording these values into a histogram gives the same counts, minimum and
- * maximum as recording them into a histogram of their own and adding that one.
+ * {@link Durations} takes kilobytes (16 KB of counts for values of an hour), is reallocated as its
+ * range grows, and is added to another by walking its counts (value by value when the two ranges
+ * differ); a pre-aggregated partial usually holds one to three values. Recording these values into
+ * a histogram gives the same counts, minimum and maximum as recording them into a histogram of
+ * their own and adding that one.
  */
 public final class DurationValues {
   /** More values than this go into a histogram: beyond it the list costs more than the histogram. */
