@@ -10,6 +10,11 @@ import java.util.Random;
 import java.util.function.Function;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramIterationValue;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -104,19 +109,19 @@ class ServiceCountsValuesTest {
     assertThat(back.frtIfAny()).isNull();
   }
 
-  /** The aggregate as state holds it after a copy or a restore: the stored fields only. */
+  /** Flink's POJO serializer of the aggregate, as the state backends keep it. */
+  private static final TypeSerializer<ServiceCounts> STATE =
+      TypeInformation.of(ServiceCounts.class).createSerializer(new SerializerConfigImpl());
+
+  /** The aggregate as state holds it after a copy (heap) or a write and read (RocksDB, restore): the stored fields only. */
   private static ServiceCounts stored(ServiceCounts c) {
-    ServiceCounts s = new ServiceCounts();
-    s.frtEncoded = c.frtEncoded;
-    s.ttrEncoded = c.ttrEncoded;
-    s.queueEncoded = c.queueEncoded;
-    s.frtMedianSum = c.frtMedianSum;
-    s.frtMedianSumN = c.frtMedianSumN;
-    s.ttrMedianSum = c.ttrMedianSum;
-    s.ttrMedianSumN = c.ttrMedianSumN;
-    s.queueMedianSum = c.queueMedianSum;
-    s.queueMedianSumN = c.queueMedianSumN;
-    return s;
+    try {
+      DataOutputSerializer out = new DataOutputSerializer(256);
+      STATE.serialize(STATE.copy(c), out);
+      return STATE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static void assertSame(Kind kind, ServiceCounts c, Histogram expected, long expectedMedianSum) {
